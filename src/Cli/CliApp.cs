@@ -1,0 +1,53 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using AdaptiveLR.Cli.Step;
+
+namespace AdaptiveLR.Cli;
+
+/// <summary>
+/// The <c>adaptivelr</c> command line: parses, dispatches to one command, and turns every failure
+/// into one line on stderr — exit code 2 for input the user got wrong, 1 for anything else.
+/// </summary>
+public static class CliApp
+{
+    public const int Success = 0, RuntimeFailure = 1, UsageError = 2;
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        // A named Command rather than RootCommand, whose name would be the host's (testhost, dotnet).
+        var root = new Command("adaptivelr", "Adaptive learning-rate optimizers (Adagrad, RMSProp, Adam, AdamW, AMSGrad, …) on TorchSharp: inspect every step, train and compare.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+            StepCommand.Create(output),
+        };
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            error.WriteLine($"adaptivelr: {WithHint(parsed.Errors[0].Message, parsed)}");
+            return UsageError;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine($"adaptivelr: {e.Message}");
+            return UsageError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        {
+            error.WriteLine($"adaptivelr: {e.Message}");
+            return RuntimeFailure;
+        }
+    }
+
+    private static string HelpCommandOf(ParseResult parsed) =>
+        parsed.CommandResult.Command.Name == "adaptivelr" ? "adaptivelr" : $"adaptivelr {parsed.CommandResult.Command.Name}";
+
+    private static string WithHint(string message, ParseResult parsed) =>
+        !message.StartsWith("--", StringComparison.Ordinal)
+            ? $"{message.TrimEnd('.')}; see '{HelpCommandOf(parsed)} --help'"
+            : message;
+}

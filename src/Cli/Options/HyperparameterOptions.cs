@@ -1,0 +1,80 @@
+using System.CommandLine;
+using AdaptiveLR.Pure;
+using AdaptiveLR.Pure.Core;
+
+namespace AdaptiveLR.Cli.Options;
+
+/// <summary>
+/// <c>--optimizer</c> and the hyperparameter flags, named as in torch.optim (<c>weight_decay</c> is
+/// <c>--weight-decay</c>), shared by every command that runs an optimizer.
+/// </summary>
+public sealed class HyperparameterOptions
+{
+    public Option<string> Optimizer { get; } = new("--optimizer", "-o")
+    {
+        Description = $"The algorithm: {string.Join(", ", OptimizerRegistry.Names)}",
+        DefaultValueFactory = _ => "adam",
+    };
+
+    private readonly Option<double?> lr = NumberParsing.FiniteNumber("--lr", "Learning rate (> 0)");
+    private readonly Option<double?> beta1 = NumberParsing.FiniteNumber("--beta1", "Adam: decay of the first moment, in [0, 1)");
+    private readonly Option<double?> beta2 = NumberParsing.FiniteNumber("--beta2", "Adam: decay of the second moment, in [0, 1)");
+    private readonly Option<double?> eps = NumberParsing.FiniteNumber("--eps", "Term added to the denominator (> 0)");
+    private readonly Option<double?> weightDecay = NumberParsing.FiniteNumber("--weight-decay", "Weight decay (>= 0); decoupled for adamw");
+    private readonly Option<double?> momentum = NumberParsing.FiniteNumber("--momentum", "SGD, RMSProp: momentum factor (>= 0)");
+    private readonly Option<double?> dampening = NumberParsing.FiniteNumber("--dampening", "SGD: dampening of momentum, in [0, 1]");
+    private readonly Option<double?> alpha = NumberParsing.FiniteNumber("--alpha", "RMSProp: decay of the squared-gradient average, in [0, 1)");
+    private readonly Option<double?> lrDecay = NumberParsing.FiniteNumber("--lr-decay", "Adagrad: learning-rate decay (>= 0)");
+    private readonly Option<double?> initialAccumulatorValue = NumberParsing.FiniteNumber("--initial-accumulator-value", "Adagrad: initial sum of squares (>= 0)");
+    private readonly Option<bool> centered = new("--centered") { Description = "RMSProp: normalise by the centered second moment" };
+    private readonly Option<bool> nesterov = new("--nesterov") { Description = "SGD: Nesterov momentum (needs --momentum > 0)" };
+    private readonly Option<bool> amsGrad = new("--amsgrad") { Description = "Adam, AdamW: use the running maximum of the second moment" };
+
+    public IEnumerable<Option> All =>
+        [Optimizer, lr, beta1, beta2, eps, weightDecay, momentum, dampening, alpha, lrDecay, initialAccumulatorValue, centered, nesterov, amsGrad];
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in All) command.Options.Add(option);
+    }
+
+    public HyperparameterSettings ReadSettings(ParseResult parsed) => new()
+    {
+        Lr = parsed.GetValue(lr),
+        Beta1 = parsed.GetValue(beta1),
+        Beta2 = parsed.GetValue(beta2),
+        Eps = parsed.GetValue(eps),
+        WeightDecay = parsed.GetValue(weightDecay),
+        Momentum = parsed.GetValue(momentum),
+        Dampening = parsed.GetValue(dampening),
+        Alpha = parsed.GetValue(alpha),
+        LrDecay = parsed.GetValue(lrDecay),
+        InitialAccumulatorValue = parsed.GetValue(initialAccumulatorValue),
+        Centered = Flag(parsed, centered),
+        Nesterov = Flag(parsed, nesterov),
+        AmsGrad = Flag(parsed, amsGrad),
+    };
+
+    /// <summary>The validated hyperparameters of the chosen optimizer, or a usage error.</summary>
+    public Hyperparameters Resolve(ParseResult parsed) => Resolve(parsed.GetValue(Optimizer) ?? "adam", ReadSettings(parsed));
+
+    public static Hyperparameters Resolve(string optimizerName, HyperparameterSettings settings)
+    {
+        var definition = OptimizerRegistry.Find(optimizerName)
+            ?? throw new UsageException($"--optimizer: unknown optimizer '{optimizerName}'; allowed: {string.Join(", ", OptimizerRegistry.Names)}");
+        foreach (string given in settings.GivenNames())
+        {
+            if (!definition.Settings.Contains(given))
+                throw new UsageException($"{FlagName(given)} does not apply to {definition.Name}; its options: {string.Join(", ", definition.Settings.Select(FlagName))}");
+        }
+        var hyperparameters = definition.Configure(settings);
+        var errors = hyperparameters.Validate();
+        if (errors.Count > 0) throw new UsageException($"{FlagName(errors[0].Parameter)}: {errors[0].Problem}");
+        return hyperparameters;
+    }
+
+    public static string FlagName(string torchName) => "--" + torchName.Replace('_', '-');
+
+    private static bool? Flag(ParseResult parsed, Option<bool> option) =>
+        parsed.GetResult(option) is { Implicit: false } ? parsed.GetValue(option) : null;
+}

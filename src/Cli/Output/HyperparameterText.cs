@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using AdaptiveLR.Pure.Core;
+
+namespace AdaptiveLR.Cli.Output;
+
+/// <summary>Hyperparameter records as people and programs read them: torch.optim names and values.</summary>
+public static class HyperparameterText
+{
+    /// <summary>Each hyperparameter's torch.optim name (snake_case of the record property) and value.</summary>
+    public static IEnumerable<(string Name, object Value)> Values(Hyperparameters hyperparameters) =>
+        hyperparameters.GetType()
+            .GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.DeclaringType == hyperparameters.GetType() && p.PropertyType is var t && (t == typeof(double) || t == typeof(bool)))
+            .Select(p => (SnakeCase(p.Name), p.GetValue(hyperparameters)!));
+
+    /// <summary>"adam(lr=0.001, beta1=0.9, …)".</summary>
+    public static string Describe(Hyperparameters hyperparameters) =>
+        $"{hyperparameters.Algorithm}({string.Join(", ", Values(hyperparameters).Select(v => $"{v.Name}={Format(v.Value)}"))})";
+
+    private static string Format(object value) => value switch
+    {
+        double d => d.ToString("R", CultureInfo.InvariantCulture).Replace("E", "e"),
+        bool b => b ? "true" : "false",
+        _ => value.ToString() ?? "",
+    };
+
+    private static string SnakeCase(string name)
+    {
+        if (name == "AmsGrad") return "amsgrad";
+        var text = new StringBuilder();
+        foreach (char c in name)
+        {
+            if (char.IsUpper(c) && text.Length > 0) text.Append('_');
+            text.Append(char.ToLowerInvariant(c));
+        }
+        return text.ToString();
+    }
+}

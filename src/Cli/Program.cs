@@ -1,0 +1,3 @@
+using AdaptiveLR.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,41 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using AdaptiveLR.Cli.Output;
+
+namespace AdaptiveLR.Cli.Step;
+
+/// <summary>The trajectory as an aligned text table for people: a row per step, step 0 is x0.</summary>
+public static class StepTableRenderer
+{
+    public static void Write(Trajectory trajectory, TextWriter output)
+    {
+        var names = trajectory.QuantityNames;
+        bool hasLoss = trajectory.Rows.Any(r => r.Loss.HasValue);
+        string[] header = ["step", "x", .. Optional(hasLoss, "f(x)"), "grad", .. names, "update", "effective_lr"];
+        var rows = new List<string[]> { header };
+        rows.Add(["0", Cell(trajectory.X0), .. Optional(hasLoss, Number(trajectory.Source.Loss(trajectory.X0) ?? 0)),
+                  "", .. names.Select(_ => ""), "", ""]);
+        foreach (var row in trajectory.Rows)
+        {
+            rows.Add([
+                row.Step.ToString(CultureInfo.InvariantCulture), Cell(row.X), .. Optional(hasLoss, Number(row.Loss ?? 0)),
+                Cell(row.Gradient), .. names.Select(n => Cell(row.State[n])), Cell(row.Update), Cell(row.EffectiveLearningRate),
+            ]);
+        }
+
+        output.WriteLine($"{HyperparameterText.Describe(trajectory.Hyperparameters)} on {trajectory.Source.Description}");
+        int[] widths = Enumerable.Range(0, header.Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        foreach (var (row, index) in rows.Select((r, i) => (r, i)))
+        {
+            output.WriteLine(string.Join("  ", row.Select((cell, c) => cell.PadLeft(widths[c]))).TrimEnd());
+            if (index == 0) output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
+        }
+    }
+
+    private static string[] Optional(bool present, string cell) => present ? [cell] : [];
+
+    private static string Cell(ImmutableArray<double> values) =>
+        values.Length == 1 ? Number(values[0]) : $"[{string.Join(", ", values.Select(Number))}]";
+
+    private static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,34 @@
+using System.Collections.Immutable;
+using AdaptiveLR.Pure.Core;
+
+namespace AdaptiveLR.Pure.Algorithms;
+
+// AdamW — Loshchilov & Hutter, "Decoupled Weight Decay Regularization", ICLR 2019, Algorithm 2,
+// with torch.optim.AdamW's semantics: the decay is multiplied by lr and applied to θ before Adam's
+// step, never folded into the gradient:
+//
+//   θ ← θ · (1 − lr·λ)
+//   then Adam's step (see Adam.cs) on the raw gradient.
+
+/// <summary>AdamW's hyperparameters (torch.optim.AdamW defaults: weight decay 1e-2).</summary>
+public sealed record AdamWHyperparameters(
+    double Lr = 1e-3,
+    double Beta1 = 0.9,
+    double Beta2 = 0.999,
+    double Eps = 1e-8,
+    double WeightDecay = 1e-2,
+    bool AmsGrad = false) : Hyperparameters
+{
+    public override string Algorithm => "adamw";
+
+    public override ImmutableArray<StateSlot?> Slots => AdamSlots.For(AmsGrad);
+
+    public override Hyperparameters With(HyperparameterSettings s) =>
+        this with { Lr = s.Lr ?? Lr, Beta1 = s.Beta1 ?? Beta1, Beta2 = s.Beta2 ?? Beta2, Eps = s.Eps ?? Eps,
+                        WeightDecay = s.WeightDecay ?? WeightDecay, AmsGrad = s.AmsGrad ?? AmsGrad };
+
+    public override IReadOnlyList<ValidationError> Validate() => AdamSlots.Validate(Lr, Beta1, Beta2, Eps, WeightDecay);
+
+    public override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
+        visitor.Visit(AdamRule.For(context, Beta1, Beta2, Eps, AmsGrad, decoupledWeightDecay: true));
+}

@@ -1,0 +1,90 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using AdaptiveLR.Pure.Numerics;
+
+namespace AdaptiveLR.Pure.Core;
+
+/// <summary>
+/// Applies a rule to float memory in place, in one pass: each element of the parameter, the
+/// gradient and every used state buffer is read once and written once. The body runs on the
+/// widest accelerated vector (AVX-512, then AVX, then <see cref="System.Numerics.Vector{T}"/>),
+/// the tail on single floats. No allocations.
+/// </summary>
+public static class FusedKernel
+{
+    /// <summary>
+    /// One step over <paramref name="parameters"/>. A state span that is empty is a slot the
+    /// algorithm does not use; the others must be as long as the parameters.
+    /// </summary>
+    public static void Apply<TRule>(in TRule rule, Span<float> parameters, ReadOnlySpan<float> gradients,
+                                    Span<float> state0, Span<float> state1, Span<float> state2)
+        where TRule : struct, IElementRule
+    {
+        int length = parameters.Length;
+        if (gradients.Length != length) throw new ArgumentException("gradient length differs from parameter length", nameof(gradients));
+        CheckSlot(state0, length, nameof(state0));
+        CheckSlot(state1, length, nameof(state1));
+        CheckSlot(state2, length, nameof(state2));
+
+        var memory = new Memory(parameters, gradients, state0, state1, state2);
+        nuint done = 0;
+        if (Vector512.IsHardwareAccelerated) done = Run<TRule, Float512Lane>(rule, memory, 0, (nuint)length);
+        else if (Vector256.IsHardwareAccelerated) done = Run<TRule, Float256Lane>(rule, memory, 0, (nuint)length);
+        else if (System.Numerics.Vector.IsHardwareAccelerated) done = Run<TRule, FloatVectorLane>(rule, memory, 0, (nuint)length);
+        Run<TRule, FloatLane>(rule, memory, done, (nuint)length);
+    }
+
+    private static void CheckSlot(Span<float> slot, int length, string name)
+    {
+        if (!slot.IsEmpty && slot.Length != length) throw new ArgumentException($"state length {slot.Length} differs from parameter length {length}", name);
+    }
+
+    private readonly ref struct Memory(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> state0, Span<float> state1, Span<float> state2)
+    {
+        public readonly ref float Parameters = ref MemoryMarshal.GetReference(parameters);
+        public readonly ref float Gradients = ref MemoryMarshal.GetReference(gradients);
+        public readonly ref float State0 = ref MemoryMarshal.GetReference(state0);
+        public readonly ref float State1 = ref MemoryMarshal.GetReference(state1);
+        public readonly ref float State2 = ref MemoryMarshal.GetReference(state2);
+        public readonly bool Has0 = !state0.IsEmpty, Has1 = !state1.IsEmpty, Has2 = !state2.IsEmpty;
+    }
+
+    /// <summary>Runs whole <typeparamref name="TLane"/>s from <paramref name="start"/>; returns where it stopped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static nuint Run<TRule, TLane>(in TRule rule, in Memory memory, nuint start, nuint length)
+        where TRule : struct, IElementRule
+        where TLane : struct, IFloatLane<TLane>
+    {
+        nuint width = (nuint)TLane.Count;
+        nuint i = start;
+        TLane unused = default;
+        for (; i + width <= length; i += width)
+        {
+            TLane parameter = TLane.Load(ref memory.Parameters, i);
+            TLane s0 = memory.Has0 ? TLane.Load(ref memory.State0, i) : unused;
+            TLane s1 = memory.Has1 ? TLane.Load(ref memory.State1, i) : unused;
+            TLane s2 = memory.Has2 ? TLane.Load(ref memory.State2, i) : unused;
+            rule.Apply(ref parameter, TLane.Load(ref memory.Gradients, i), ref s0, ref s1, ref s2);
+            TLane.Store(parameter, ref memory.Parameters, i);
+            if (memory.Has0) TLane.Store(s0, ref memory.State0, i);
+            if (memory.Has1) TLane.Store(s1, ref memory.State1, i);
+            if (memory.Has2) TLane.Store(s2, ref memory.State2, i);
+        }
+        return i;
+    }
+
+    /// <summary>The effective learning rate of every element, from the state after a step.</summary>
+    public static void EffectiveLearningRates<TRule>(in TRule rule, Span<float> destination,
+                                                     ReadOnlySpan<float> state0, ReadOnlySpan<float> state1, ReadOnlySpan<float> state2)
+        where TRule : struct, IElementRule
+    {
+        for (int i = 0; i < destination.Length; i++)
+        {
+            var rate = rule.EffectiveLearningRate(Element(state0, i), Element(state1, i), Element(state2, i));
+            destination[i] = rate.Value;
+        }
+    }
+
+    private static FloatLane Element(ReadOnlySpan<float> slot, int index) => new(slot.IsEmpty ? 0 : slot[index]);
+}

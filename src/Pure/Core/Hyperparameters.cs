@@ -1,0 +1,36 @@
+using System.Collections.Immutable;
+
+namespace AdaptiveLR.Pure.Core;
+
+/// <summary>
+/// An algorithm's hyperparameters: an immutable record with torch.optim's defaults. It knows its
+/// state layout and hands out the algorithm's rule for a step.
+/// </summary>
+public abstract record Hyperparameters
+{
+    /// <summary>The registry name of the algorithm these hyperparameters configure.</summary>
+    public abstract string Algorithm { get; }
+
+    public abstract double Lr { get; init; }
+
+    public abstract double WeightDecay { get; init; }
+
+    /// <summary>The three state slots of the rule: a slot is null where this configuration does not use it.</summary>
+    public abstract ImmutableArray<StateSlot?> Slots { get; }
+
+    /// <summary>These hyperparameters with the given settings in place of their values.</summary>
+    public abstract Hyperparameters With(HyperparameterSettings settings);
+
+    /// <summary>Every out-of-range value; empty when the record is valid. Never throws.</summary>
+    public abstract IReadOnlyList<ValidationError> Validate();
+
+    /// <summary>Builds the rule for one step and passes it to <paramref name="visitor"/>.</summary>
+    public abstract TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor)
+        where TVisitor : struct, IRuleVisitor<TResult>;
+
+    /// <summary>The context of a step when no scheduler or parameter group overrides anything.</summary>
+    public StepContext ContextFor(long step) => new(step, Lr, WeightDecay);
+
+    protected static ImmutableArray<StateSlot?> Layout(StateSlot? slot0, StateSlot? slot1 = null, StateSlot? slot2 = null) =>
+        [slot0, slot1, slot2];
+}

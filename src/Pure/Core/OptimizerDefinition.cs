@@ -1,0 +1,12 @@
+using System.Collections.Immutable;
+
+namespace AdaptiveLR.Pure.Core;
+
+/// <summary>
+/// An entry of the registry: an algorithm's name, a one-line summary, the hyperparameters it
+/// takes (torch.optim names) and its defaults, which user settings override.
+/// </summary>
+public sealed record OptimizerDefinition(string Name, string Summary, ImmutableArray<string> Settings, Hyperparameters Defaults)
+{
+    public Hyperparameters Configure(HyperparameterSettings settings) => Defaults.With(settings);
+}

@@ -1,0 +1,16 @@
+namespace AdaptiveLR.Pure.Numerics;
+
+/// <summary>One <c>double</c>: the reference path (<c>step</c>, the record-level API, the tests).</summary>
+public readonly record struct DoubleLane(double Value) : ILane<DoubleLane>
+{
+    public static DoubleLane Broadcast(double value) => new(value);
+    public static DoubleLane Sqrt(DoubleLane x) => new(Math.Sqrt(x.Value));
+    public static DoubleLane Max(DoubleLane left, DoubleLane right) => new(Math.Max(left.Value, right.Value));
+    public static DoubleLane Abs(DoubleLane x) => new(Math.Abs(x.Value));
+    public static DoubleLane Sign(DoubleLane x) => new(Math.Sign(x.Value));
+    public static DoubleLane operator +(DoubleLane left, DoubleLane right) => new(left.Value + right.Value);
+    public static DoubleLane operator -(DoubleLane left, DoubleLane right) => new(left.Value - right.Value);
+    public static DoubleLane operator *(DoubleLane left, DoubleLane right) => new(left.Value * right.Value);
+    public static DoubleLane operator /(DoubleLane left, DoubleLane right) => new(left.Value / right.Value);
+    public static DoubleLane operator -(DoubleLane x) => new(-x.Value);
+}

@@ -1,0 +1,21 @@
+using System.Runtime.CompilerServices;
+
+namespace AdaptiveLR.Pure.Numerics;
+
+/// <summary>One <c>float</c>: the fused kernel's tail after the last full vector.</summary>
+public readonly record struct FloatLane(float Value) : IFloatLane<FloatLane>
+{
+    public static int Count => 1;
+    public static FloatLane Load(ref float source, nuint offset) => new(Unsafe.Add(ref source, offset));
+    public static void Store(FloatLane value, ref float destination, nuint offset) => Unsafe.Add(ref destination, offset) = value.Value;
+    public static FloatLane Broadcast(double value) => new((float)value);
+    public static FloatLane Sqrt(FloatLane x) => new(MathF.Sqrt(x.Value));
+    public static FloatLane Max(FloatLane left, FloatLane right) => new(MathF.Max(left.Value, right.Value));
+    public static FloatLane Abs(FloatLane x) => new(MathF.Abs(x.Value));
+    public static FloatLane Sign(FloatLane x) => new(MathF.Sign(x.Value));
+    public static FloatLane operator +(FloatLane left, FloatLane right) => new(left.Value + right.Value);
+    public static FloatLane operator -(FloatLane left, FloatLane right) => new(left.Value - right.Value);
+    public static FloatLane operator *(FloatLane left, FloatLane right) => new(left.Value * right.Value);
+    public static FloatLane operator /(FloatLane left, FloatLane right) => new(left.Value / right.Value);
+    public static FloatLane operator -(FloatLane x) => new(-x.Value);
+}

@@ -1,0 +1,38 @@
+using System.Numerics;
+
+namespace AdaptiveLR.Pure.Numerics;
+
+/// <summary>
+/// A number type an update rule can run on: one <c>double</c> (the reference path), one
+/// <c>float</c> (the kernel's tail) or a SIMD vector of floats (the kernel's body). .NET's vector
+/// types implement neither <c>INumber</c> nor the operator interfaces, so each lane type is a
+/// one-field struct that supplies both; the JIT erases the wrapper.
+/// </summary>
+public interface ILane<T> :
+    IAdditionOperators<T, T, T>, ISubtractionOperators<T, T, T>,
+    IMultiplyOperators<T, T, T>, IDivisionOperators<T, T, T>, IUnaryNegationOperators<T, T>
+    where T : struct, ILane<T>
+{
+    /// <summary>The scalar in every lane.</summary>
+    static abstract T Broadcast(double value);
+
+    static abstract T Sqrt(T value);
+
+    static abstract T Max(T left, T right);
+
+    static abstract T Abs(T value);
+
+    /// <summary>-1, 0 or +1 per lane.</summary>
+    static abstract T Sign(T value);
+}
+
+/// <summary>A lane type that loads from and stores to <c>float</c> memory: what the fused kernel runs on.</summary>
+public interface IFloatLane<T> : ILane<T> where T : struct, IFloatLane<T>
+{
+    /// <summary>How many floats one value holds.</summary>
+    static abstract int Count { get; }
+
+    static abstract T Load(ref float source, nuint offset);
+
+    static abstract void Store(T value, ref float destination, nuint offset);
+}

@@ -1,0 +1,32 @@
+using System.Collections.Immutable;
+using AdaptiveLR.Pure.Algorithms;
+using AdaptiveLR.Pure.Core;
+
+namespace AdaptiveLR.Pure;
+
+/// <summary>
+/// Every algorithm by name. The CLI, the adapter and the benchmark enumerate this list; adding an
+/// algorithm is one file in Algorithms/ and one entry here.
+/// </summary>
+public static class OptimizerRegistry
+{
+    private static readonly ImmutableArray<string> AdamSettings = ["lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad"];
+
+    public static ImmutableArray<OptimizerDefinition> All { get; } =
+    [
+        new("sgd", "stochastic gradient descent with optional (Nesterov) momentum",
+            ["lr", "momentum", "dampening", "weight_decay", "nesterov"], new SgdHyperparameters()),
+        new("adagrad", "per-parameter step sizes from the sum of all squared gradients",
+            ["lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"], new AdagradHyperparameters()),
+        new("rmsprop", "step sizes from a moving average of squared gradients",
+            ["lr", "alpha", "eps", "weight_decay", "momentum", "centered"], new RmsPropHyperparameters()),
+        new("adam", "bias-corrected moving averages of the gradient and its square", AdamSettings, new AdamHyperparameters()),
+        new("adamw", "Adam with weight decay decoupled from the gradient", AdamSettings, new AdamWHyperparameters()),
+        new("amsgrad", "Adam whose denominator uses the running maximum of the second moment", AdamSettings, new AdamHyperparameters(AmsGrad: true)),
+    ];
+
+    public static IEnumerable<string> Names => All.Select(d => d.Name);
+
+    public static OptimizerDefinition? Find(string name) =>
+        All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,23 @@
+using AdaptiveLR.Pure.Algorithms;
+using AdaptiveLR.Pure.Core;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace AdaptiveLR.Torch;
+
+/// <summary>
+/// TorchSharp's own optimizer for a hyperparameter record: the independent implementation our
+/// algorithms are tested and benchmarked against, and <c>train --impl torch</c>.
+/// </summary>
+public static class TorchBuiltinOptimizers
+{
+    public static optim.Optimizer Create(Hyperparameters hyperparameters, IEnumerable<TorchSharp.Modules.Parameter> parameters) => hyperparameters switch
+    {
+        SgdHyperparameters h => optim.SGD(parameters, h.Lr, h.Momentum, h.Dampening, h.WeightDecay, h.Nesterov),
+        AdagradHyperparameters h => optim.Adagrad(parameters, h.Lr, h.LrDecay, h.WeightDecay, h.InitialAccumulatorValue, h.Eps),
+        RmsPropHyperparameters h => optim.RMSProp(parameters, h.Lr, h.Alpha, h.Eps, h.WeightDecay, h.Momentum, h.Centered),
+        AdamHyperparameters h => optim.Adam(parameters, h.Lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay, h.AmsGrad),
+        AdamWHyperparameters h => optim.AdamW(parameters, h.Lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay, h.AmsGrad),
+        _ => throw new ArgumentException($"TorchSharp has no built-in optimizer for {hyperparameters.Algorithm}", nameof(hyperparameters)),
+    };
+}

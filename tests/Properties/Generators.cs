@@ -1,0 +1,120 @@
+using AdaptiveLR.Pure.Algorithms;
+using AdaptiveLR.Pure.Core;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace AdaptiveLR.Properties;
+
+/// <summary>A generated problem: hyperparameters, a start and a gradient per step.</summary>
+public sealed record Scenario(Hyperparameters Hyperparameters, double[] X0, double[][] Gradients)
+{
+    public int Size => X0.Length;
+
+    public override string ToString() =>
+        $"{Hyperparameters} x0=[{string.Join(", ", X0)}] grads=[{string.Join("; ", Gradients.Select(g => string.Join(", ", g)))}]";
+}
+
+/// <summary>FsCheck generators of valid hyperparameters for each algorithm and of gradient sequences.</summary>
+public static class Generators
+{
+    private static Gen<double> Uniform(double low, double high) => Gen.Choose(0, 10_000).Select(i => low + (high - low) * i / 10_000.0);
+
+    private static Gen<double> LogUniform(double low, double high) => Uniform(Math.Log(low), Math.Log(high)).Select(Math.Exp);
+
+    private static Gen<double> ZeroOr(Gen<double> values) => Gen.OneOf(Gen.Constant(0.0), values);
+
+    private static readonly Gen<bool> Flag = Gen.Elements(true, false);
+
+    /// <summary>Values float32 holds exactly, so the double reference and float implementations see the same inputs.</summary>
+    private static double AsFloat(double value) => (float)value;
+
+    /// <summary>Gradient elements: mostly moderate, some tiny, some large, either sign, never exactly zero.</summary>
+    public static Gen<double> GradientElement =>
+        from magnitude in LogUniform(1e-3, 1e2)
+        from negative in Flag
+        select AsFloat(negative ? -magnitude : magnitude);
+
+    public static Gen<Hyperparameters> Sgd =>
+        from lr in LogUniform(1e-4, 0.5)
+        from momentum in ZeroOr(Uniform(0, 0.95))
+        from dampening in ZeroOr(Uniform(0, 1))
+        from weightDecay in ZeroOr(LogUniform(1e-5, 1e-1))
+        from nesterov in Flag
+        select (Hyperparameters)new SgdHyperparameters(lr, momentum, dampening, weightDecay, nesterov && momentum > 0 && dampening == 0);
+
+    public static Gen<Hyperparameters> Adagrad =>
+        from lr in LogUniform(1e-4, 0.5)
+        from lrDecay in ZeroOr(LogUniform(1e-4, 1e-1))
+        from weightDecay in ZeroOr(LogUniform(1e-5, 1e-1))
+        from initial in ZeroOr(Uniform(0, 1))
+        from eps in LogUniform(1e-10, 1e-6)
+        select (Hyperparameters)new AdagradHyperparameters(lr, lrDecay, weightDecay, initial, eps);
+
+    public static Gen<Hyperparameters> RmsProp =>
+        from lr in LogUniform(1e-4, 1e-1)
+        from alpha in Uniform(0.5, 0.999)
+        from eps in LogUniform(1e-8, 1e-6)
+        from weightDecay in ZeroOr(LogUniform(1e-5, 1e-1))
+        from momentum in ZeroOr(Uniform(0, 0.9))
+        from centered in Flag
+        select (Hyperparameters)new RmsPropHyperparameters(lr, alpha, eps, weightDecay, momentum, centered);
+
+    public static Gen<AdamHyperparameters> AdamRecord(bool? amsGrad = null) =>
+        from lr in LogUniform(1e-4, 1e-1)
+        from beta1 in Uniform(0, 0.99)
+        from beta2 in Uniform(0.5, 0.9999)
+        from eps in LogUniform(1e-8, 1e-6)
+        from weightDecay in ZeroOr(LogUniform(1e-5, 1e-1))
+        from ams in amsGrad is bool fixedValue ? Gen.Constant(fixedValue) : Flag
+        select new AdamHyperparameters(lr, beta1, beta2, eps, weightDecay, ams);
+
+    public static Gen<Hyperparameters> Adam => AdamRecord().Select(h => (Hyperparameters)h);
+
+    public static Gen<Hyperparameters> AdamW =>
+        AdamRecord().Select(h => (Hyperparameters)new AdamWHyperparameters(h.Lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay, h.AmsGrad));
+
+    public static Gen<Hyperparameters> Any => Gen.OneOf(Sgd, Adagrad, RmsProp, Adam, AdamW);
+
+    public static Gen<Scenario> ScenarioOf(Gen<Hyperparameters> hyperparameters, int maxSize = 6, int maxSteps = 25) =>
+        from h in hyperparameters
+        from size in Gen.Choose(1, maxSize)
+        from steps in Gen.Choose(1, maxSteps)
+        from x0 in Uniform(-5, 5).Select(AsFloat).ArrayOf(size)
+        from gradients in GradientElement.ArrayOf(size).ArrayOf(steps)
+        select new Scenario(h, x0, gradients);
+}
+
+/// <summary>Arbitraries for <c>[Property(Arbitrary = …)]</c>: any algorithm with valid hyperparameters.</summary>
+public static class AnyAlgorithm
+{
+    public static Arbitrary<Scenario> Scenarios() => Generators.ScenarioOf(Generators.Any).ToArbitrary();
+}
+
+/// <summary>AMSGrad (Adam with <c>amsgrad</c>) scenarios.</summary>
+public static class AmsGradOnly
+{
+    public static Arbitrary<Scenario> Scenarios() =>
+        Generators.ScenarioOf(Generators.AdamRecord(amsGrad: true).Select(h => (Hyperparameters)h)).ToArbitrary();
+}
+
+/// <summary>Adagrad scenarios.</summary>
+public static class AdagradOnly
+{
+    public static Arbitrary<Scenario> Scenarios() => Generators.ScenarioOf(Generators.Adagrad).ToArbitrary();
+}
+
+/// <summary>Adam, AdamW, AMSGrad and RMSProp without weight decay: their second moments are averages of g².</summary>
+public static class MovingAverageOfSquares
+{
+    public static Arbitrary<Scenario> Scenarios() =>
+        Generators.ScenarioOf(Gen.OneOf(Generators.Adam, Generators.AdamW, Generators.RmsProp).Select(h => h with { WeightDecay = 0 })).ToArbitrary();
+}
+
+/// <summary>Adam and AMSGrad without weight decay, with a gradient scale factor c in [0.01, 100].</summary>
+public static class ScaledAdam
+{
+    public static Arbitrary<(Scenario Scenario, double Scale)> Scenarios() =>
+        (from scenario in Generators.ScenarioOf(Generators.AdamRecord().Select(h => (Hyperparameters)(h with { WeightDecay = 0 })))
+         from exponent in Gen.Choose(-200, 200)
+         select (scenario, Math.Pow(10, exponent / 100.0))).ToArbitrary();
+}

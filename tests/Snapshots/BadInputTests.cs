@@ -1,0 +1,63 @@
+using Snapshooter.Xunit;
+using Xunit;
+
+namespace AdaptiveLR.Snapshots;
+
+/// <summary>Every input a user can get wrong: exit code 2, one line on stderr naming the option, no stack trace, no output.</summary>
+public class BadInputTests
+{
+    private static readonly string[] BadStepArguments =
+    [
+        "--optimizer adamax",
+        "--lr 0",
+        "--lr -0.1",
+        "--lr abc",
+        "--lr NaN",
+        "--lr Infinity",
+        "--beta1 1",
+        "--beta2 -0.5",
+        "--eps 0",
+        "--weight-decay -1",
+        "--optimizer sgd --momentum -1",
+        "--optimizer sgd --nesterov",
+        "--optimizer sgd --nesterov --momentum 0.9 --dampening 0.5",
+        "--optimizer rmsprop --alpha 1.5",
+        "--optimizer adam --alpha 0.9",
+        "--grads |",
+        "--grads 1,,2",
+        "--grads 1,x",
+        "--grads 1,2;3 --x0 0,0",
+        "--grads 1,2 --steps 3",
+        "--grads 1 --function quadratic",
+        "--function rosenbrock",
+        "--x0 5,abc",
+        "--steps 0",
+        "--steps -3",
+        "--steps many",
+        "--format xml",
+        "--plot /nonexistent-folder/trajectory.png",
+        "--unknown-flag",
+    ];
+
+    public static TheoryData<string> BadStepArgumentRows() => new(BadStepArguments);
+
+    [Theory]
+    [MemberData(nameof(BadStepArgumentRows))]
+    public void BadStepInputExitsWithTwoAndOneLine(string arguments)
+    {
+        var run = CliRun.Of(["step", .. Split(arguments)]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("", run.Output);
+        string[] lines = run.Error.TrimEnd('\n').Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith("adaptivelr: ", lines[0]);
+        Assert.DoesNotContain("   at ", run.Error);
+    }
+
+    [Fact]
+    public void MessagesNameTheOptionAndTheAllowedValues() =>
+        Snapshot.Match(string.Join('\n', BadStepArguments.Select(arguments => $"{arguments} => {CliRun.Of(["step", .. Split(arguments)]).Error.TrimEnd()}")));
+
+    // '|' stands for an empty argument, which a one-line theory name cannot show.
+    private static string[] Split(string arguments) => [.. arguments.Split(' ').Select(a => a == "|" ? "" : a)];
+}
