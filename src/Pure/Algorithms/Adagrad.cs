@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Immutable;
 using AdaptiveLR.Pure.Core;
 
@@ -45,6 +46,7 @@ public readonly struct AdagradRule(StepContext context, double lrDecay, double e
     private readonly double decayedLr = context.LearningRate / (1 + (context.Step - 1) * lrDecay);
     private readonly double weightDecay = context.WeightDecay, eps = eps;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void IElementRule.Apply<T>(ref T parameter, T gradient, ref T sum, ref T unused1, ref T unused2)
     {
         if (weightDecay != 0) gradient += T.Broadcast(weightDecay) * parameter;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Immutable;
 using AdaptiveLR.Pure.Core;
 
@@ -79,6 +80,7 @@ public readonly struct AdamRule : IElementRule
             amsGrad);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void IElementRule.Apply<T>(ref T parameter, T gradient, ref T m, ref T v, ref T vMax)
     {
         if (l2WeightDecay != 0) gradient += T.Broadcast(l2WeightDecay) * parameter;

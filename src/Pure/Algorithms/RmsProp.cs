@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Immutable;
 using AdaptiveLR.Pure.Core;
 
@@ -53,6 +54,7 @@ public readonly struct RmsPropRule(StepContext context, double alpha, double eps
     private readonly double alpha = alpha, eps = eps, momentum = momentum;
     private readonly bool centered = centered;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void IElementRule.Apply<T>(ref T parameter, T gradient, ref T squareAvg, ref T buffer, ref T gradAvg)
     {
         if (weightDecay != 0) gradient += T.Broadcast(weightDecay) * parameter;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Immutable;
 using AdaptiveLR.Pure.Core;
 
@@ -55,6 +56,7 @@ public readonly struct SgdRule(StepContext context, double momentum, double damp
     private readonly double bufferDecay = context.Step == 1 ? 0 : momentum;
     private readonly double gradientWeight = context.Step == 1 ? 1 : 1 - dampening;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void IElementRule.Apply<T>(ref T parameter, T gradient, ref T buffer, ref T unused1, ref T unused2)
     {
         if (weightDecay != 0) gradient += T.Broadcast(weightDecay) * parameter;

@@ -7,10 +7,11 @@ namespace AdaptiveLR.Pure.Core;
 public sealed record StepResult(OptimizerState State, ImmutableArray<double> Parameters);
 
 /// <summary>
-/// The record-level API: one step of any algorithm on <c>double</c>, element by element, through
-/// the same rule the fused kernel runs. The inputs are never mutated.
+/// The reference path: one step of any algorithm on <c>double</c>, element by element, through the
+/// same rule the fused kernel runs. <see cref="Step"/> is the record-level API (inputs never
+/// mutated); <see cref="Apply"/> works in place on memory, for the adapter's general path.
 /// </summary>
-public static class ReferenceStep
+public static unsafe class ReferenceStep
 {
     public static StepResult Step(Hyperparameters hyperparameters, OptimizerState state,
                                   ImmutableArray<double> parameters, ImmutableArray<double> gradients)
@@ -18,21 +19,42 @@ public static class ReferenceStep
         if (parameters.Length != gradients.Length)
             throw new ArgumentException($"{parameters.Length} parameters but {gradients.Length} gradients", nameof(gradients));
         var slots = hyperparameters.Slots;
-        var visitor = new ApplyVisitor(parameters.ToArray(), gradients, Buffers(slots, state, parameters.Length));
+        double[][] buffers = Buffers(slots, state, parameters.Length);
+        double[] next = parameters.ToArray();
         long step = state.Step + 1;
-        hyperparameters.WithRule<ApplyVisitor, bool>(hyperparameters.ContextFor(step), ref visitor);
+        Apply(hyperparameters, hyperparameters.ContextFor(step), next, gradients.AsSpan(), buffers[0], buffers[1], buffers[2]);
         var quantities = slots.Select((slot, index) => (slot, index))
             .Where(s => s.slot is not null)
-            .Select(s => new StateQuantity(s.slot!.Name, ImmutableArray.Create(visitor.State[s.index])))
+            .Select(s => new StateQuantity(s.slot!.Name, ImmutableArray.Create(buffers[s.index])))
             .ToImmutableArray();
-        return new StepResult(new OptimizerState(step, quantities), ImmutableArray.Create(visitor.Parameters));
+        return new StepResult(new OptimizerState(step, quantities), ImmutableArray.Create(next));
     }
 
     /// <summary>The effective per-parameter learning rate of the step that produced <paramref name="state"/>.</summary>
     public static ImmutableArray<double> EffectiveLearningRates(Hyperparameters hyperparameters, OptimizerState state, int size)
     {
-        var visitor = new EffectiveLearningRateVisitor(Buffers(hyperparameters.Slots, state, size));
-        return hyperparameters.WithRule<EffectiveLearningRateVisitor, ImmutableArray<double>>(hyperparameters.ContextFor(state.Step), ref visitor);
+        double[][] buffers = Buffers(hyperparameters.Slots, state, size);
+        var rates = new double[size];
+        fixed (double* r = rates, s0 = buffers[0], s1 = buffers[1], s2 = buffers[2])
+        {
+            var visitor = new RateVisitor(r, s0, s1, s2, size);
+            hyperparameters.WithRule<RateVisitor, bool>(hyperparameters.ContextFor(state.Step), ref visitor);
+        }
+        return ImmutableArray.Create(rates);
+    }
+
+    /// <summary>One step in place. Every state span is as long as the parameters (unused slots too).</summary>
+    public static void Apply(Hyperparameters hyperparameters, StepContext context, Span<double> parameters, ReadOnlySpan<double> gradients,
+                             Span<double> state0, Span<double> state1, Span<double> state2)
+    {
+        int length = parameters.Length;
+        if (gradients.Length != length || state0.Length != length || state1.Length != length || state2.Length != length)
+            throw new ArgumentException("parameters, gradients and every state slot must have the same length");
+        fixed (double* p = parameters, g = gradients, s0 = state0, s1 = state1, s2 = state2)
+        {
+            var visitor = new ApplyVisitor(p, g, s0, s1, s2, length);
+            hyperparameters.WithRule<ApplyVisitor, bool>(context, ref visitor);
+        }
     }
 
     private static double[][] Buffers(ImmutableArray<StateSlot?> slots, OptimizerState state, int size) =>
@@ -42,32 +64,26 @@ public static class ReferenceStep
         values.Length == size ? values
             : throw new ArgumentException($"state quantity '{name}' has {values.Length} elements but there are {size} parameters");
 
-    private readonly struct ApplyVisitor(double[] parameters, ImmutableArray<double> gradients, double[][] state) : IRuleVisitor<bool>
+    // Pointers rather than spans, so that the visitors can be ordinary struct type arguments.
+    private readonly struct ApplyVisitor(double* p, double* g, double* s0, double* s1, double* s2, int length) : IRuleVisitor<bool>
     {
-        public double[] Parameters { get; } = parameters;
-        public double[][] State { get; } = state;
-
         public bool Visit<TRule>(in TRule rule) where TRule : struct, IElementRule
         {
-            for (int i = 0; i < Parameters.Length; i++)
-            {
-                var (parameter, s0, s1, s2) = (new DoubleLane(Parameters[i]), new DoubleLane(State[0][i]),
-                                               new DoubleLane(State[1][i]), new DoubleLane(State[2][i]));
-                rule.Apply(ref parameter, new DoubleLane(gradients[i]), ref s0, ref s1, ref s2);
-                (Parameters[i], State[0][i], State[1][i], State[2][i]) = (parameter.Value, s0.Value, s1.Value, s2.Value);
-            }
+            // DoubleLane is a one-field struct over double: the same memory, element by element.
+            DoubleLane* parameters = (DoubleLane*)p, state0 = (DoubleLane*)s0, state1 = (DoubleLane*)s1, state2 = (DoubleLane*)s2;
+            for (int i = 0; i < length; i++)
+                rule.Apply(ref parameters[i], new DoubleLane(g[i]), ref state0[i], ref state1[i], ref state2[i]);
             return true;
         }
     }
 
-    private readonly struct EffectiveLearningRateVisitor(double[][] state) : IRuleVisitor<ImmutableArray<double>>
+    private readonly struct RateVisitor(double* rates, double* s0, double* s1, double* s2, int length) : IRuleVisitor<bool>
     {
-        public ImmutableArray<double> Visit<TRule>(in TRule rule) where TRule : struct, IElementRule
+        public bool Visit<TRule>(in TRule rule) where TRule : struct, IElementRule
         {
-            var rates = new double[state[0].Length];
-            for (int i = 0; i < rates.Length; i++)
-                rates[i] = rule.EffectiveLearningRate(new DoubleLane(state[0][i]), new DoubleLane(state[1][i]), new DoubleLane(state[2][i])).Value;
-            return ImmutableArray.Create(rates);
+            for (int i = 0; i < length; i++)
+                rates[i] = rule.EffectiveLearningRate(new DoubleLane(s0[i]), new DoubleLane(s1[i]), new DoubleLane(s2[i])).Value;
+            return true;
         }
     }
 }

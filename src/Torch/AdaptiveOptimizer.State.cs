@@ -1,0 +1,144 @@
+using AdaptiveLR.Pure.Core;
+using OptimizerState = TorchSharp.Modules.OptimizerState;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AdaptiveLR.Torch;
+
+public sealed partial class AdaptiveOptimizer
+{
+    /// <summary>
+    /// One parameter's state: its step count and the algorithm's slot tensors (shaped like the
+    /// parameter; null where the algorithm does not use the slot).
+    /// </summary>
+    public sealed class State : OptimizerState, IDisposable
+    {
+        private readonly AdaptiveOptimizer owner;
+        private (long Step, Tensor?[] Slots)? pending;
+
+        internal State(AdaptiveOptimizer owner, Parameter parameter, string name) : base(parameter)
+        {
+            this.owner = owner;
+            Name = name;
+        }
+
+        /// <summary>The parameter's name in messages: its module path where the optimizer was given names.</summary>
+        public string Name { get; }
+
+        public long Step { get; internal set; }
+
+        /// <summary>The algorithm this state belongs to.</summary>
+        public string Algorithm => owner.Hyperparameters.Algorithm;
+
+        internal Tensor?[] Slots { get; private set; } = new Tensor?[3];
+
+        public Parameter Parameter => _parameter;
+
+        /// <summary>The state quantity called <paramref name="name"/> (<c>m</c>, <c>v</c>, <c>square_avg</c>, …).</summary>
+        public Tensor this[string name]
+        {
+            get
+            {
+                var slots = owner.Hyperparameters.Slots;
+                for (int k = 0; k < slots.Length; k++)
+                    if (slots[k]?.Name == name) return Slots[k]!;
+                throw new KeyNotFoundException($"{owner.Hyperparameters.Algorithm} has no state quantity '{name}'");
+            }
+        }
+
+        public override void Initialize(OptimizerOptions options)
+        {
+            DisposeSlots();
+            Step = 0;
+            var layout = owner.Hyperparameters.Slots;
+            for (int k = 0; k < Slots.Length; k++)
+                Slots[k] = layout[k] is { } slot ? full_like(_parameter, slot.InitialValue).DetachFromDisposeScope() : null;
+        }
+
+        public override void SaveStateDict(BinaryWriter writer)
+        {
+            writer.Write(owner.Hyperparameters.Algorithm);
+            writer.Write(Step);
+            foreach (var slot in Slots)
+            {
+                writer.Write(slot is not null);
+                slot?.Save(writer);
+            }
+        }
+
+        /// <summary>
+        /// Reads and checks this parameter's state; it takes effect only when every parameter's state
+        /// has loaded, so a bad stream leaves the optimizer as it was.
+        /// </summary>
+        public override void LoadStateDict(BinaryReader reader)
+        {
+            try
+            {
+                owner.BeginLoadIfFirst(this);
+                string algorithm = reader.ReadString();
+                long step = reader.ReadInt64();
+                var slots = new Tensor?[3];
+                pending = (step, slots);
+                for (int k = 0; k < slots.Length; k++)
+                    slots[k] = reader.ReadBoolean() ? TensorExtensionMethods.Load(reader).DetachFromDisposeScope() : null;
+                owner.CheckCompatible(Name, algorithm, step, slots, _parameter);
+            }
+            catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidDataException or InvalidOperationException)
+            {
+                owner.DiscardPendingLoad();
+                throw e as InvalidDataException ?? new InvalidDataException($"parameter '{Name}': unreadable optimizer state ({e.Message}); the optimizer is unchanged", e);
+            }
+            owner.CommitIfLast(this);
+        }
+
+        public override void LoadStateDict(OptimizerState source)
+        {
+            var other = (State)source;
+            DisposeSlots();
+            Step = other.Step;
+            Slots = [.. other.Slots.Select(s => s?.to(_parameter.device).clone().DetachFromDisposeScope())];
+        }
+
+        public override bool ApproximatelyEquals(OptimizerState other) =>
+            other is State state && state.Step == Step &&
+            Slots.Zip(state.Slots).All(pair => pair.First is null ? pair.Second is null : pair.Second is not null && pair.First.allclose(pair.Second));
+
+        public override void to(Device device)
+        {
+            for (int k = 0; k < Slots.Length; k++)
+            {
+                if (Slots[k] is not { } slot) continue;
+                Slots[k] = slot.to(device).DetachFromDisposeScope();
+                if (!ReferenceEquals(slot, Slots[k])) slot.Dispose();
+            }
+        }
+
+        internal bool HasPending => pending is not null;
+
+        internal void CommitPending()
+        {
+            if (pending is not var (step, slots)) return;
+            DisposeSlots();
+            (Step, Slots, pending) = (step, slots, null);
+        }
+
+        internal void DiscardPending()
+        {
+            if (pending is var (_, slots)) foreach (var slot in slots) slot?.Dispose();
+            pending = null;
+        }
+
+        public void Dispose()
+        {
+            DiscardPending();
+            DisposeSlots();
+        }
+
+        private void DisposeSlots()
+        {
+            foreach (var slot in Slots) slot?.Dispose();
+            Slots = new Tensor?[3];
+        }
+    }
+}

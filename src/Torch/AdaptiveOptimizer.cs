@@ -1,0 +1,180 @@
+using AdaptiveLR.Pure.Core;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AdaptiveLR.Torch;
+
+/// <summary>
+/// Any algorithm of src/Pure as a TorchSharp optimizer: <c>zero_grad</c>, <c>step</c>, parameter
+/// groups with their own learning rate and weight decay, TorchSharp's learning-rate schedulers and
+/// <c>state_dict</c> save/load work as with TorchSharp's own optimizers. The arithmetic is the
+/// algorithm's rule: on dense float32 CPU tensors the fused kernel runs on the tensors' own memory
+/// (one pass, no copies, no managed allocations, large tensors split across cores); other dtypes and
+/// devices take the double-precision reference path.
+/// </summary>
+public sealed partial class AdaptiveOptimizer : OptimizerHelper
+{
+    /// <summary>Tensors smaller than this run on one core: below it, waking another thread costs more than it saves.</summary>
+    public const int MinimumElementsPerCore = 1 << 18;
+
+    private readonly List<State> states = [];
+    private readonly List<int> groupOfState = [];
+    private readonly Dictionary<IntPtr, string> names = [];
+    private readonly KernelJob job = new();
+    private IntPtr[] gradients = [];
+
+    public AdaptiveOptimizer(IEnumerable<Parameter> parameters, Hyperparameters hyperparameters)
+        : this([new ParamGroup(parameters)], hyperparameters)
+    {
+    }
+
+    /// <summary>Parameters with names (<c>module.named_parameters()</c>), which error messages then use.</summary>
+    public AdaptiveOptimizer(IEnumerable<(string Name, Parameter Parameter)> namedParameters, Hyperparameters hyperparameters)
+        : this(Named(namedParameters, out var names), hyperparameters, names)
+    {
+    }
+
+    public AdaptiveOptimizer(IEnumerable<ParamGroup> groups, Hyperparameters hyperparameters)
+        : this(groups, hyperparameters, null)
+    {
+    }
+
+    private AdaptiveOptimizer(IEnumerable<ParamGroup> groups, Hyperparameters hyperparameters, Dictionary<IntPtr, string>? parameterNames)
+    {
+        var errors = hyperparameters.Validate();
+        if (errors.Count > 0) throw new ArgumentException($"invalid {hyperparameters.Algorithm} hyperparameters: {string.Join("; ", errors)}", nameof(hyperparameters));
+        Hyperparameters = hyperparameters;
+        if (parameterNames is not null) names = parameterNames;
+        _defaults = new Options { LearningRate = hyperparameters.Lr, InitialLearningRate = hyperparameters.Lr, WeightDecay = hyperparameters.WeightDecay };
+        _parameter_groups = [];
+        foreach (var group in groups) add_param_group(group);
+    }
+
+    /// <summary>The algorithm and its hyperparameters (a group's lr and weight decay override the record's).</summary>
+    public Hyperparameters Hyperparameters { get; }
+
+    /// <summary>Every parameter's state, in parameter-group order.</summary>
+    public IReadOnlyList<State> States => states;
+
+    public override void add_param_group(TorchSharp.Modules.ParamGroup param_group)
+    {
+        if (param_group is not ParamGroup group)
+            throw new ArgumentException($"parameter groups of {nameof(AdaptiveOptimizer)} must be {nameof(AdaptiveOptimizer)}.{nameof(ParamGroup)}", nameof(param_group));
+        var options = group.Options ??= new Options();
+        options.LearningRate ??= _defaults.LearningRate;
+        options.WeightDecay ??= ((Options)_defaults).WeightDecay;
+        options.InitialLearningRate = options.LearningRate!.Value;
+        var errors = Allowed.Collect(Allowed.Positive("lr", options.LearningRate.Value), Allowed.NonNegative("weight_decay", options.WeightDecay!.Value));
+        if (errors.Count > 0) throw new ArgumentException($"parameter group {_parameter_groups.Count}: {string.Join("; ", errors)}", nameof(param_group));
+
+        var parameters = group.Parameters.ToList();
+        group.Parameters = parameters;
+        _parameter_groups.Add(group);
+        foreach (var (parameter, index) in parameters.Select((p, i) => (p, i)))
+        {
+            string name = names.TryGetValue(parameter.Handle, out var given) ? given : $"group {_parameter_groups.Count - 1} parameter {index} {Shape(parameter)}";
+            var state = new State(this, parameter, name);
+            state.Initialize(options);
+            _state[parameter.Handle] = state;
+            states.Add(state);
+            groupOfState.Add(_parameter_groups.Count - 1);
+        }
+        gradients = new IntPtr[states.Count];
+    }
+
+    public override Tensor step(Func<Tensor>? closure = null)
+    {
+        Tensor? loss = null;
+        if (closure is not null)
+        {
+            using (enable_grad()) loss = closure();
+        }
+        try
+        {
+            CollectGradients();
+            for (int i = 0; i < states.Count; i++)
+            {
+                if (gradients[i] == IntPtr.Zero) continue;
+                var state = states[i];
+                var options = (Options)_parameter_groups[groupOfState[i]].Options;
+                state.Step++;
+                var context = new StepContext(state.Step, options.LearningRate!.Value, options.WeightDecay!.Value);
+                if (NativeTensor.IsDenseCpuFloat32(state.Parameter.Handle) && NativeTensor.IsDenseCpuFloat32(gradients[i])) FusedStep(state, gradients[i], context);
+                else GeneralStep(state, context);
+            }
+        }
+        finally
+        {
+            ReleaseGradients();
+        }
+        return loss!;
+    }
+
+    /// <summary>Fetches every gradient first, so that a gradient we cannot use fails the step before any parameter changes.</summary>
+    private void CollectGradients()
+    {
+        for (int i = 0; i < states.Count; i++)
+        {
+            var state = states[i];
+            IntPtr gradient = gradients[i] = NativeTensor.Gradient(state.Parameter.Handle);
+            if (gradient == IntPtr.Zero) continue;
+            if (NativeTensor.IsSparse(gradient))
+                throw new ArgumentException($"parameter '{state.Name}': sparse gradients are not supported by {Hyperparameters.Algorithm}; the optimizer is unchanged");
+            if (NativeTensor.ElementCount(gradient) != NativeTensor.ElementCount(state.Parameter.Handle))
+                throw new ArgumentException($"parameter '{state.Name}': the gradient has {NativeTensor.ElementCount(gradient)} elements but the parameter {NativeTensor.ElementCount(state.Parameter.Handle)}; the optimizer is unchanged");
+        }
+    }
+
+    private void ReleaseGradients()
+    {
+        for (int i = 0; i < gradients.Length; i++)
+        {
+            if (gradients[i] != IntPtr.Zero) NativeTensor.Dispose(gradients[i]);
+            gradients[i] = IntPtr.Zero;
+        }
+    }
+
+    private unsafe void FusedStep(State state, IntPtr gradient, StepContext context)
+    {
+        var slots = state.Slots;
+        job.Set(Hyperparameters, context,
+            (float*)NativeTensor.Data(state.Parameter.Handle), (float*)NativeTensor.Data(gradient),
+            SlotData(slots[0]), SlotData(slots[1]), SlotData(slots[2]));
+        CoreSplitter.Shared.Run(job, checked((int)NativeTensor.ElementCount(state.Parameter.Handle)), MinimumElementsPerCore);
+    }
+
+    private static unsafe float* SlotData(Tensor? slot) => slot is null ? null : (float*)NativeTensor.Data(slot.Handle);
+
+    /// <summary>Any dtype or device: the double-precision reference rule on copies, written back in the tensors' own dtype.</summary>
+    private void GeneralStep(State state, StepContext context)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var parameter = state.Parameter;
+        double[] values = AsDoubles(parameter);
+        double[] gradient = AsDoubles(parameter.grad!);
+        double[][] slots = [.. state.Slots.Select(slot => slot is null ? new double[values.Length] : AsDoubles(slot))];
+        ReferenceStep.Apply(Hyperparameters, context, values, gradient, slots[0], slots[1], slots[2]);
+        parameter.copy_(tensor(values).reshape(parameter.shape));
+        for (int k = 0; k < slots.Length; k++) state.Slots[k]?.copy_(tensor(slots[k]).reshape(parameter.shape));
+    }
+
+    private static double[] AsDoubles(Tensor source) => source.detach().to(float64, CPU).contiguous().data<double>().ToArray();
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (!disposing) return;
+        foreach (var state in states) state.Dispose();
+    }
+
+    private static string Shape(Tensor tensor) => $"[{string.Join(", ", tensor.shape)}]";
+
+    private static IEnumerable<ParamGroup> Named(IEnumerable<(string Name, Parameter Parameter)> named, out Dictionary<IntPtr, string> names)
+    {
+        var list = named.ToList();
+        names = list.ToDictionary(n => n.Parameter.Handle, n => n.Name);
+        return [new ParamGroup(list.Select(n => n.Parameter))];
+    }
+}

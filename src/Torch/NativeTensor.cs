@@ -1,0 +1,47 @@
+using System.Runtime.InteropServices;
+
+namespace AdaptiveLR.Torch;
+
+/// <summary>
+/// The few exported functions of TorchSharp's native library the adapter calls directly, so that a
+/// step reads gradients and tensor memory without creating managed <c>Tensor</c> wrappers (each
+/// wrapper is a managed allocation and a handle to dispose).
+/// </summary>
+internal static partial class NativeTensor
+{
+    private const string Library = "LibTorchSharp";
+
+    public const sbyte Float32 = 6;
+    public const int Cpu = 0;
+
+    /// <summary>A new native handle to the gradient of <paramref name="tensor"/>, or zero when it has none. Free it with <see cref="Dispose"/>.</summary>
+    [LibraryImport(Library, EntryPoint = "THSTensor_grad")]
+    public static partial IntPtr Gradient(IntPtr tensor);
+
+    [LibraryImport(Library, EntryPoint = "THSTensor_dispose")]
+    public static partial void Dispose(IntPtr tensor);
+
+    [LibraryImport(Library, EntryPoint = "THSTensor_data")]
+    public static partial IntPtr Data(IntPtr tensor);
+
+    [LibraryImport(Library, EntryPoint = "THSTensor_numel")]
+    public static partial long ElementCount(IntPtr tensor);
+
+    [LibraryImport(Library, EntryPoint = "THSTensor_type")]
+    public static partial sbyte ScalarType(IntPtr tensor);
+
+    [LibraryImport(Library, EntryPoint = "THSTensor_device_type")]
+    public static partial int DeviceType(IntPtr tensor);
+
+    [LibraryImport(Library, EntryPoint = "THSTensor_is_sparse")]
+    [return: MarshalAs(UnmanagedType.U1)]
+    public static partial bool IsSparse(IntPtr tensor);
+
+    [LibraryImport(Library, EntryPoint = "THSTensor_is_contiguous")]
+    [return: MarshalAs(UnmanagedType.U1)]
+    public static partial bool IsContiguous(IntPtr tensor);
+
+    /// <summary>True when the fused kernel can work on the tensor's own memory: dense, contiguous float32 on the CPU.</summary>
+    public static bool IsDenseCpuFloat32(IntPtr tensor) =>
+        ScalarType(tensor) == Float32 && DeviceType(tensor) == Cpu && !IsSparse(tensor) && IsContiguous(tensor);
+}
