@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using AdaptiveLR.Cli.Bench;
 using AdaptiveLR.Cli.Step;
 
 namespace AdaptiveLR.Cli;
@@ -20,6 +21,7 @@ public static class CliApp
             new HelpOption(),
             new VersionOption(),
             StepCommand.Create(output),
+            BenchCommand.Create(output),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -36,9 +38,11 @@ public static class CliApp
             error.WriteLine($"adaptivelr: {e.Message}");
             return UsageError;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        catch (Exception e)
         {
-            error.WriteLine($"adaptivelr: {e.Message}");
+            // A failure of ours or of the native library: one line, the first of its message; the full trace on request.
+            string firstLine = e.Message.Split('\n', 2)[0].TrimEnd();
+            error.WriteLine(Environment.GetEnvironmentVariable("ADAPTIVELR_VERBOSE") == "1" ? $"adaptivelr: {e}" : $"adaptivelr: {firstLine}");
             return RuntimeFailure;
         }
     }

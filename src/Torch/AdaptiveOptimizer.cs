@@ -16,7 +16,7 @@ namespace AdaptiveLR.Torch;
 public sealed partial class AdaptiveOptimizer : OptimizerHelper
 {
     /// <summary>Tensors smaller than this run on one core: below it, waking another thread costs more than it saves.</summary>
-    public const int MinimumElementsPerCore = 1 << 18;
+    public const int MinimumElementsPerCore = 1 << 20;
 
     private readonly List<State> states = [];
     private readonly List<int> groupOfState = [];

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using AdaptiveLR.Cli.Options;
+using AdaptiveLR.Pure;
+using AdaptiveLR.Torch.Benchmarking;
+
+namespace AdaptiveLR.Cli.Bench;
+
+/// <summary>
+/// <c>adaptivelr bench</c>: ms per <c>step()</c> of our adapter against TorchSharp's built-in
+/// optimizers, and the memory-traffic floor, measured side by side in this process.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create(TextWriter output)
+    {
+        var optimizers = new Option<string>("--optimizers")
+        {
+            Description = $"Comma-separated algorithms (default: all): {string.Join(", ", OptimizerRegistry.Names)}",
+        };
+        var sizes = new Option<string>("--sizes") { Description = "Comma-separated parameter counts, with K or M suffixes (default 1M,10M)", DefaultValueFactory = _ => "1M,10M" };
+        var layout = new Option<string>("--layout") { Description = "single (one tensor), model (about 50 tensors of mixed sizes) or both", DefaultValueFactory = _ => "both" };
+        var repeats = NumberParsing.PositiveInteger("--repeats", "Timed steps per case; medians are reported (default 15)", 15);
+        var format = OutputFormat.Option(OutputFormat.Table, OutputFormat.Json);
+
+        var command = new Command("bench", "Measure ms per optimizer step, ours against TorchSharp's built-in, and the memory-traffic floor.");
+        foreach (var option in new Option[] { optimizers, sizes, layout, repeats, format }) command.Options.Add(option);
+        command.SetAction(parsed =>
+        {
+            var definitions = ParseOptimizers(parsed.GetValue(optimizers));
+            long[] counts = ParseSizes(parsed.GetValue(sizes)!);
+            string[] layouts = ParseLayout(parsed.GetValue(layout)!);
+            int timedSteps = parsed.GetValue(repeats);
+            if (layouts.Contains(BenchmarkLayout.Model) && counts.Min() < BenchmarkLayout.MinimumModelParameters)
+                throw new UsageException($"--sizes: {counts.Min()} is too small for --layout model; allowed: at least {BenchmarkLayout.MinimumModelParameters} parameters, or --layout single");
+            bool json = parsed.GetValue(format) == OutputFormat.Json;
+
+            var results = new List<BenchmarkResult>();
+            foreach (long count in counts)
+            foreach (string shape in layouts)
+            foreach (var definition in definitions)
+            {
+                var result = StepBenchmark.Run(StepBenchmark.Configuration(definition.Defaults), count, shape, repeats: timedSteps);
+                results.Add(result);
+                if (json) output.WriteLine(Json(result));
+            }
+            if (!json) output.Write(BenchmarkReport.Markdown(results, $"{Environment.ProcessorCount} cores."));
+            return CliApp.Success;
+        });
+        return command;
+    }
+
+    private static List<Pure.Core.OptimizerDefinition> ParseOptimizers(string? text)
+    {
+        if (text is null) return [.. OptimizerRegistry.All];
+        return [.. text.Split(',').Select(name => OptimizerRegistry.Find(name.Trim())
+            ?? throw new UsageException($"--optimizers: unknown optimizer '{name.Trim()}'; allowed: {string.Join(", ", OptimizerRegistry.Names)}"))];
+    }
+
+    private static long[] ParseSizes(string text) =>
+        [.. text.Split(',').Select(item =>
+        {
+            string trimmed = item.Trim().ToUpperInvariant();
+            long multiplier = trimmed.EndsWith('M') ? 1_000_000 : trimmed.EndsWith('K') ? 1_000 : 1;
+            string digits = multiplier == 1 ? trimmed : trimmed[..^1];
+            if (!long.TryParse(digits, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) || value < 1 || value * multiplier > 500_000_000)
+                throw new UsageException($"--sizes: '{item.Trim()}' is not allowed; allowed: parameter counts from 1 to 500M such as 1M, 250K or 4096");
+            return value * multiplier;
+        })];
+
+    private static string[] ParseLayout(string text) => text switch
+    {
+        BenchmarkLayout.Single or BenchmarkLayout.Model => [text],
+        "both" => [.. BenchmarkLayout.All],
+        _ => throw new UsageException($"--layout: unknown layout '{text}'; allowed: single, model, both"),
+    };
+
+    private static string Json(BenchmarkResult r) => JsonSerializer.Serialize(new
+    {
+        optimizer = r.Optimizer,
+        @params = r.Params,
+        layout = r.Layout,
+        tensors = r.Tensors,
+        ours_ms = r.OursMs,
+        torch_ms = r.TorchMs,
+        floor_ms = r.FloorMs,
+        speedup = r.Speedup,
+        ours_over_floor = r.TimesFloor,
+        bytes_per_step = r.BytesPerStep,
+        copy_gb_per_s = r.CopyGigabytesPerSecond,
+        ours_alloc_bytes_per_step = r.OursAllocatedBytesPerStep,
+    });
+}

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+
+namespace AdaptiveLR.Torch.Benchmarking;
+
+/// <summary>
+/// The bandwidth of a plain vectorised copy (<see cref="Span{T}.CopyTo"/>) of a buffer, on one core and
+/// split across all cores like the fused kernel; the faster of the two sets the memory-traffic floor.
+/// </summary>
+internal static class CopyBandwidth
+{
+    /// <summary>Bytes read plus bytes written per second, the median over <paramref name="repeats"/> copies.</summary>
+    public static unsafe double Measure(long elements, int repeats)
+    {
+        var source = new float[elements];
+        var destination = new float[elements];
+        source.AsSpan().Fill(1);
+        fixed (float* from = source, to = destination)
+        {
+            var job = new CopyJob(from, to);
+            double singleCore = Median(repeats, () => job.Run(0, (int)elements));
+            double allCores = Median(repeats, () => CoreSplitter.Shared.Run(job, (int)elements, AdaptiveOptimizer.MinimumElementsPerCore));
+            return 2.0 * elements * sizeof(float) / (Math.Min(singleCore, allCores) / 1000);
+        }
+    }
+
+    private static double Median(int repeats, Action copy)
+    {
+        for (int i = 0; i < 3; i++) copy();
+        var times = new double[repeats];
+        for (int i = 0; i < repeats; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            copy();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return times[repeats / 2];
+    }
+
+    private sealed unsafe class CopyJob(float* from, float* to) : RangeJob
+    {
+        public override void Run(int start, int count) =>
+            new ReadOnlySpan<float>(from + start, count).CopyTo(new Span<float>(to + start, count));
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Xunit;
+
+namespace AdaptiveLR.Snapshots;
+
+/// <summary><c>adaptivelr bench</c> as programs read it (the figures themselves are measurements, not test results).</summary>
+public class BenchCommandTests
+{
+    [Fact]
+    public void JsonLinesCarryTheRequiredFieldsPerCase()
+    {
+        var run = CliRun.Of("bench", "--optimizers", "adam,sgd", "--sizes", "2K", "--layout", "both", "--repeats", "1", "--format", "json");
+        Assert.Equal(0, run.ExitCode);
+        var lines = run.Output.TrimEnd('\n').Split('\n');
+        Assert.Equal(4, lines.Length);
+        foreach (var line in lines)
+        {
+            using var json = JsonDocument.Parse(line);
+            var root = json.RootElement;
+            Assert.Contains(root.GetProperty("optimizer").GetString(), new[] { "adam", "sgd" });
+            Assert.Equal(2000, root.GetProperty("params").GetInt64());
+            Assert.Contains(root.GetProperty("layout").GetString(), new[] { "single", "model" });
+            foreach (string field in new[] { "ours_ms", "torch_ms", "floor_ms" })
+                Assert.True(root.GetProperty(field).GetDouble() > 0, $"{field} in {line}");
+        }
+    }
+
+    [Theory]
+    [InlineData("--optimizers", "adamax")]
+    [InlineData("--sizes", "10X")]
+    [InlineData("--sizes", "0")]
+    [InlineData("--layout", "deep")]
+    [InlineData("--format", "csv")]
+    [InlineData("--repeats", "0")]
+    public void BadInputExitsWithTwoAndOneLine(string option, string value)
+    {
+        var run = CliRun.Of("bench", option, value);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("", run.Output);
+        Assert.Single(run.Error.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith($"adaptivelr: {option}", run.Error);
+    }
+}
