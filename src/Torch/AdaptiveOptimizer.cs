@@ -10,13 +10,13 @@ namespace AdaptiveLR.Torch;
 /// groups with their own learning rate and weight decay, TorchSharp's learning-rate schedulers and
 /// <c>state_dict</c> save/load work as with TorchSharp's own optimizers. The arithmetic is the
 /// algorithm's rule: on dense float32 CPU tensors the fused kernel runs on the tensors' own memory
-/// (one pass, no copies, no managed allocations, large tensors split across cores); other dtypes and
+/// (one pass over all tensors, no copies, no managed allocations, split evenly across cores); other dtypes and
 /// devices take the double-precision reference path.
 /// </summary>
 public sealed partial class AdaptiveOptimizer : OptimizerHelper
 {
     /// <summary>Tensors smaller than this run on one core: below it, waking another thread costs more than it saves.</summary>
-    public const int MinimumElementsPerCore = 1 << 20;
+    public const int MinimumElementsPerCore = 1 << 18;
 
     private readonly List<State> states = [];
     private readonly List<int> groupOfState = [];
@@ -93,6 +93,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
         try
         {
             CollectGradients();
+            job.Begin(Hyperparameters, states.Count);
             for (int i = 0; i < states.Count; i++)
             {
                 if (gradients[i] == IntPtr.Zero) continue;
@@ -100,9 +101,10 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
                 var options = (Options)_parameter_groups[groupOfState[i]].Options;
                 state.Step++;
                 var context = new StepContext(state.Step, options.LearningRate!.Value, options.WeightDecay!.Value);
-                if (NativeTensor.IsDenseCpuFloat32(state.Parameter.Handle) && NativeTensor.IsDenseCpuFloat32(gradients[i])) FusedStep(state, gradients[i], context);
+                if (NativeTensor.IsDenseCpuFloat32(state.Parameter.Handle) && NativeTensor.IsDenseCpuFloat32(gradients[i])) AddToFusedStep(state, gradients[i], context);
                 else GeneralStep(state, context);
             }
+            RunFusedStep();
         }
         finally
         {
@@ -135,16 +137,21 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
         }
     }
 
-    private unsafe void FusedStep(State state, IntPtr gradient, StepContext context)
+    private void AddToFusedStep(State state, IntPtr gradient, StepContext context)
     {
         var slots = state.Slots;
-        job.Set(Hyperparameters, context,
-            (float*)NativeTensor.Data(state.Parameter.Handle), (float*)NativeTensor.Data(gradient),
-            SlotData(slots[0]), SlotData(slots[1]), SlotData(slots[2]));
-        CoreSplitter.Shared.Run(job, checked((int)NativeTensor.ElementCount(state.Parameter.Handle)), MinimumElementsPerCore);
+        job.Add(context, NativeTensor.Data(state.Parameter.Handle), NativeTensor.Data(gradient),
+            SlotData(slots[0]), SlotData(slots[1]), SlotData(slots[2]), NativeTensor.ElementCount(state.Parameter.Handle));
     }
 
-    private static unsafe float* SlotData(Tensor? slot) => slot is null ? null : (float*)NativeTensor.Data(slot.Handle);
+    /// <summary>All float32 tensors of this step in one pass, split evenly across the cores.</summary>
+    private void RunFusedStep()
+    {
+        if (job.Length <= int.MaxValue) CoreSplitter.Shared.Run(job, (int)job.Length, MinimumElementsPerCore);
+        else job.RunAll();
+    }
+
+    private static IntPtr SlotData(Tensor? slot) => slot is null ? IntPtr.Zero : NativeTensor.Data(slot.Handle);
 
     /// <summary>Any dtype or device: the double-precision reference rule on copies, written back in the tensors' own dtype.</summary>
     private void GeneralStep(State state, StepContext context)

@@ -7,90 +7,90 @@ internal abstract class RangeJob
 }
 
 /// <summary>
-/// Splits a <see cref="RangeJob"/> across the cores: the calling thread takes the first part,
-/// long-lived worker threads the others. No allocation per call; one job at a time.
+/// Shares a <see cref="RangeJob"/> between the calling thread and long-lived worker threads. The
+/// range is cut into chunks that every thread claims in turn, so the caller never waits for a
+/// worker that the scheduler has not run yet: on a busy machine (libtorch's own threads, another
+/// process) it simply does more chunks itself. No allocation per call; one job at a time.
 /// </summary>
 internal sealed class CoreSplitter
 {
-    /// <summary>Parts start on multiples of this many elements (1 KiB of floats), so no two threads share a cache line.</summary>
-    private const int Alignment = 256;
+    /// <summary>Elements per claimed chunk: 128 KiB of floats, large enough to amortise the claim, small enough to balance.</summary>
+    private const int ChunkElements = 32 * 1024;
 
     public static CoreSplitter Shared { get; } = new(Environment.ProcessorCount);
 
     private readonly Worker[] workers;
     private readonly Lock gate = new();
 
-    private CoreSplitter(int cores) => workers = [.. Enumerable.Range(1, Math.Max(0, cores - 1)).Select(i => new Worker(i))];
+    private RangeJob? job;
+    private int length, nextChunk, busyWorkers, closed = 1;
+    private Exception? failure;
 
-    public int Cores => workers.Length + 1;
+    private CoreSplitter(int cores) => workers = [.. Enumerable.Range(1, Math.Max(0, cores - 1)).Select(i => new Worker(this, i))];
 
-    /// <summary>Runs <paramref name="job"/> over [0, <paramref name="length"/>), in parts of at least <paramref name="minimumPart"/> elements.</summary>
-    public void Run(RangeJob job, int length, int minimumPart)
+    /// <summary>Runs <paramref name="work"/> over [0, <paramref name="count"/>); other cores join when there are at least <paramref name="minimumToShare"/> elements.</summary>
+    public void Run(RangeJob work, int count, int minimumToShare)
     {
-        int parts = Math.Clamp(length / Math.Max(minimumPart, Alignment), 1, Cores);
-        if (parts == 1)
+        if (workers.Length == 0 || count < Math.Max(minimumToShare, 2 * ChunkElements))
         {
-            job.Run(0, length);
+            work.Run(0, count);
             return;
         }
         lock (gate)
         {
-            int part = length / parts / Alignment * Alignment;
-            for (int w = 0; w < parts - 1; w++)
-                workers[w].Start(job, part * (w + 1), w == parts - 2 ? length - part * (w + 1) : part);
-            Exception? failure = null;
-            try
-            {
-                job.Run(0, part);
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-            for (int w = 0; w < parts - 1; w++) failure ??= workers[w].Wait();
+            (job, length, nextChunk, failure) = (work, count, 0, null);
+            Interlocked.Exchange(ref closed, 0);
+            foreach (var worker in workers) worker.Wake();
+            RunChunks();
+            // No worker may start on this job from now on; wait only for chunks already claimed.
+            Interlocked.Exchange(ref closed, 1);
+            var spin = new SpinWait();
+            while (Volatile.Read(ref busyWorkers) != 0) spin.SpinOnce();
+            job = null;
             if (failure is not null) throw new AggregateException("a parallel part of the optimizer step failed", failure);
         }
     }
 
+    private void RunChunks()
+    {
+        try
+        {
+            for (int chunk = Interlocked.Increment(ref nextChunk) - 1; (long)chunk * ChunkElements < length; chunk = Interlocked.Increment(ref nextChunk) - 1)
+            {
+                int start = chunk * ChunkElements;
+                job!.Run(start, Math.Min(ChunkElements, length - start));
+            }
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref failure, e, null);
+            Interlocked.Exchange(ref nextChunk, int.MaxValue / 2);
+        }
+    }
+
+    private void HelpIfOpen()
+    {
+        Interlocked.Increment(ref busyWorkers);
+        if (Volatile.Read(ref closed) == 0) RunChunks();
+        Interlocked.Decrement(ref busyWorkers);
+    }
+
     private sealed class Worker
     {
-        private readonly ManualResetEventSlim started = new(false), finished = new(false);
-        private RangeJob? job;
-        private int start, count;
-        private Exception? failure;
+        private readonly ManualResetEventSlim wake = new(false);
 
-        public Worker(int index) =>
-            new Thread(Loop) { IsBackground = true, Name = $"AdaptiveLR kernel {index}" }.Start();
+        public Worker(CoreSplitter owner, int index) =>
+            new Thread(() => Loop(owner)) { IsBackground = true, Name = $"AdaptiveLR kernel {index}" }.Start();
 
-        public void Start(RangeJob work, int from, int length)
-        {
-            (job, start, count, failure) = (work, from, length, null);
-            finished.Reset();
-            started.Set();
-        }
+        public void Wake() => wake.Set();
 
-        public Exception? Wait()
-        {
-            finished.Wait();
-            return failure;
-        }
-
-        private void Loop()
+        private void Loop(CoreSplitter owner)
         {
             while (true)
             {
-                started.Wait();
-                started.Reset();
-                try
-                {
-                    job!.Run(start, count);
-                }
-                catch (Exception e)
-                {
-                    failure = e;
-                }
-                job = null;
-                finished.Set();
+                wake.Wait();
+                wake.Reset();
+                owner.HelpIfOpen();
             }
         }
     }

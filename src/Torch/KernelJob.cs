@@ -3,30 +3,66 @@ using AdaptiveLR.Pure.Core;
 namespace AdaptiveLR.Torch;
 
 /// <summary>
-/// One parameter tensor's fused step as a <see cref="RangeJob"/>: raw pointers to the tensor memory
-/// of the parameter, its gradient and its state slots (null where unused). Reused from step to
-/// step, so that splitting a step across cores allocates nothing.
+/// One optimizer step over many float32 tensors as a single <see cref="RangeJob"/>: the tensors are
+/// laid end to end in one index range, so that the cores split the whole step evenly — a model's
+/// many small tensors as well as one large one — with one hand-off per step. Holds raw pointers to
+/// the tensor memory of each parameter, its gradient and its state slots (zero where unused); its
+/// arrays grow to the number of tensors once and are reused, so a step allocates nothing.
 /// </summary>
 internal sealed unsafe class KernelJob : RangeJob
 {
     private Hyperparameters? hyperparameters;
-    private StepContext context;
-    private float* parameter, gradient, state0, state1, state2;
+    private int count;
+    private StepContext[] contexts = [];
+    private IntPtr[] parameters = [], gradients = [], states0 = [], states1 = [], states2 = [];
+    private long[] starts = [0];
 
-    public void Set(Hyperparameters rule, StepContext step, float* p, float* g, float* s0, float* s1, float* s2)
+    /// <summary>The total number of elements added since <see cref="Begin"/>.</summary>
+    public long Length => starts[count];
+
+    public void Begin(Hyperparameters rule, int capacity)
     {
-        (hyperparameters, context) = (rule, step);
-        parameter = p;
-        gradient = g;
-        state0 = s0;
-        state1 = s1;
-        state2 = s2;
+        (hyperparameters, count) = (rule, 0);
+        if (contexts.Length >= capacity) return;
+        contexts = new StepContext[capacity];
+        parameters = new IntPtr[capacity];
+        gradients = new IntPtr[capacity];
+        states0 = new IntPtr[capacity];
+        states1 = new IntPtr[capacity];
+        states2 = new IntPtr[capacity];
+        starts = new long[capacity + 1];
     }
 
-    public override void Run(int start, int count) =>
-        FusedStep.Apply(hyperparameters!, context,
-            new Span<float>(parameter + start, count), new ReadOnlySpan<float>(gradient + start, count),
-            Slot(state0, start, count), Slot(state1, start, count), Slot(state2, start, count));
+    public void Add(StepContext context, IntPtr parameter, IntPtr gradient, IntPtr state0, IntPtr state1, IntPtr state2, long length)
+    {
+        (contexts[count], parameters[count], gradients[count]) = (context, parameter, gradient);
+        (states0[count], states1[count], states2[count]) = (state0, state1, state2);
+        starts[count + 1] = starts[count] + length;
+        count++;
+    }
 
-    private static Span<float> Slot(float* slot, int start, int count) => slot is null ? [] : new Span<float>(slot + start, count);
+    public override void Run(int start, int length) => Run(start, (long)start + length);
+
+    /// <summary>Every element on this thread: for steps beyond the int range <see cref="CoreSplitter"/> splits.</summary>
+    public void RunAll() => Run(0, Length);
+
+    /// <summary>Steps the elements [start, end) of the concatenated tensors.</summary>
+    private void Run(long start, long end)
+    {
+        int tensor = Array.BinarySearch(starts, 0, count + 1, start);
+        if (tensor < 0) tensor = ~tensor - 1;
+        for (; tensor < count && starts[tensor] < end; tensor++)
+        {
+            long from = Math.Max(start, starts[tensor]) - starts[tensor];
+            int elements = checked((int)(Math.Min(end, starts[tensor + 1]) - starts[tensor] - from));
+            if (elements <= 0) continue;
+            FusedStep.Apply(hyperparameters!, contexts[tensor],
+                new Span<float>((float*)parameters[tensor] + from, elements),
+                new ReadOnlySpan<float>((float*)gradients[tensor] + from, elements),
+                Slot(states0[tensor], from, elements), Slot(states1[tensor], from, elements), Slot(states2[tensor], from, elements));
+        }
+    }
+
+    private static Span<float> Slot(IntPtr slot, long from, int elements) =>
+        slot == IntPtr.Zero ? [] : new Span<float>((float*)slot + from, elements);
 }

@@ -17,6 +17,7 @@ public static class FusedKernel
     /// One step over <paramref name="parameters"/>. A state span that is empty is a slot the
     /// algorithm does not use; the others must be as long as the parameters.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply<TRule>(in TRule rule, Span<float> parameters, ReadOnlySpan<float> gradients,
                                     Span<float> state0, Span<float> state1, Span<float> state2)
         where TRule : struct, IElementRule

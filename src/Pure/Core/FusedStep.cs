@@ -28,9 +28,11 @@ public static unsafe class FusedStep
     }
 
     // Pointers rather than spans, so that the visitor can be an ordinary struct type argument.
+    // Fully optimised from the first call: a benchmark or a short run never steps through tier-0 code.
     private readonly struct KernelVisitor(float* p, float* g, float* s0, float* s1, float* s2, int length, int length0, int length1, int length2)
         : IRuleVisitor<bool>
     {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public bool Visit<TRule>(in TRule rule) where TRule : struct, IElementRule
         {
             FusedKernel.Apply(rule, new Span<float>(p, length), new ReadOnlySpan<float>(g, length),

@@ -17,7 +17,7 @@ public static class StepBenchmark
     public static Hyperparameters Configuration(Hyperparameters defaults) =>
         defaults is SgdHyperparameters sgd ? sgd with { Momentum = 0.9 } : defaults;
 
-    public static BenchmarkResult Run(Hyperparameters hyperparameters, long parameters, string layout, int warmup = 3, int repeats = 15)
+    public static BenchmarkResult Run(Hyperparameters hyperparameters, long parameters, string layout, int warmup = 10, int repeats = 15)
     {
         using var scope = NewDisposeScope();
         long[] sizes = BenchmarkLayout.TensorSizes(layout, parameters);
