@@ -23,6 +23,17 @@ public static class OptimizerRegistry
         new("adam", "bias-corrected moving averages of the gradient and its square", AdamSettings, new AdamHyperparameters()),
         new("adamw", "Adam with weight decay decoupled from the gradient", AdamSettings, new AdamWHyperparameters()),
         new("amsgrad", "Adam whose denominator uses the running maximum of the second moment", AdamSettings, new AdamHyperparameters(AmsGrad: true)),
+        new("adadelta", "step sizes from the ratio of running averages of squared updates and squared gradients",
+            ["lr", "rho", "eps", "weight_decay"], new AdadeltaHyperparameters()),
+        new("adamax", "Adam with the infinity norm of past gradients in the denominator", ["lr", "beta1", "beta2", "eps", "weight_decay"], new AdamaxHyperparameters()),
+        new("nadam", "Adam with Nesterov momentum and a warming momentum schedule",
+            ["lr", "beta1", "beta2", "eps", "weight_decay", "momentum_decay"], new NAdamHyperparameters()),
+        new("radam", "Adam with the variance of its adaptive step rectified; momentum SGD while it is intractable",
+            ["lr", "beta1", "beta2", "eps", "weight_decay"], new RAdamHyperparameters()),
+        new("lion", "the sign of a momentum interpolation: every coordinate moves by lr", ["lr", "beta1", "beta2", "weight_decay"], new LionHyperparameters()),
+        new("adabelief", "Adam with the second moment of the gradient's surprise g - m", ["lr", "beta1", "beta2", "eps", "weight_decay"], new AdaBeliefHyperparameters()),
+        new("yogi", "Adam whose second moment moves additively towards g^2", ["lr", "beta1", "beta2", "eps", "weight_decay", "initial_accumulator_value"],
+            new YogiHyperparameters()),
     ];
 
     public static IEnumerable<string> Names => All.Select(d => d.Name);

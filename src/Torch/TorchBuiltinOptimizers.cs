@@ -11,6 +11,11 @@ namespace AdaptiveLR.Torch;
 /// </summary>
 public static class TorchBuiltinOptimizers
 {
+    /// <summary>Whether TorchSharp has a built-in optimizer for the algorithm (Lion, AdaBelief and Yogi it has not).</summary>
+    public static bool Has(Hyperparameters hyperparameters) =>
+        hyperparameters is SgdHyperparameters or AdagradHyperparameters or RmsPropHyperparameters or AdamHyperparameters or AdamWHyperparameters
+            or AdadeltaHyperparameters or AdamaxHyperparameters or NAdamHyperparameters or RAdamHyperparameters;
+
     public static optim.Optimizer Create(Hyperparameters hyperparameters, IEnumerable<TorchSharp.Modules.Parameter> parameters) => hyperparameters switch
     {
         SgdHyperparameters h => optim.SGD(parameters, h.Lr, h.Momentum, h.Dampening, h.WeightDecay, h.Nesterov),
@@ -18,6 +23,10 @@ public static class TorchBuiltinOptimizers
         RmsPropHyperparameters h => optim.RMSProp(parameters, h.Lr, h.Alpha, h.Eps, h.WeightDecay, h.Momentum, h.Centered),
         AdamHyperparameters h => optim.Adam(parameters, h.Lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay, h.AmsGrad),
         AdamWHyperparameters h => optim.AdamW(parameters, h.Lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay, h.AmsGrad),
+        AdadeltaHyperparameters h => optim.Adadelta(parameters, h.Lr, h.Rho, h.Eps, h.WeightDecay),
+        AdamaxHyperparameters h => optim.Adamax(parameters, h.Lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay),
+        NAdamHyperparameters h => optim.NAdam(parameters, h.Lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay, h.MomentumDecay),
+        RAdamHyperparameters h => optim.RAdam(parameters, h.Lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay),
         _ => throw new ArgumentException($"TorchSharp has no built-in optimizer for {hyperparameters.Algorithm}", nameof(hyperparameters)),
     };
 }

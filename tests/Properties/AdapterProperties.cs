@@ -15,7 +15,7 @@ namespace AdaptiveLR.Properties;
 /// </summary>
 public class AdapterProperties
 {
-    [Property(Arbitrary = [typeof(AnyAlgorithm)], MaxTest = 100)]
+    [Property(Arbitrary = [typeof(AnyAlgorithm)], MaxTest = 150)]
     public void FusedAdapterEqualsTorchSharpAndReference(Scenario scenario) =>
         AssertAdapterMatches(scenario, ScalarType.Float32);
 
@@ -28,12 +28,18 @@ public class AdapterProperties
     {
         foreach (var definition in Pure.OptimizerRegistry.All)
         {
-            var h = definition.Defaults is SgdHyperparameters sgd ? sgd with { Momentum = 0.9 } : definition.Defaults;
+            var h = definition.Defaults switch
+            {
+                SgdHyperparameters sgd => sgd with { Momentum = 0.9 },
+                RAdamHyperparameters radam => radam with { Lr = 1 }, // see Generators.RAdamComparableWithTorchSharp
+                var defaults => defaults,
+            };
             using var scope = NewDisposeScope();
             var generator = new Generator().manual_seed(7);
             var start = randn([3 * AdaptiveOptimizer.MinimumElementsPerCore + 123], generator: generator);
             var (ours, theirs) = (new Parameter(start.clone()), new Parameter(start.clone()));
             using var adapter = new AdaptiveOptimizer([ours], h);
+            if (!TorchBuiltinOptimizers.Has(h)) continue;
             using var builtin = TorchBuiltinOptimizers.Create(h, [theirs]);
             for (int step = 0; step < 3; step++)
             {
@@ -54,20 +60,23 @@ public class AdapterProperties
         var start = tensor(scenario.X0, dtype: dtype);
         var (ours, theirs) = (new Parameter(start.clone()), new Parameter(start.clone()));
         using var adapter = new AdaptiveOptimizer([ours], scenario.Hyperparameters);
-        using var builtin = TorchBuiltinOptimizers.Create(scenario.Hyperparameters, [theirs]);
+        // Lion, AdaBelief and Yogi have no TorchSharp counterpart: then the reference alone is the judge.
+        bool comparable = TorchBuiltinOptimizers.Has(scenario.Hyperparameters) && scenario.Hyperparameters is not RAdamHyperparameters { Lr: not 1.0 };
+        using var builtin = comparable ? TorchBuiltinOptimizers.Create(scenario.Hyperparameters, [theirs]) : null;
         for (int step = 0; step < scenario.Gradients.Length; step++)
         {
             var gradient = tensor(scenario.Gradients[step], dtype: dtype);
             Backward(ours, gradient);
             Backward(theirs, gradient);
             adapter.step();
-            builtin.step();
+            builtin?.step();
             double[] actual = ours.detach().to(float64).data<double>().ToArray();
             double[] torchValues = theirs.detach().to(float64).data<double>().ToArray();
             for (int i = 0; i < scenario.Size; i++)
             {
                 Tolerance.AssertClose(expected[step].Parameters[i], actual[i], $"{scenario.Hyperparameters.Algorithm} {dtype} step {step + 1} element {i} vs reference");
-                Tolerance.AssertClose(torchValues[i], actual[i], $"{scenario.Hyperparameters.Algorithm} {dtype} step {step + 1} element {i} vs TorchSharp");
+                if (builtin is not null)
+                    Tolerance.AssertClose(torchValues[i], actual[i], $"{scenario.Hyperparameters.Algorithm} {dtype} step {step + 1} element {i} vs TorchSharp");
             }
         }
     }

@@ -73,7 +73,53 @@ public static class Generators
     public static Gen<Hyperparameters> AdamW =>
         AdamRecord().Select(h => (Hyperparameters)new AdamWHyperparameters(h.Lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay, h.AmsGrad));
 
-    public static Gen<Hyperparameters> Any => Gen.OneOf(Sgd, Adagrad, RmsProp, Adam, AdamW);
+    public static Gen<Hyperparameters> Adadelta =>
+        from lr in LogUniform(1e-2, 1)
+        from rho in Uniform(0.5, 0.99)
+        from eps in LogUniform(1e-8, 1e-4)
+        from weightDecay in ZeroOr(LogUniform(1e-5, 1e-1))
+        select (Hyperparameters)new AdadeltaHyperparameters(lr, rho, eps, weightDecay);
+
+    public static Gen<Hyperparameters> Adamax =>
+        AdamRecord(amsGrad: false).Select(h => (Hyperparameters)new AdamaxHyperparameters(h.Lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay));
+
+    public static Gen<Hyperparameters> NAdam =>
+        from h in AdamRecord(amsGrad: false)
+        from momentumDecay in ZeroOr(LogUniform(1e-4, 1e-2))
+        select (Hyperparameters)new NAdamHyperparameters(h.Lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay, momentumDecay);
+
+    public static Gen<Hyperparameters> RAdam =>
+        AdamRecord(amsGrad: false).Select(h => (Hyperparameters)new RAdamHyperparameters(h.Lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay));
+
+    public static Gen<Hyperparameters> Lion =>
+        from lr in LogUniform(1e-5, 1e-2)
+        from beta1 in Uniform(0, 0.99)
+        from beta2 in Uniform(0.5, 0.999)
+        from weightDecay in ZeroOr(LogUniform(1e-5, 1))
+        select (Hyperparameters)new LionHyperparameters(lr, beta1, beta2, weightDecay);
+
+    public static Gen<Hyperparameters> AdaBelief =>
+        from h in AdamRecord(amsGrad: false)
+        from eps in LogUniform(1e-16, 1e-8)
+        select (Hyperparameters)new AdaBeliefHyperparameters(h.Lr, h.Beta1, h.Beta2, eps, h.WeightDecay);
+
+    public static Gen<Hyperparameters> Yogi =>
+        from h in AdamRecord(amsGrad: false)
+        from eps in LogUniform(1e-6, 1e-2)
+        from initial in LogUniform(1e-8, 1e-2)
+        select (Hyperparameters)new YogiHyperparameters(h.Lr, h.Beta1, h.Beta2, eps, h.WeightDecay, initial);
+
+    /// <summary>
+    /// RAdam as TorchSharp 0.107 can be compared with: its rectified step multiplies by lr twice
+    /// (RAdam.cs: <c>t6 = bias_corrected_exp_avg * lr</c>, then <c>t6 * lr * adaptive_lr * rect</c>),
+    /// where torch.optim — and ours — multiply once; at lr = 1 both agree.
+    /// </summary>
+    public static Gen<Hyperparameters> RAdamComparableWithTorchSharp => RAdam.Select(h => h with { Lr = 1 });
+
+    /// <summary>The algorithms TorchSharp has a built-in optimizer for, in configurations where its semantics are torch.optim's.</summary>
+    public static Gen<Hyperparameters> WithTorchBuiltin => Gen.OneOf(Sgd, Adagrad, RmsProp, Adam, AdamW, Adadelta, Adamax, NAdam, RAdamComparableWithTorchSharp);
+
+    public static Gen<Hyperparameters> Any => Gen.OneOf(WithTorchBuiltin, RAdam, Lion, AdaBelief, Yogi);
 
     public static Gen<Scenario> ScenarioOf(Gen<Hyperparameters> hyperparameters, int maxSize = 6, int maxSteps = 25) =>
         from h in hyperparameters
@@ -88,6 +134,18 @@ public static class Generators
 public static class AnyAlgorithm
 {
     public static Arbitrary<Scenario> Scenarios() => Generators.ScenarioOf(Generators.Any).ToArbitrary();
+}
+
+/// <summary>Algorithms TorchSharp also implements, with valid hyperparameters.</summary>
+public static class TorchAlgorithm
+{
+    public static Arbitrary<Scenario> Scenarios() => Generators.ScenarioOf(Generators.WithTorchBuiltin).ToArbitrary();
+}
+
+/// <summary>Scenarios of one of the algorithms tested against their papers: Lion, AdaBelief, Yogi.</summary>
+public static class PaperAlgorithm
+{
+    public static Arbitrary<Scenario> Scenarios() => Generators.ScenarioOf(Gen.OneOf(Generators.Lion, Generators.AdaBelief, Generators.Yogi)).ToArbitrary();
 }
 
 /// <summary>AMSGrad (Adam with <c>amsgrad</c>) scenarios.</summary>

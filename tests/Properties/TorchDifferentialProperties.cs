@@ -12,7 +12,7 @@ namespace AdaptiveLR.Properties;
 /// </summary>
 public class TorchDifferentialProperties
 {
-    [Property(Arbitrary = [typeof(AnyAlgorithm)], MaxTest = 200)]
+    [Property(Arbitrary = [typeof(TorchAlgorithm)], MaxTest = 300)]
     public void ReferenceTrajectoryEqualsTorchSharp(Scenario scenario)
     {
         var expected = Trajectories.Reference(scenario);

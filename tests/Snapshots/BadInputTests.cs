@@ -8,7 +8,7 @@ public class BadInputTests
 {
     private static readonly string[] BadStepArguments =
     [
-        "--optimizer adamax",
+        "--optimizer adamx",
         "--lr 0",
         "--lr -0.1",
         "--lr abc",

@@ -26,7 +26,7 @@ public class BenchCommandTests
     }
 
     [Theory]
-    [InlineData("--optimizers", "adamax")]
+    [InlineData("--optimizers", "adamx")]
     [InlineData("--sizes", "10X")]
     [InlineData("--sizes", "0")]
     [InlineData("--layout", "deep")]

@@ -76,6 +76,9 @@ public static class BenchCommand
         _ => throw new UsageException($"--layout: unknown layout '{text}'; allowed: single, model, both"),
     };
 
+    /// <summary>null where TorchSharp has no built-in optimizer to measure (JSON has no NaN).</summary>
+    private static double? Nullable(double value) => double.IsNaN(value) ? null : value;
+
     private static string Json(BenchmarkResult r) => JsonSerializer.Serialize(new
     {
         optimizer = r.Optimizer,
@@ -83,9 +86,9 @@ public static class BenchCommand
         layout = r.Layout,
         tensors = r.Tensors,
         ours_ms = r.OursMs,
-        torch_ms = r.TorchMs,
+        torch_ms = Nullable(r.TorchMs),
         floor_ms = r.FloorMs,
-        speedup = r.Speedup,
+        speedup = Nullable(r.Speedup),
         ours_over_floor = r.TimesFloor,
         bytes_per_step = r.BytesPerStep,
         copy_gb_per_s = r.CopyGigabytesPerSecond,

@@ -17,21 +17,23 @@ public sealed class HyperparameterOptions
     };
 
     private readonly Option<double?> lr = NumberParsing.FiniteNumber("--lr", "Learning rate (> 0)");
-    private readonly Option<double?> beta1 = NumberParsing.FiniteNumber("--beta1", "Adam: decay of the first moment, in [0, 1)");
-    private readonly Option<double?> beta2 = NumberParsing.FiniteNumber("--beta2", "Adam: decay of the second moment, in [0, 1)");
+    private readonly Option<double?> beta1 = NumberParsing.FiniteNumber("--beta1", "Adam family, Lion: decay of the first moment, in [0, 1)");
+    private readonly Option<double?> beta2 = NumberParsing.FiniteNumber("--beta2", "Adam family: decay of the second moment (Lion: of the momentum), in [0, 1)");
     private readonly Option<double?> eps = NumberParsing.FiniteNumber("--eps", "Term added to the denominator (> 0)");
     private readonly Option<double?> weightDecay = NumberParsing.FiniteNumber("--weight-decay", "Weight decay (>= 0); decoupled for adamw");
     private readonly Option<double?> momentum = NumberParsing.FiniteNumber("--momentum", "SGD, RMSProp: momentum factor (>= 0)");
     private readonly Option<double?> dampening = NumberParsing.FiniteNumber("--dampening", "SGD: dampening of momentum, in [0, 1]");
     private readonly Option<double?> alpha = NumberParsing.FiniteNumber("--alpha", "RMSProp: decay of the squared-gradient average, in [0, 1)");
     private readonly Option<double?> lrDecay = NumberParsing.FiniteNumber("--lr-decay", "Adagrad: learning-rate decay (>= 0)");
-    private readonly Option<double?> initialAccumulatorValue = NumberParsing.FiniteNumber("--initial-accumulator-value", "Adagrad: initial sum of squares (>= 0)");
+    private readonly Option<double?> initialAccumulatorValue = NumberParsing.FiniteNumber("--initial-accumulator-value", "Adagrad: initial sum of squares (>= 0); Yogi: initial v (> 0)");
+    private readonly Option<double?> rho = NumberParsing.FiniteNumber("--rho", "Adadelta: decay of the running averages, in [0, 1)");
+    private readonly Option<double?> momentumDecay = NumberParsing.FiniteNumber("--momentum-decay", "NAdam: momentum schedule decay psi (>= 0)");
     private readonly Option<bool> centered = new("--centered") { Description = "RMSProp: normalise by the centered second moment" };
     private readonly Option<bool> nesterov = new("--nesterov") { Description = "SGD: Nesterov momentum (needs --momentum > 0)" };
     private readonly Option<bool> amsGrad = new("--amsgrad") { Description = "Adam, AdamW: use the running maximum of the second moment" };
 
     public IEnumerable<Option> All =>
-        [Optimizer, lr, beta1, beta2, eps, weightDecay, momentum, dampening, alpha, lrDecay, initialAccumulatorValue, centered, nesterov, amsGrad];
+        [Optimizer, lr, beta1, beta2, eps, weightDecay, momentum, dampening, alpha, lrDecay, initialAccumulatorValue, rho, momentumDecay, centered, nesterov, amsGrad];
 
     public void AddTo(Command command)
     {
@@ -50,6 +52,8 @@ public sealed class HyperparameterOptions
         Alpha = parsed.GetValue(alpha),
         LrDecay = parsed.GetValue(lrDecay),
         InitialAccumulatorValue = parsed.GetValue(initialAccumulatorValue),
+        Rho = parsed.GetValue(rho),
+        MomentumDecay = parsed.GetValue(momentumDecay),
         Centered = Flag(parsed, centered),
         Nesterov = Flag(parsed, nesterov),
         AmsGrad = Flag(parsed, amsGrad),

@@ -16,6 +16,8 @@ public sealed record HyperparameterSettings
     public double? Alpha { get; init; }
     public double? LrDecay { get; init; }
     public double? InitialAccumulatorValue { get; init; }
+    public double? Rho { get; init; }
+    public double? MomentumDecay { get; init; }
     public bool? Centered { get; init; }
     public bool? Nesterov { get; init; }
     public bool? AmsGrad { get; init; }
@@ -28,6 +30,7 @@ public sealed record HyperparameterSettings
             ("lr", Lr.HasValue), ("beta1", Beta1.HasValue), ("beta2", Beta2.HasValue), ("eps", Eps.HasValue),
             ("weight_decay", WeightDecay.HasValue), ("momentum", Momentum.HasValue), ("dampening", Dampening.HasValue),
             ("alpha", Alpha.HasValue), ("lr_decay", LrDecay.HasValue), ("initial_accumulator_value", InitialAccumulatorValue.HasValue),
+            ("rho", Rho.HasValue), ("momentum_decay", MomentumDecay.HasValue),
             ("centered", Centered.HasValue), ("nesterov", Nesterov.HasValue), ("amsgrad", AmsGrad.HasValue),
         ];
         return all.Where(s => s.Given).Select(s => s.Name);

@@ -16,12 +16,15 @@ public static class BenchmarkReport
         foreach (var r in results)
         {
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Optimizer} | {Count(r.Params)} | {r.Layout} | {r.Tensors} | {r.OursMs:F2} | {r.TorchMs:F2} | {r.Speedup:F1}× | {r.FloorMs:F2} | {r.TimesFloor:F2}× | {r.OursAllocatedBytesPerStep:F0} |"));
+                $"| {r.Optimizer} | {Count(r.Params)} | {r.Layout} | {r.Tensors} | {r.OursMs:F2} | {Missing(r.TorchMs, $"{r.TorchMs:F2}")} | {Missing(r.Speedup, $"{r.Speedup:F1}×")} | {r.FloorMs:F2} | {r.TimesFloor:F2}× | {r.OursAllocatedBytesPerStep:F0} |"));
         }
         text.AppendLine();
+        text.AppendLine("— : TorchSharp has no built-in optimizer for the algorithm.");
         text.AppendLine("floor = bytes the algorithm must move (read parameter, gradient and state; write parameter and state) ÷ bandwidth of a plain vectorised copy of the same size measured in the same run (the faster of one core and all cores).");
         return text.ToString();
     }
+
+    private static string Missing(double value, string text) => double.IsNaN(value) ? "—" : text;
 
     public static string Count(long parameters) =>
         parameters % 1_000_000 == 0 ? $"{parameters / 1_000_000}M" : parameters.ToString(CultureInfo.InvariantCulture);

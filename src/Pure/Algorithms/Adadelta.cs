@@ -1,0 +1,56 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using AdaptiveLR.Pure.Core;
+
+namespace AdaptiveLR.Pure.Algorithms;
+
+// Adadelta — Zeiler, "ADADELTA: An Adaptive Learning Rate Method", 2012, Algorithm 1, with
+// torch.optim.Adadelta's semantics (an lr multiplies the update; eps inside both square roots):
+//
+//   g  ← g + λθ                                  (weight decay, when λ > 0)
+//   s  ← ρs + (1 − ρ)g²
+//   Δ  = √(u + ε) / √(s + ε) · g
+//   u  ← ρu + (1 − ρ)Δ²
+//   θ  ← θ − lr·Δ
+
+/// <summary>Adadelta's hyperparameters (torch.optim.Adadelta defaults: lr 1, rho 0.9, eps 1e-6).</summary>
+public sealed record AdadeltaHyperparameters(double Lr = 1.0, double Rho = 0.9, double Eps = 1e-6, double WeightDecay = 0) : Hyperparameters
+{
+    private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("square_avg"), new StateSlot("acc_delta"), null];
+
+    public override string Algorithm => "adadelta";
+
+    public override ImmutableArray<StateSlot?> Slots => Layout2;
+
+    public override Hyperparameters With(HyperparameterSettings s) =>
+        this with { Lr = s.Lr ?? Lr, Rho = s.Rho ?? Rho, Eps = s.Eps ?? Eps, WeightDecay = s.WeightDecay ?? WeightDecay };
+
+    public override IReadOnlyList<ValidationError> Validate() =>
+        Allowed.Collect(
+            Allowed.Positive("lr", Lr),
+            Allowed.DecayRate("rho", Rho),
+            Allowed.Positive("eps", Eps),
+            Allowed.NonNegative("weight_decay", WeightDecay));
+
+    public override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
+        visitor.Visit(new AdadeltaRule(context, Rho, Eps));
+}
+
+/// <summary>One step of Adadelta: slot 0 is square_avg, slot 1 acc_delta.</summary>
+public readonly struct AdadeltaRule(StepContext context, double rho, double eps) : IElementRule
+{
+    private readonly double lr = context.LearningRate, weightDecay = context.WeightDecay, rho = rho, eps = eps;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void IElementRule.Apply<T>(ref T parameter, T gradient, ref T squareAvg, ref T accDelta, ref T unused)
+    {
+        if (weightDecay != 0) gradient += T.Broadcast(weightDecay) * parameter;
+        squareAvg = T.Broadcast(rho) * squareAvg + T.Broadcast(1 - rho) * gradient * gradient;
+        T delta = T.Sqrt(accDelta + T.Broadcast(eps)) / T.Sqrt(squareAvg + T.Broadcast(eps)) * gradient;
+        accDelta = T.Broadcast(rho) * accDelta + T.Broadcast(1 - rho) * delta * delta;
+        parameter -= T.Broadcast(lr) * delta;
+    }
+
+    T IElementRule.EffectiveLearningRate<T>(T squareAvg, T accDelta, T unused) =>
+        T.Broadcast(lr) * T.Sqrt(accDelta + T.Broadcast(eps)) / T.Sqrt(squareAvg + T.Broadcast(eps));
+}
