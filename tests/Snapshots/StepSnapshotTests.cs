@@ -25,6 +25,31 @@ public class StepSnapshotTests
     public void AdamCsvWithGivenGradients() => Snapshot.Match(Succeeded(["step", "--optimizer", "amsgrad", "--grads", "1,-2,0.5", "--format", "csv"]));
 
     [Fact]
+    public void SeveralOptimizersOnRosenbrockSummary() =>
+        Snapshot.Match(Succeeded(["step", "--function", "rosenbrock", "--optimizers", "sgd,adam,rmsprop,lion", "--lr", "0.002", "--steps", "300"]));
+
+    [Fact]
+    public void SeveralOptimizersOnBealeJson() =>
+        Snapshot.Match(Succeeded(["step", "--function", "beale", "--optimizers", "adagrad,yogi", "--steps", "2", "--format", "json"]));
+
+    [Fact]
+    public void PathsPlotIsAPng()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"adaptivelr-paths-{Guid.NewGuid():N}.png");
+        try
+        {
+            Succeeded(["step", "--function", "quadratic2d", "--optimizers", "sgd,adam", "--lr", "0.1", "--steps", "50", "--plot", path]);
+            byte[] png = File.ReadAllBytes(path);
+            Assert.True(png.Length > 10_000, $"{png.Length} bytes");
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void RootHelp() => Snapshot.Match(Succeeded(["--help"]));
 
     [Fact]

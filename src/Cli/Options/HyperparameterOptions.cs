@@ -62,10 +62,10 @@ public sealed class HyperparameterOptions
     /// <summary>The validated hyperparameters of the chosen optimizer, or a usage error.</summary>
     public Hyperparameters Resolve(ParseResult parsed) => Resolve(parsed.GetValue(Optimizer) ?? "adam", ReadSettings(parsed));
 
-    public static Hyperparameters Resolve(string optimizerName, HyperparameterSettings settings)
+    public static Hyperparameters Resolve(string optimizerName, HyperparameterSettings settings, string option = "--optimizer")
     {
         var definition = OptimizerRegistry.Find(optimizerName)
-            ?? throw new UsageException($"--optimizer: unknown optimizer '{optimizerName}'; allowed: {string.Join(", ", OptimizerRegistry.Names)}");
+            ?? throw new UsageException($"{option}: unknown optimizer '{optimizerName}'; allowed: {string.Join(", ", OptimizerRegistry.Names)}");
         foreach (string given in settings.GivenNames())
         {
             if (!definition.Settings.Contains(given))

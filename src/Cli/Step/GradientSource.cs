@@ -14,10 +14,14 @@ public abstract record GradientSource
     public abstract double? Loss(ImmutableArray<double> x);
 }
 
-/// <summary>f(x) = Σ xᵢ², the seed's quadratic: ∇f = 2x.</summary>
-public sealed record Quadratic : GradientSource
+/// <summary>f(x) = Σ xᵢ², the seed's quadratic, in any dimension: ∇f = 2x.</summary>
+public sealed record Quadratic : TestFunction
 {
     public override string Description => "f(x) = sum of x_i^2";
+    public override ImmutableArray<double> Minimum => [0, 0];
+    public override ImmutableArray<double> Start => [5];
+    public override (double XMin, double XMax, double YMin, double YMax) View => (-6, 6, -6, 6);
+    public override double Value(double x, double y) => x * x + y * y;
 
     public override ImmutableArray<double> GradientAt(int step, ImmutableArray<double> x) => [.. x.Select(xi => 2 * xi)];
 

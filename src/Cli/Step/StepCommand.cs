@@ -11,46 +11,61 @@ namespace AdaptiveLR.Cli.Step;
 /// </summary>
 public static class StepCommand
 {
-    private const double DefaultFunctionStart = 5;
-
     public static Command Create(TextWriter output)
     {
         var hyperparameters = new HyperparameterOptions();
+        var optimizers = new Option<string>("--optimizers")
+        {
+            Description = "Several algorithms from the same start, e.g. sgd,adam,rmsprop (instead of --optimizer); the hyperparameter flags apply to each",
+        };
         var function = new Option<string>("--function")
         {
-            Description = "The objective whose gradient drives the steps: quadratic (f(x) = sum of x_i^2). Default when --grads is absent.",
+            Description = $"The objective whose gradient drives the steps: {string.Join(", ", TestFunction.Names)} (default quadratic, f(x) = sum of x_i^2, when --grads is absent)",
         };
-        var x0 = new Option<string>("--x0") { Description = $"Start: a number or a vector such as 5,-3 (default {DefaultFunctionStart} for --function, 0 for --grads)" };
+        var x0 = new Option<string>("--x0") { Description = "Start: a number or a vector such as 5,-3 (default: the function's classic start, 5 for quadratic; 0 for --grads)" };
         var grads = new Option<string>("--grads")
         {
             Description = "Explicit gradients instead of a function, one per step: 1,-2,0.5 for a scalar; 1,2;3,4 (steps separated by ';') for a vector",
         };
-        var steps = NumberParsing.PositiveInteger("--steps", "Number of steps (default 20; with --grads, the number of gradients)", 20);
+        var steps = NumberParsing.PositiveInteger("--steps", "Number of steps (default 20 for quadratic, 500 for the 2-D functions; with --grads, the number of gradients)", 20);
         var format = OutputFormat.Option();
-        var plot = new Option<string>("--plot") { Description = "Also draw x and the state quantities over the steps to this PNG file" };
+        var plot = new Option<string>("--plot")
+        {
+            Description = "Also draw to this PNG file: x and the state over the steps, or, for a 2-D problem, every path over the function's contour lines",
+        };
 
         var command = new Command("step", "Run one optimizer on a small problem and print every state transition.");
         hyperparameters.AddTo(command);
-        foreach (var option in new Option[] { function, x0, grads, steps, format, plot }) command.Options.Add(option);
+        foreach (var option in new Option[] { optimizers, function, x0, grads, steps, format, plot }) command.Options.Add(option);
 
         command.SetAction(parsed =>
         {
-            var resolved = hyperparameters.Resolve(parsed);
+            var settings = hyperparameters.ReadSettings(parsed);
+            string optionName = parsed.GetValue(optimizers) is null ? "--optimizer" : "--optimizers";
+            var resolved = OptimizerNames(parsed, hyperparameters.Optimizer, optimizers).Select(name => HyperparameterOptions.Resolve(name, settings, optionName)).ToList();
             string? plotPath = parsed.GetValue(plot);
             if (plotPath is not null) AtomicFile.EnsureWritable(plotPath, "--plot");
 
             var (source, start, count) = Problem(
                 parsed.GetValue(function), parsed.GetValue(x0), parsed.GetValue(grads),
                 parsed.GetResult(steps) is { Implicit: false } ? parsed.GetValue(steps) : null);
-            var trajectory = Trajectory.Run(resolved, source, start, count);
+            bool paths = source is TestFunction && start.Length == 2;
+            if (plotPath is not null && resolved.Count > 1 && !paths)
+                throw new UsageException("--plot: several optimizers are drawn as paths over a 2-D function; give a 2-D --function or a 2-D --x0, or one --optimizer");
+            var trajectories = resolved.Select(h => Trajectory.Run(h, source, start, count)).ToList();
 
             switch (parsed.GetValue(format))
             {
-                case OutputFormat.Json: StepJsonRenderer.Write(trajectory, output); break;
-                case OutputFormat.Csv: StepCsvRenderer.Write(trajectory, output); break;
-                default: StepTableRenderer.Write(trajectory, output); break;
+                case OutputFormat.Json: trajectories.ForEach(t => StepJsonRenderer.Write(t, output)); break;
+                case OutputFormat.Csv: StepCsvRenderer.Write(trajectories, output); break;
+                default:
+                    if (trajectories.Count == 1) StepTableRenderer.Write(trajectories[0], output);
+                    else StepSummaryRenderer.Write(trajectories, output);
+                    break;
             }
-            if (plotPath is not null) TrajectoryPlot.Save(trajectory, plotPath);
+            if (plotPath is null) return CliApp.Success;
+            if (paths) PathsPlot.Save(trajectories, (TestFunction)source, plotPath);
+            else TrajectoryPlot.Save(trajectories[0], plotPath);
             return CliApp.Success;
         });
         return command;
@@ -69,10 +84,22 @@ public static class StepCommand
             return (new GivenGradients(gradients), x0, gradients.Length);
         }
 
-        if ((function ?? "quadratic") != "quadratic")
-            throw new UsageException($"--function: unknown function '{function}'; allowed: quadratic");
-        ImmutableArray<double> start = x0Text is null ? [DefaultFunctionStart] : [.. NumberParsing.ParseList(x0Text, "--x0", "the start")];
-        return (new Quadratic(), start, steps ?? 20);
+        var objective = TestFunction.Find(function ?? "quadratic") as TestFunction
+            ?? throw new UsageException($"--function: unknown function '{function}'; allowed: {string.Join(", ", TestFunction.Names)}");
+        ImmutableArray<double> start = x0Text is null ? objective.Start : [.. NumberParsing.ParseList(x0Text, "--x0", "the start")];
+        if (objective is not Quadratic && start.Length != 2)
+            throw new UsageException($"--x0: {function} is a function of 2 variables but --x0 has {start.Length}; give x,y such as {string.Join(",", objective.Start)}");
+        return (objective, start, steps ?? (objective is Quadratic ? 20 : 500));
+    }
+
+    private static IEnumerable<string> OptimizerNames(ParseResult parsed, Option<string> optimizer, Option<string> optimizers)
+    {
+        string? several = parsed.GetValue(optimizers);
+        if (several is null) return [parsed.GetValue(optimizer)!];
+        if (parsed.GetResult(optimizer) is { Implicit: false }) throw new UsageException("--optimizer and --optimizers conflict; give one of them");
+        string[] names = [.. several.Split(',').Select(n => n.Trim())];
+        if (names.Any(n => n.Length == 0)) throw new UsageException("--optimizers: an empty name; expected comma-separated algorithms such as sgd,adam,rmsprop");
+        return names;
     }
 
     /// <summary>Steps separated by ';' (or by ',' for a scalar problem), coordinates by ','.</summary>

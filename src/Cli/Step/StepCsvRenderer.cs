@@ -9,21 +9,34 @@ namespace AdaptiveLR.Cli.Step;
 /// </summary>
 public static class StepCsvRenderer
 {
-    public static void Write(Trajectory trajectory, TextWriter output)
+    /// <summary>
+    /// One trajectory, or several from the same start with an <c>optimizer</c> column first and the
+    /// state quantities of all of them (empty where an optimizer has no such quantity).
+    /// </summary>
+    public static void Write(IReadOnlyList<Trajectory> trajectories, TextWriter output)
     {
-        int size = trajectory.X0.Length;
-        bool hasLoss = trajectory.Rows.Any(r => r.Loss.HasValue);
-        string[] groups = ["x", "grad", .. trajectory.QuantityNames, "update", "effective_lr"];
-        var header = new List<string> { "step", "lr" };
+        string[] names = [.. trajectories.SelectMany(t => t.QuantityNames).Distinct()];
+        bool several = trajectories.Count > 1;
+        int size = trajectories[0].X0.Length;
+        bool hasLoss = trajectories[0].Rows.Any(r => r.Loss.HasValue);
+        string[] groups = ["x", "grad", .. names, "update", "effective_lr"];
+        var header = new List<string>(several ? ["optimizer"] : []) { "step", "lr" };
         header.AddRange(groups.SelectMany(g => Columns(g, size)));
         if (hasLoss) header.Add("loss");
         output.WriteLine(string.Join(',', header));
+        foreach (var trajectory in trajectories) WriteRows(trajectory, names, several, output);
+    }
 
+    private static void WriteRows(Trajectory trajectory, string[] names, bool withOptimizer, TextWriter output)
+    {
         foreach (var row in trajectory.Rows)
         {
-            var cells = new List<string> { row.Step.ToString(CultureInfo.InvariantCulture), Number(row.LearningRate) };
-            ImmutableArray<double>[] values = [row.X, row.Gradient, .. trajectory.QuantityNames.Select(n => row.State[n]), row.Update, row.EffectiveLearningRate];
-            cells.AddRange(values.SelectMany(v => v.Select(Number)));
+            var cells = new List<string>(withOptimizer ? [trajectory.Hyperparameters.Algorithm] : []) { row.Step.ToString(CultureInfo.InvariantCulture), Number(row.LearningRate) };
+            var size = row.X.Length;
+            IEnumerable<string> Cells(ImmutableArray<double> values) => values.Select(Number);
+            IEnumerable<string> State(string name) =>
+                trajectory.QuantityNames.Contains(name) ? Cells(row.State[name]) : Enumerable.Repeat("", size);
+            cells.AddRange([.. Cells(row.X), .. Cells(row.Gradient), .. names.SelectMany(State), .. Cells(row.Update), .. Cells(row.EffectiveLearningRate)]);
             if (row.Loss is double loss) cells.Add(Number(loss));
             output.WriteLine(string.Join(',', cells));
         }
