@@ -1,7 +1,11 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using AdaptiveLR.Cli.Bench;
+using AdaptiveLR.Cli.Optimizers;
+using AdaptiveLR.Cli.Compare;
+using AdaptiveLR.Cli.Configuration;
 using AdaptiveLR.Cli.Step;
+using AdaptiveLR.Cli.Train;
 
 namespace AdaptiveLR.Cli;
 
@@ -21,7 +25,11 @@ public static class CliApp
             new HelpOption(),
             new VersionOption(),
             StepCommand.Create(output),
+            TrainCommand.Create(output),
+            CompareCommand.Create(output),
+            ConfigCommand.Create(output),
             BenchCommand.Create(output),
+            OptimizersCommand.Create(output),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,0 +1,42 @@
+using System.Globalization;
+using AdaptiveLR.Cli.Options;
+
+namespace AdaptiveLR.Cli.Configuration;
+
+/// <summary>What values a configuration key accepts, checked on the text of every layer before binding.</summary>
+public sealed record SettingKind(string Allowed, Func<string, bool> Accepts)
+{
+    public static SettingKind PositiveInteger { get; } = new("an integer >= 1", text => Integer(text) >= 1);
+
+    public static SettingKind NonNegativeInteger { get; } = new("an integer >= 0", text => Integer(text) >= 0);
+
+    /// <summary>Empty (JSON null) means "not set".</summary>
+    public static SettingKind OptionalPositiveInteger { get; } = new("an integer >= 1, or null for all", text => text.Length == 0 || Integer(text) >= 1);
+
+    public static SettingKind OptionalPath { get; } = new("a path, or null", _ => true);
+
+    public static SettingKind Path { get; } = new("a non-empty path", text => text.Trim().Length > 0);
+
+    public static SettingKind FiniteNumber { get; } = new("a finite number", text => NumberParsing.TryParseFinite(text, out _));
+
+    public static SettingKind Boolean { get; } = new("true or false", text => bool.TryParse(text, out _));
+
+    public static SettingKind OneOf(IEnumerable<string> names)
+    {
+        string[] allowed = [.. names];
+        return new(string.Join(", ", allowed), text => allowed.Contains(text));
+    }
+
+    public static SettingKind ListOf(IEnumerable<string> names)
+    {
+        string[] allowed = [.. names];
+        return new($"a comma-separated list of {string.Join(", ", allowed)}", text =>
+        {
+            string[] items = text.Split(',', StringSplitOptions.TrimEntries);
+            return items.Length > 0 && items.All(allowed.Contains) && items.Distinct().Count() == items.Length;
+        });
+    }
+
+    private static long Integer(string text) =>
+        int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) ? value : -1;
+}

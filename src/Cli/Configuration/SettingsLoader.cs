@@ -1,0 +1,170 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using AdaptiveLR.Cli.Options;
+using AdaptiveLR.Pure;
+using AdaptiveLR.Pure.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.FileProviders;
+
+namespace AdaptiveLR.Cli.Configuration;
+
+/// <summary>
+/// Builds the configuration in order of precedence — built-in defaults &lt; appsettings.json (beside
+/// the executable) &lt; <c>--config FILE</c> &lt; <c>ADAPTIVELR__</c> environment variables &lt;
+/// command-line flags — checks every key and value of every layer, and binds the result to
+/// <see cref="AdaptiveLRSettings"/>. Every problem is a <see cref="UsageException"/> naming the file
+/// (and line) or variable or flag, the key, and what is allowed.
+/// </summary>
+public static class SettingsLoader
+{
+    public const string EnvironmentPrefix = "ADAPTIVELR__";
+    public const string AppSettingsFileName = "appsettings.json";
+
+    public static string AppSettingsPath => Path.Combine(AppContext.BaseDirectory, AppSettingsFileName);
+
+    public static EffectiveSettings Load(string? configFile, CommandLineSettings commandLine)
+    {
+        var layers = new List<ConfigurationLayer>();
+        if (File.Exists(AppSettingsPath)) layers.Add(JsonLayer(AppSettingsPath, AppSettingsFileName));
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile)) throw new UsageException($"--config: file '{configFile}' not found; allowed: a JSON file like appsettings.json");
+            layers.Add(JsonLayer(configFile, $"--config {configFile}"));
+        }
+        layers.Add(EnvironmentLayer());
+        foreach (var layer in layers) CheckKeysAndValues(layer);
+
+        string optimizer = commandLine.Values.TryGetValue("Training:Optimizer", out var flag) ? flag.Value : Effective(layers, "Training:Optimizer") ?? new TrainingSettings().Optimizer;
+        // Checked against the chosen optimizer with the same messages as `step` (e.g. "--momentum does not apply to adam").
+        HyperparameterOptions.Resolve(optimizer, commandLine.Hyperparameters);
+        var commandLineLayer = CommandLineLayer(commandLine, optimizer);
+        CheckKeysAndValues(commandLineLayer);
+        layers.Add(commandLineLayer);
+
+        var root = new ConfigurationRoot([.. layers.Select(l => l.Provider)]);
+        var settings = new AdaptiveLRSettings
+        {
+            Training = root.GetSection("Training").Get<TrainingSettings>() ?? new(),
+            Data = root.GetSection("Data").Get<DataSettings>() ?? new(),
+            Output = root.GetSection("Output").Get<OutputSettings>() ?? new(),
+            Compare = root.GetSection("Compare").Get<CompareSettings>() ?? new(),
+            Optimizers = OptimizerRegistry.All.ToImmutableDictionary(d => d.Name, d => Hyperparameters(d, layers)),
+        };
+        settings = settings with { Data = settings.Data with { Folder = NullIfEmpty(settings.Data.Folder) }, Output = settings.Output with { TensorBoard = NullIfEmpty(settings.Output.TensorBoard) } };
+        var values = SettingSchema.Keys.Select(key => new SettingValue(key.Path, Text(key.Read(settings)), SourceOf(layers, key.Path))).ToImmutableArray();
+        return new EffectiveSettings(settings, values);
+    }
+
+    private static Hyperparameters Hyperparameters(OptimizerDefinition definition, IReadOnlyList<ConfigurationLayer> layers)
+    {
+        string Key(string name) => SettingSchema.HyperparameterKey(definition.Name, name);
+        var given = definition.Settings.Select(name => (name, Text: Effective(layers, Key(name)))).Where(v => !string.IsNullOrEmpty(v.Text));
+        var hyperparameters = definition.Configure(HyperparameterFields.From(given.Select(v => (v.name, v.Text!))));
+        var errors = hyperparameters.Validate();
+        if (errors.Count == 0) return hyperparameters;
+        string key = Key(errors[0].Parameter);
+        var layer = layers.LastOrDefault(l => l.ValueOf(key) is not null);
+        throw new UsageException($"{(layer is null ? key : layer.Where(key))}: {errors[0].Problem}");
+    }
+
+    private static void CheckKeysAndValues(ConfigurationLayer layer)
+    {
+        foreach (string key in layer.LeafKeys())
+        {
+            var known = SettingSchema.Find(key);
+            if (known is null)
+            {
+                string? section = SettingSchema.Keys.FirstOrDefault(k => k.Path.StartsWith(key + ":", StringComparison.OrdinalIgnoreCase))?.Path;
+                throw new UsageException(section is null
+                    ? $"{layer.Where(key)}: unknown key; {SettingSchema.AllowedNear(key)}"
+                    : $"{layer.Where(key)}: must be a section with keys; {SettingSchema.AllowedNear(section)}");
+            }
+            string value = layer.ValueOf(key) ?? "";
+            if (!known.Kind.Accepts(value))
+                throw new UsageException($"{layer.Where(key)}: '{value}' is not allowed; allowed: {known.Kind.Allowed}");
+        }
+    }
+
+    private static ConfigurationLayer JsonLayer(string path, string source)
+    {
+        string fullPath = Path.GetFullPath(path);
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(fullPath), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new UsageException($"{fullPath}: line 1: the top level must be a JSON object such as {{\"Training\": {{\"Epochs\": 10}}}}");
+        }
+        catch (JsonException e)
+        {
+            string reason = e.Message.Split(" LineNumber:")[0].Split(" Path:")[0].TrimEnd('.');
+            throw new UsageException($"{fullPath}: line {(e.LineNumber ?? 0) + 1}: malformed JSON: {reason}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{fullPath}: cannot read the file ({e.Message})");
+        }
+
+        var provider = new JsonConfigurationProvider(new JsonConfigurationSource
+        {
+            FileProvider = new PhysicalFileProvider(Path.GetDirectoryName(fullPath)!),
+            Path = Path.GetFileName(fullPath),
+            Optional = false,
+        });
+        try
+        {
+            provider.Load();
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException)
+        {
+            throw new UsageException($"{fullPath}: {(e.InnerException ?? e).Message.ReplaceLineEndings(" ")}");
+        }
+        return new ConfigurationLayer(provider, _ => source, key => $"{fullPath}: {ProperKey(key)}");
+    }
+
+    private static ConfigurationLayer EnvironmentLayer()
+    {
+        var provider = new EnvironmentVariablesConfigurationProvider(EnvironmentPrefix);
+        provider.Load();
+        string Variable(string key) => EnvironmentPrefix + key.Replace(":", "__");
+        return new ConfigurationLayer(provider, key => "env " + Variable(Spelling(provider, key)), key => Variable(Spelling(provider, key)));
+    }
+
+    private static ConfigurationLayer CommandLineLayer(CommandLineSettings commandLine, string optimizer)
+    {
+        var values = commandLine.Values.ToDictionary(v => v.Key, v => v.Value, StringComparer.OrdinalIgnoreCase);
+        var hyperparameters = commandLine.Hyperparameters;
+        foreach (string name in hyperparameters.GivenNames())
+        {
+            values[SettingSchema.HyperparameterKey(optimizer, name)] = (Text(HyperparameterFields.Get(hyperparameters, name)), HyperparameterOptions.FlagName(name));
+        }
+        var provider = new MemoryConfigurationProvider(new MemoryConfigurationSource { InitialData = values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value.Value)) });
+        return new ConfigurationLayer(provider, key => values[key].Flag, key => values[key].Flag);
+    }
+
+    private static string? Effective(IEnumerable<ConfigurationLayer> layers, string key) =>
+        layers.Reverse().Select(l => l.ValueOf(key)).FirstOrDefault(v => v is not null);
+
+    private static string SourceOf(IEnumerable<ConfigurationLayer> layers, string key) =>
+        layers.LastOrDefault(l => l.ValueOf(key) is not null)?.SourceOf(key) ?? "default";
+
+    /// <summary>The key as the provider spells it (environment variables keep the user's case).</summary>
+    private static string Spelling(IConfigurationProvider provider, string key) =>
+        new ConfigurationLayer(provider, _ => "", _ => "").LeafKeys().FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase)) ?? key;
+
+    private static string ProperKey(string key) => SettingSchema.Find(key)?.Path ?? key;
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+
+    public static string Text(object? value) => value switch
+    {
+        null => "null",
+        double d => d.ToString("R", CultureInfo.InvariantCulture).Replace("E", "e"),
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "null",
+    };
+}

@@ -1,0 +1,84 @@
+using System.Collections.Immutable;
+using System.CommandLine;
+using System.Globalization;
+using AdaptiveLR.Cli.Configuration;
+using AdaptiveLR.Cli.Training;
+using AdaptiveLR.Pure;
+
+namespace AdaptiveLR.Cli.Options;
+
+/// <summary>
+/// The flags of <c>train</c>, <c>compare</c> and <c>config</c>: <c>--config FILE</c> and one flag per
+/// configuration key, which, when given, overrides every other layer of the configuration.
+/// </summary>
+public sealed class TrainingOptions
+{
+    private readonly HyperparameterOptions? hyperparameters;
+
+    private readonly Option<string> config = new("--config") { Description = "A JSON file of settings over appsettings.json (see 'adaptivelr config')" };
+    private readonly Option<string> impl = Text("--impl", $"Who runs the optimizer: {string.Join(", ", OptimizerImplementation.Names)} (TorchSharp's built-in, for comparison)");
+    private readonly Option<int?> epochs = Integer("--epochs", "Number of epochs (the seed's 10)", minimum: 1);
+    private readonly Option<int?> batchSize = Integer("--batch-size", "Training batch size (the seed's 64)", minimum: 1);
+    private readonly Option<int?> testBatchSize = Integer("--test-batch-size", "Evaluation batch size (the seed's 1000)", minimum: 1);
+    private readonly Option<int?> seed = Integer("--seed", "Seed of the initial weights, dropout and shuffling (default 1)", minimum: 0);
+    private readonly Option<string> data = Text("--data", "An IDX dataset folder (train-images-idx3-ubyte[.gz], …), e.g. /usr/share/datasets/fashion-mnist; default: the embedded MNIST subset");
+    private readonly Option<string> output = Text("--out", "Folder for metrics, plots and the checkpoint (created if missing; default runs)");
+    private readonly Option<string> tensorBoard = Text("--tensorboard", "Also write TensorBoard event files to this folder");
+    private readonly Option<int?> limitTrain = Integer("--limit-train", "Use only the first N training images", minimum: 1, hidden: true);
+    private readonly Option<int?> limitTest = Integer("--limit-test", "Use only the first N test images", minimum: 1, hidden: true);
+    private readonly Option<string>? optimizers;
+
+    /// <param name="hyperparameters">The hyperparameter flags (<c>train</c>, <c>config</c>), or null where they would be ambiguous (<c>compare</c>).</param>
+    /// <param name="withOptimizerList">Whether to offer <c>--optimizers</c> (<c>compare</c>, <c>config</c>).</param>
+    public TrainingOptions(HyperparameterOptions? hyperparameters, bool withOptimizerList)
+    {
+        this.hyperparameters = hyperparameters;
+        if (withOptimizerList) optimizers = Text("--optimizers", $"Comma-separated optimizers to compare (default {new CompareSettings().Optimizers})");
+    }
+
+    private IEnumerable<(Option Option, string Key)> Keyed =>
+    [
+        (impl, "Training:Impl"), (epochs, "Training:Epochs"), (batchSize, "Training:BatchSize"), (testBatchSize, "Training:TestBatchSize"),
+        (seed, "Training:Seed"), (data, "Data:Folder"), (limitTrain, "Data:LimitTrain"), (limitTest, "Data:LimitTest"),
+        (output, "Output:Folder"), (tensorBoard, "Output:TensorBoard"), .. optimizers is null ? [] : new[] { ((Option)optimizers, "Compare:Optimizers") },
+    ];
+
+    public void AddTo(Command command)
+    {
+        hyperparameters?.AddTo(command);
+        command.Options.Add(config);
+        foreach (var (option, _) in Keyed) command.Options.Add(option);
+    }
+
+    /// <summary>The configuration with these flags on top, bound and validated.</summary>
+    public EffectiveSettings Load(ParseResult parsed) => SettingsLoader.Load(parsed.GetValue(config), CommandLine(parsed));
+
+    private CommandLineSettings CommandLine(ParseResult parsed)
+    {
+        var values = ImmutableDictionary.CreateBuilder<string, (string Value, string Flag)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (option, key) in Keyed)
+        {
+            if (parsed.GetResult(option) is not { Implicit: false } result) continue;
+            object? value = result.GetValueOrDefault<object?>();
+            if (value is not null) values[key] = (SettingsLoader.Text(value), option.Name);
+        }
+        if (hyperparameters is not null && parsed.GetResult(hyperparameters.Optimizer) is { Implicit: false })
+            values["Training:Optimizer"] = (OptimizerRegistry.Find(parsed.GetValue(hyperparameters.Optimizer)!)?.Name ?? parsed.GetValue(hyperparameters.Optimizer)!, hyperparameters.Optimizer.Name);
+        return new CommandLineSettings(values.ToImmutable(), hyperparameters?.ReadSettings(parsed) ?? new());
+    }
+
+    private static Option<string> Text(string name, string description) => new(name) { Description = description };
+
+    private static Option<int?> Integer(string name, string description, int minimum, bool hidden = false) => new(name)
+    {
+        Description = description,
+        Hidden = hidden,
+        CustomParser = result =>
+        {
+            string token = result.Tokens.Single().Value;
+            if (int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value >= minimum) return value;
+            result.AddError($"{name}: '{token}' is not allowed; allowed: an integer >= {minimum}");
+            return null;
+        },
+    };
+}

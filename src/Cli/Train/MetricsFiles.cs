@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using AdaptiveLR.Cli.Output;
+using AdaptiveLR.Cli.Training;
+
+namespace AdaptiveLR.Cli.Train;
+
+/// <summary>
+/// <c>metrics.csv</c> (a row per epoch; effective learning-rate columns per layer) and
+/// <c>metrics.json</c> (the run and its epochs), both rewritten atomically after every epoch.
+/// </summary>
+public static class MetricsFiles
+{
+    public const string CsvName = "metrics.csv", JsonName = "metrics.json";
+
+    public static void Write(Trainer trainer, string folder)
+    {
+        AtomicFile.Write(Path.Combine(folder, CsvName), stream => stream.Write(Encoding.UTF8.GetBytes(Csv(trainer))));
+        AtomicFile.Write(Path.Combine(folder, JsonName), stream => WriteJson(trainer, stream));
+    }
+
+    public static string Csv(Trainer trainer)
+    {
+        var layers = trainer.History.FirstOrDefault()?.EffectiveLearningRates.Select(l => l.Layer).ToArray() ?? [];
+        var text = new StringBuilder("epoch,train_loss,test_loss,test_accuracy,seconds,data_seconds");
+        foreach (string layer in layers) text.Append($",effective_lr_p10[{layer}],effective_lr_median[{layer}],effective_lr_p90[{layer}]");
+        text.Append('\n');
+        foreach (var epoch in trainer.History)
+        {
+            text.Append(epoch.Epoch.ToString(CultureInfo.InvariantCulture));
+            foreach (double value in new[] { epoch.TrainLoss, epoch.TestLoss, epoch.TestAccuracy, epoch.Seconds, epoch.DataSeconds }) text.Append(',').Append(Number(value));
+            foreach (var layer in epoch.EffectiveLearningRates) text.Append($",{Number(layer.P10)},{Number(layer.Median)},{Number(layer.P90)}");
+            text.Append('\n');
+        }
+        return text.ToString();
+    }
+
+    private static void WriteJson(Trainer trainer, Stream stream)
+    {
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        var plan = trainer.Plan;
+        json.WriteStartObject();
+        json.WriteString("model", SeedCnn.Name);
+        json.WriteString("optimizer", plan.Hyperparameters.Algorithm);
+        json.WriteString("impl", plan.Implementation);
+        json.WriteStartObject("hyperparameters");
+        foreach (var (name, value) in HyperparameterText.Values(plan.Hyperparameters))
+        {
+            if (value is bool flag) json.WriteBoolean(name, flag);
+            else json.WriteNumber(name, (double)value);
+        }
+        json.WriteEndObject();
+        json.WriteNumber("seed", plan.Seed);
+        json.WriteNumber("batch_size", plan.BatchSize);
+        json.WriteString("data", trainer.Data.Description);
+        json.WriteNumber("train_images", trainer.Data.Train.Count);
+        json.WriteNumber("test_images", trainer.Data.Test.Count);
+        json.WriteNumber("data_load_seconds", trainer.Data.LoadTime.TotalSeconds);
+        json.WriteStartArray("epochs");
+        foreach (var epoch in trainer.History)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("epoch", epoch.Epoch);
+            json.WriteNumber("train_loss", epoch.TrainLoss);
+            json.WriteNumber("test_loss", epoch.TestLoss);
+            json.WriteNumber("test_accuracy", epoch.TestAccuracy);
+            json.WriteNumber("seconds", epoch.Seconds);
+            json.WriteNumber("data_seconds", epoch.DataSeconds);
+            json.WriteStartObject("effective_lr");
+            foreach (var layer in epoch.EffectiveLearningRates)
+            {
+                json.WriteStartObject(layer.Layer);
+                json.WriteNumber("p10", layer.P10);
+                json.WriteNumber("median", layer.Median);
+                json.WriteNumber("p90", layer.P90);
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}
