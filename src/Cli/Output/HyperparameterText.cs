@@ -19,7 +19,7 @@ public static class HyperparameterText
     public static string Describe(Hyperparameters hyperparameters) =>
         $"{hyperparameters.Algorithm}({string.Join(", ", Values(hyperparameters).Select(v => $"{v.Name}={Format(v.Value)}"))})";
 
-    private static string Format(object value) => value switch
+    public static string Format(object value) => value switch
     {
         double d => d.ToString("R", CultureInfo.InvariantCulture).Replace("E", "e"),
         bool b => b ? "true" : "false",

@@ -4,19 +4,22 @@ using AdaptiveLR.Pure.Core;
 
 namespace AdaptiveLR.Pure.Algorithms;
 
-// AdaBelief — Zhuang et al., "AdaBelief Optimizer: Adapting Stepsizes by the Belief in Observed
-// Gradients", NeurIPS 2020, Algorithm 2: Adam with the second moment of g − m (the "belief") in
-// place of g², eps added inside the average too; decoupled weight decay as in the authors' code.
-//
-//   θ ← θ(1 − lr·λ)
-//   m ← β₁m + (1 − β₁)g
-//   s ← β₂s + (1 − β₂)(g − m)² + ε
-//   θ ← θ − lr/(1 − β₁ᵗ) · m / (√(s/(1 − β₂ᵗ)) + ε)
-
 /// <summary>AdaBelief's hyperparameters (the authors' defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-16).</summary>
 public sealed record AdaBeliefHyperparameters(double Lr = 1e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-16, double WeightDecay = 0)
     : Hyperparameters
 {
+    /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
+    public const string Reference = """
+        AdaBelief — Zhuang et al., "AdaBelief Optimizer: Adapting Stepsizes by the Belief in Observed
+        Gradients", NeurIPS 2020, Algorithm 2: Adam with the second moment of g − m (the "belief") in
+        place of g², eps added inside the average too; decoupled weight decay as in the authors' code.
+
+          θ ← θ(1 − lr·λ)
+          m ← β₁m + (1 − β₁)g
+          s ← β₂s + (1 − β₂)(g − m)² + ε
+          θ ← θ − lr/(1 − β₁ᵗ) · m / (√(s/(1 − β₂ᵗ)) + ε)
+        """;
+
     private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("m"), new StateSlot("s"), null];
 
     public override string Algorithm => "adabelief";

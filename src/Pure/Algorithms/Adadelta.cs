@@ -4,18 +4,21 @@ using AdaptiveLR.Pure.Core;
 
 namespace AdaptiveLR.Pure.Algorithms;
 
-// Adadelta — Zeiler, "ADADELTA: An Adaptive Learning Rate Method", 2012, Algorithm 1, with
-// torch.optim.Adadelta's semantics (an lr multiplies the update; eps inside both square roots):
-//
-//   g  ← g + λθ                                  (weight decay, when λ > 0)
-//   s  ← ρs + (1 − ρ)g²
-//   Δ  = √(u + ε) / √(s + ε) · g
-//   u  ← ρu + (1 − ρ)Δ²
-//   θ  ← θ − lr·Δ
-
 /// <summary>Adadelta's hyperparameters (torch.optim.Adadelta defaults: lr 1, rho 0.9, eps 1e-6).</summary>
 public sealed record AdadeltaHyperparameters(double Lr = 1.0, double Rho = 0.9, double Eps = 1e-6, double WeightDecay = 0) : Hyperparameters
 {
+    /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
+    public const string Reference = """
+        Adadelta — Zeiler, "ADADELTA: An Adaptive Learning Rate Method", 2012, Algorithm 1, with
+        torch.optim.Adadelta's semantics (an lr multiplies the update; eps inside both square roots):
+
+          g  ← g + λθ                                  (weight decay, when λ > 0)
+          s  ← ρs + (1 − ρ)g²
+          Δ  = √(u + ε) / √(s + ε) · g
+          u  ← ρu + (1 − ρ)Δ²
+          θ  ← θ − lr·Δ
+        """;
+
     private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("square_avg"), new StateSlot("acc_delta"), null];
 
     public override string Algorithm => "adadelta";

@@ -4,14 +4,6 @@ using AdaptiveLR.Pure.Core;
 
 namespace AdaptiveLR.Pure.Algorithms;
 
-// Adagrad — Duchi, Hazan & Singer, "Adaptive Subgradient Methods for Online Learning and
-// Stochastic Optimization", JMLR 2011, with torch.optim.Adagrad's semantics:
-//
-//   g   ← g + λθ                          (weight decay, when λ > 0)
-//   lrₜ = lr / (1 + (t − 1)·lr_decay)
-//   s   ← s + g²                          (s starts at initial_accumulator_value)
-//   θ   ← θ − lrₜ · g / (√s + ε)
-
 /// <summary>Adagrad's hyperparameters (torch.optim.Adagrad defaults: lr 1e-2, eps 1e-10).</summary>
 public sealed record AdagradHyperparameters(
     double Lr = 1e-2,
@@ -20,6 +12,17 @@ public sealed record AdagradHyperparameters(
     double InitialAccumulatorValue = 0,
     double Eps = 1e-10) : Hyperparameters
 {
+    /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
+    public const string Reference = """
+        Adagrad — Duchi, Hazan & Singer, "Adaptive Subgradient Methods for Online Learning and
+        Stochastic Optimization", JMLR 2011, with torch.optim.Adagrad's semantics:
+
+          g   ← g + λθ                          (weight decay, when λ > 0)
+          lrₜ = lr / (1 + (t − 1)·lr_decay)
+          s   ← s + g²                          (s starts at initial_accumulator_value)
+          θ   ← θ − lrₜ · g / (√s + ε)
+        """;
+
     public override string Algorithm => "adagrad";
 
     public override ImmutableArray<StateSlot?> Slots => Layout(new StateSlot("sum", InitialAccumulatorValue));

@@ -4,16 +4,6 @@ using AdaptiveLR.Pure.Core;
 
 namespace AdaptiveLR.Pure.Algorithms;
 
-// Adam — Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015, Algorithm 1;
-// AMSGrad — Reddi, Kale & Kumar, "On the Convergence of Adam and Beyond", ICLR 2018;
-// with torch.optim.Adam's semantics (eps added outside the square root, bias-corrected max):
-//
-//   g  ← g + λθ                                  (L2 weight decay, when λ > 0)
-//   m  ← β₁m + (1 − β₁)g
-//   v  ← β₂v + (1 − β₂)g²
-//   v̂  ← max(v̂, v)                               (AMSGrad only; v̂ starts at 0)
-//   θ  ← θ − lr/(1 − β₁ᵗ) · m / (√v/√(1 − β₂ᵗ) + ε)  (√v̂ in place of √v for AMSGrad)
-
 /// <summary>Adam's hyperparameters (torch.optim.Adam defaults). <c>AmsGrad</c> selects AMSGrad.</summary>
 public sealed record AdamHyperparameters(
     double Lr = 1e-3,
@@ -23,6 +13,19 @@ public sealed record AdamHyperparameters(
     double WeightDecay = 0,
     bool AmsGrad = false) : Hyperparameters
 {
+    /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
+    public const string Reference = """
+        Adam — Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015, Algorithm 1;
+        AMSGrad — Reddi, Kale & Kumar, "On the Convergence of Adam and Beyond", ICLR 2018;
+        with torch.optim.Adam's semantics (eps added outside the square root, bias-corrected max):
+
+          g  ← g + λθ                                  (L2 weight decay, when λ > 0)
+          m  ← β₁m + (1 − β₁)g
+          v  ← β₂v + (1 − β₂)g²
+          v̂  ← max(v̂, v)                               (AMSGrad only; v̂ starts at 0)
+          θ  ← θ − lr/(1 − β₁ᵗ) · m / (√v/√(1 − β₂ᵗ) + ε)  (√v̂ in place of √v for AMSGrad)
+        """;
+
     public override string Algorithm => AmsGrad ? "amsgrad" : "adam";
 
     public override ImmutableArray<StateSlot?> Slots => AdamSlots.For(AmsGrad);

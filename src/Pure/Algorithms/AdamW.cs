@@ -3,13 +3,6 @@ using AdaptiveLR.Pure.Core;
 
 namespace AdaptiveLR.Pure.Algorithms;
 
-// AdamW — Loshchilov & Hutter, "Decoupled Weight Decay Regularization", ICLR 2019, Algorithm 2,
-// with torch.optim.AdamW's semantics: the decay is multiplied by lr and applied to θ before Adam's
-// step, never folded into the gradient:
-//
-//   θ ← θ · (1 − lr·λ)
-//   then Adam's step (see Adam.cs) on the raw gradient.
-
 /// <summary>AdamW's hyperparameters (torch.optim.AdamW defaults: weight decay 1e-2).</summary>
 public sealed record AdamWHyperparameters(
     double Lr = 1e-3,
@@ -19,6 +12,16 @@ public sealed record AdamWHyperparameters(
     double WeightDecay = 1e-2,
     bool AmsGrad = false) : Hyperparameters
 {
+    /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
+    public const string Reference = """
+        AdamW — Loshchilov & Hutter, "Decoupled Weight Decay Regularization", ICLR 2019, Algorithm 2,
+        with torch.optim.AdamW's semantics: the decay is multiplied by lr and applied to θ before Adam's
+        step, never folded into the gradient:
+
+          θ ← θ · (1 − lr·λ)
+          then Adam's step (see Adam.cs) on the raw gradient.
+        """;
+
     public override string Algorithm => "adamw";
 
     public override ImmutableArray<StateSlot?> Slots => AdamSlots.For(AmsGrad);

@@ -4,18 +4,21 @@ using AdaptiveLR.Pure.Core;
 
 namespace AdaptiveLR.Pure.Algorithms;
 
-// Adamax — Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015, Algorithm 2 (the
-// infinity-norm variant), with torch.optim.Adamax's semantics (eps inside the max):
-//
-//   g ← g + λθ                         (weight decay, when λ > 0)
-//   m ← β₁m + (1 − β₁)g
-//   u ← max(β₂u, |g| + ε)
-//   θ ← θ − lr/(1 − β₁ᵗ) · m/u
-
 /// <summary>Adamax's hyperparameters (torch.optim.Adamax defaults: lr 2e-3).</summary>
 public sealed record AdamaxHyperparameters(double Lr = 2e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-8, double WeightDecay = 0)
     : Hyperparameters
 {
+    /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
+    public const string Reference = """
+        Adamax — Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015, Algorithm 2 (the
+        infinity-norm variant), with torch.optim.Adamax's semantics (eps inside the max):
+
+          g ← g + λθ                         (weight decay, when λ > 0)
+          m ← β₁m + (1 − β₁)g
+          u ← max(β₂u, |g| + ε)
+          θ ← θ − lr/(1 − β₁ᵗ) · m/u
+        """;
+
     private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("m"), new StateSlot("u"), null];
 
     public override string Algorithm => "adamax";

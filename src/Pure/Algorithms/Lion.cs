@@ -4,16 +4,19 @@ using AdaptiveLR.Pure.Core;
 
 namespace AdaptiveLR.Pure.Algorithms;
 
-// Lion — Chen et al., "Symbolic Discovery of Optimization Algorithms", NeurIPS 2023, Program 1:
-// the update is the sign of an interpolation, so every coordinate moves by exactly lr.
-//
-//   c ← β₁m + (1 − β₁)g
-//   θ ← θ(1 − lr·λ) − lr·sign(c)          (decoupled weight decay)
-//   m ← β₂m + (1 − β₂)g
-
 /// <summary>Lion's hyperparameters (the paper's defaults: lr 1e-4, betas (0.9, 0.99); weight decay 0).</summary>
 public sealed record LionHyperparameters(double Lr = 1e-4, double Beta1 = 0.9, double Beta2 = 0.99, double WeightDecay = 0) : Hyperparameters
 {
+    /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
+    public const string Reference = """
+        Lion — Chen et al., "Symbolic Discovery of Optimization Algorithms", NeurIPS 2023, Program 1:
+        the update is the sign of an interpolation, so every coordinate moves by exactly lr.
+
+          c ← β₁m + (1 − β₁)g
+          θ ← θ(1 − lr·λ) − lr·sign(c)          (decoupled weight decay)
+          m ← β₂m + (1 − β₂)g
+        """;
+
     private static readonly ImmutableArray<StateSlot?> Layout1 = [new StateSlot("m"), null, null];
 
     public override string Algorithm => "lion";

@@ -5,20 +5,23 @@ using AdaptiveLR.Pure.Core;
 
 namespace AdaptiveLR.Pure.Algorithms;
 
-// NAdam — Dozat, "Incorporating Nesterov Momentum into Adam", ICLR 2016 workshop, with
-// torch.optim.NAdam's semantics (momentum schedule μₜ, eps outside the square root):
-//
-//   g   ← g + λθ                                 (weight decay, when λ > 0)
-//   μₜ  = β₁(1 − ½·0.96^(tψ));  Πₜ = μ₁…μₜ       (ψ = momentum_decay)
-//   m   ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²
-//   d   = √(v/(1 − β₂ᵗ)) + ε
-//   θ   ← θ − lr(1 − μₜ)/(1 − Πₜ) · g/d − lr·μₜ₊₁/(1 − Πₜμₜ₊₁) · m/d
-
 /// <summary>NAdam's hyperparameters (torch.optim.NAdam defaults: lr 2e-3, momentum_decay 4e-3).</summary>
 public sealed record NAdamHyperparameters(
     double Lr = 2e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-8, double WeightDecay = 0, double MomentumDecay = 4e-3)
     : Hyperparameters
 {
+    /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
+    public const string Reference = """
+        NAdam — Dozat, "Incorporating Nesterov Momentum into Adam", ICLR 2016 workshop, with
+        torch.optim.NAdam's semantics (momentum schedule μₜ, eps outside the square root):
+
+          g   ← g + λθ                                 (weight decay, when λ > 0)
+          μₜ  = β₁(1 − ½·0.96^(tψ));  Πₜ = μ₁…μₜ       (ψ = momentum_decay)
+          m   ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²
+          d   = √(v/(1 − β₂ᵗ)) + ε
+          θ   ← θ − lr(1 − μₜ)/(1 − Πₜ) · g/d − lr·μₜ₊₁/(1 − Πₜμₜ₊₁) · m/d
+        """;
+
     private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("m"), new StateSlot("v"), null];
 
     public override string Algorithm => "nadam";

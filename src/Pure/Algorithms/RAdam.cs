@@ -4,19 +4,22 @@ using AdaptiveLR.Pure.Core;
 
 namespace AdaptiveLR.Pure.Algorithms;
 
-// RAdam — Liu et al., "On the Variance of the Adaptive Learning Rate and Beyond", ICLR 2020,
-// Algorithm 2, with torch.optim.RAdam's semantics:
-//
-//   g  ← g + λθ                              (weight decay, when λ > 0)
-//   m  ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²
-//   ρ∞ = 2/(1 − β₂) − 1;  ρₜ = ρ∞ − 2tβ₂ᵗ/(1 − β₂ᵗ)
-//   ρₜ > 5:  r = √((ρₜ − 4)(ρₜ − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρₜ));  θ ← θ − lr · m/(1 − β₁ᵗ) · r · √(1 − β₂ᵗ)/(√v + ε)
-//   else:    θ ← θ − lr · m/(1 − β₁ᵗ)          (the variance is not yet tractable: momentum SGD)
-
 /// <summary>RAdam's hyperparameters (torch.optim.RAdam defaults).</summary>
 public sealed record RAdamHyperparameters(double Lr = 1e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-8, double WeightDecay = 0)
     : Hyperparameters
 {
+    /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
+    public const string Reference = """
+        RAdam — Liu et al., "On the Variance of the Adaptive Learning Rate and Beyond", ICLR 2020,
+        Algorithm 2, with torch.optim.RAdam's semantics:
+
+          g  ← g + λθ                              (weight decay, when λ > 0)
+          m  ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²
+          ρ∞ = 2/(1 − β₂) − 1;  ρₜ = ρ∞ − 2tβ₂ᵗ/(1 − β₂ᵗ)
+          ρₜ > 5:  r = √((ρₜ − 4)(ρₜ − 2)ρ∞ / ((ρ∞ − 4)(ρ∞ − 2)ρₜ));  θ ← θ − lr · m/(1 − β₁ᵗ) · r · √(1 − β₂ᵗ)/(√v + ε)
+          else:    θ ← θ − lr · m/(1 − β₁ᵗ)          (the variance is not yet tractable: momentum SGD)
+        """;
+
     private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("m"), new StateSlot("v"), null];
 
     public override string Algorithm => "radam";

@@ -4,17 +4,6 @@ using AdaptiveLR.Pure.Core;
 
 namespace AdaptiveLR.Pure.Algorithms;
 
-// RMSProp — Tieleman & Hinton, Coursera "Neural Networks for Machine Learning", lecture 6.5 (2012);
-// the centered form from Graves, "Generating Sequences With Recurrent Neural Networks", 2013;
-// with torch.optim.RMSprop's semantics (averages start at 0, eps outside the square root):
-//
-//   g ← g + λθ                                   (weight decay, when λ > 0)
-//   s ← αs + (1 − α)g²
-//   ḡ ← αḡ + (1 − α)g                            (centered only)
-//   d ← √(s − ḡ²) + ε  (centered) | √s + ε
-//   b ← μb + g/d;  θ ← θ − lr·b                   (momentum μ > 0)
-//   θ ← θ − lr·g/d                                (otherwise)
-
 /// <summary>RMSProp's hyperparameters (torch.optim.RMSprop defaults: lr 1e-2, alpha 0.99).</summary>
 public sealed record RmsPropHyperparameters(
     double Lr = 1e-2,
@@ -24,6 +13,20 @@ public sealed record RmsPropHyperparameters(
     double Momentum = 0,
     bool Centered = false) : Hyperparameters
 {
+    /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
+    public const string Reference = """
+        RMSProp — Tieleman & Hinton, Coursera "Neural Networks for Machine Learning", lecture 6.5 (2012);
+        the centered form from Graves, "Generating Sequences With Recurrent Neural Networks", 2013;
+        with torch.optim.RMSprop's semantics (averages start at 0, eps outside the square root):
+
+          g ← g + λθ                                   (weight decay, when λ > 0)
+          s ← αs + (1 − α)g²
+          ḡ ← αḡ + (1 − α)g                            (centered only)
+          d ← √(s − ḡ²) + ε  (centered) | √s + ε
+          b ← μb + g/d;  θ ← θ − lr·b                   (momentum μ > 0)
+          θ ← θ − lr·g/d                                (otherwise)
+        """;
+
     public override string Algorithm => "rmsprop";
 
     public override ImmutableArray<StateSlot?> Slots =>

@@ -4,15 +4,6 @@ using AdaptiveLR.Pure.Core;
 
 namespace AdaptiveLR.Pure.Algorithms;
 
-// Stochastic gradient descent with momentum (Polyak 1964; Sutskever et al., ICML 2013 for the
-// Nesterov form), with torch.optim.SGD's semantics: the buffer starts as the first gradient.
-//
-//   g ← g + λθ                                          (weight decay, when λ > 0)
-//   b ← g                       at t = 1                 (when μ > 0)
-//   b ← μb + (1 − dampening)g   at t > 1
-//   d ← g + μb (Nesterov) | b (momentum) | g (plain)
-//   θ ← θ − lr·d
-
 /// <summary>SGD's hyperparameters (torch.optim.SGD defaults; torch has no default lr, 1e-3 here).</summary>
 public sealed record SgdHyperparameters(
     double Lr = 1e-3,
@@ -21,6 +12,18 @@ public sealed record SgdHyperparameters(
     double WeightDecay = 0,
     bool Nesterov = false) : Hyperparameters
 {
+    /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
+    public const string Reference = """
+        Stochastic gradient descent with momentum (Polyak 1964; Sutskever et al., ICML 2013 for the
+        Nesterov form), with torch.optim.SGD's semantics: the buffer starts as the first gradient.
+
+          g ← g + λθ                                          (weight decay, when λ > 0)
+          b ← g                       at t = 1                 (when μ > 0)
+          b ← μb + (1 − dampening)g   at t > 1
+          d ← g + μb (Nesterov) | b (momentum) | g (plain)
+          θ ← θ − lr·d
+        """;
+
     private static readonly ImmutableArray<StateSlot?> WithMomentum = [new StateSlot("momentum_buffer"), null, null];
     private static readonly ImmutableArray<StateSlot?> Stateless = [null, null, null];
 

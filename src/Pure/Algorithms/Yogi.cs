@@ -4,20 +4,23 @@ using AdaptiveLR.Pure.Core;
 
 namespace AdaptiveLR.Pure.Algorithms;
 
-// Yogi — Zaheer et al., "Adaptive Methods for Nonconvex Optimization", NeurIPS 2018, Algorithm 2:
-// the second moment moves additively towards g², so it cannot collapse as fast as Adam's.
-// As in the paper and optax, no bias correction; v starts at initial_accumulator_value.
-//
-//   g ← g + λθ                               (weight decay, when λ > 0)
-//   m ← β₁m + (1 − β₁)g
-//   v ← v − (1 − β₂)·sign(v − g²)·g²
-//   θ ← θ − lr · m/(√v + ε)
-
 /// <summary>Yogi's hyperparameters (the paper's defaults: lr 1e-2, betas (0.9, 0.999), eps 1e-3, v₀ 1e-6).</summary>
 public sealed record YogiHyperparameters(
     double Lr = 1e-2, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-3, double WeightDecay = 0, double InitialAccumulatorValue = 1e-6)
     : Hyperparameters
 {
+    /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
+    public const string Reference = """
+        Yogi — Zaheer et al., "Adaptive Methods for Nonconvex Optimization", NeurIPS 2018, Algorithm 2:
+        the second moment moves additively towards g², so it cannot collapse as fast as Adam's.
+        As in the paper and optax, no bias correction; v starts at initial_accumulator_value.
+
+          g ← g + λθ                               (weight decay, when λ > 0)
+          m ← β₁m + (1 − β₁)g
+          v ← v − (1 − β₂)·sign(v − g²)·g²
+          θ ← θ − lr · m/(√v + ε)
+        """;
+
     public override string Algorithm => "yogi";
 
     public override ImmutableArray<StateSlot?> Slots => Layout(new StateSlot("m"), new StateSlot("v", InitialAccumulatorValue));

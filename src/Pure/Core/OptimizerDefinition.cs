@@ -4,9 +4,10 @@ namespace AdaptiveLR.Pure.Core;
 
 /// <summary>
 /// An entry of the registry: an algorithm's name, a one-line summary, the hyperparameters it
-/// takes (torch.optim names) and its defaults, which user settings override.
+/// takes (torch.optim names), its defaults, which user settings override, and its paper and
+/// update equations.
 /// </summary>
-public sealed record OptimizerDefinition(string Name, string Summary, ImmutableArray<string> Settings, Hyperparameters Defaults)
+public sealed record OptimizerDefinition(string Name, string Summary, ImmutableArray<string> Settings, Hyperparameters Defaults, string Reference)
 {
     public Hyperparameters Configure(HyperparameterSettings settings) => Defaults.With(settings);
 }
