@@ -1,0 +1,51 @@
+using Snapshooter.Xunit;
+using Xunit;
+
+namespace AdaptiveLR.Snapshots;
+
+/// <summary>Inputs of <c>train</c>, <c>compare</c> and <c>config</c> a user can get wrong: exit code 2 and one line naming the option and the allowed values.</summary>
+public class TrainBadInputTests
+{
+    private static readonly string[] BadArguments =
+    [
+        "train --epochs 0",
+        "train --epochs many",
+        "train --batch-size -1",
+        "train --seed -2",
+        "train --impl fast",
+        "train --optimizer adam --momentum 0.9",
+        "train --lr 0",
+        "train --data /nonexistent-adaptivelr-data",
+        "train --out /proc/adaptivelr-cannot-write-here",
+        "train --config /nonexistent-adaptivelr.json",
+        "train --limit-train 0",
+        "compare --lr 0.1",
+        "config --epochs 0",
+        "config --unknown-flag",
+    ];
+
+    // Their messages list the registry's algorithms, so they are checked but not snapshotted.
+    private static readonly string[] BadOptimizerNames = ["train --optimizer adamax2", "compare --optimizers sgd,adamax2", "compare --optimizers |"];
+
+    public static TheoryData<string> BadArgumentRows() => new([.. BadArguments, .. BadOptimizerNames]);
+
+    [Theory]
+    [MemberData(nameof(BadArgumentRows))]
+    public void BadInputExitsWithTwoAndOneLine(string arguments)
+    {
+        var run = CliRun.Of(Split(arguments));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("", run.Output);
+        string[] lines = run.Error.TrimEnd('\n').Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith("adaptivelr: ", lines[0]);
+        Assert.DoesNotContain("   at ", run.Error);
+    }
+
+    [Fact]
+    public void MessagesNameTheOptionAndTheAllowedValues() =>
+        Snapshot.Match(string.Join('\n', BadArguments.Select(arguments => $"{arguments} => {CliRun.Of(Split(arguments)).Error.TrimEnd()}")));
+
+    // '|' stands for an empty argument, which a one-line theory name cannot show.
+    private static string[] Split(string arguments) => [.. arguments.Split(' ').Select(a => a == "|" ? "" : a)];
+}
