@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using AdaptiveLR.Cli.Bench;
+using AdaptiveLR.Cli.Schedule;
 using AdaptiveLR.Cli.Optimizers;
 using AdaptiveLR.Cli.Compare;
 using AdaptiveLR.Cli.Configuration;
@@ -29,6 +30,7 @@ public static class CliApp
             CompareCommand.Create(output),
             ConfigCommand.Create(output),
             BenchCommand.Create(output),
+            ScheduleCommand.Create(output),
             OptimizersCommand.Create(output),
         };
         ParseResult parsed = root.Parse(args);
