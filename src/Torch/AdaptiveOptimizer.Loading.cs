@@ -19,6 +19,7 @@ public sealed partial class AdaptiveOptimizer
             if (state_dict.State[i] is not State source || state_dict.Options[groupOfState[i]] is not Options)
                 throw new ArgumentException($"parameter '{states[i].Name}': the state comes from {state_dict.State[i]?.GetType().Name ?? "nothing"}, not from {nameof(AdaptiveOptimizer)}; the optimizer is unchanged");
             CheckCompatible(states[i].Name, source.Algorithm, source.Step, source.Slots, states[i].Parameter);
+            CheckCompatibleTransforms(states[i].Name, source.Accumulator, source.Slow, states[i].Parameter);
         }
         base.load_state_dict(state_dict);
     }
@@ -40,6 +41,17 @@ public sealed partial class AdaptiveOptimizer
             if (slots[k] is { } typed && typed.dtype != parameter.dtype)
                 throw new InvalidDataException($"parameter '{name}': state quantity {layout[k]!.Name} is {typed.dtype} but the parameter {parameter.dtype}; the optimizer is unchanged");
         }
+    }
+
+    /// <summary>Throws, naming the parameter, unless the transformations' state fits this optimizer's chain.</summary>
+    internal void CheckCompatibleTransforms(string name, Tensor? accumulator, Tensor? slow, Parameter parameter)
+    {
+        if ((accumulator is null) != (Chain.Find<Pure.Transforms.AccumulateGradients>() is not { Steps: > 1 }) ||
+            (slow is null) != (Chain.Find<Pure.Transforms.Lookahead>() is null))
+            throw new InvalidDataException($"parameter '{name}': the state was saved with other gradient transformations (accumulation, lookahead); the optimizer is unchanged");
+        foreach (var tensor in new[] { accumulator, slow })
+            if (tensor is not null && !tensor.shape.SequenceEqual(parameter.shape))
+                throw new InvalidDataException($"parameter '{name}': transformation state has shape {Shape(tensor)} but the parameter {Shape(parameter)}; the optimizer is unchanged");
     }
 
     // Binary loading (OptimizerHelper.load_state_dict(BinaryReader)) reads group options, then each

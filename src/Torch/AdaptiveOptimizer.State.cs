@@ -1,4 +1,5 @@
 using AdaptiveLR.Pure.Core;
+using AdaptiveLR.Pure.Transforms;
 using OptimizerState = TorchSharp.Modules.OptimizerState;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -15,7 +16,7 @@ public sealed partial class AdaptiveOptimizer
     public sealed class State : OptimizerState, IDisposable
     {
         private readonly AdaptiveOptimizer owner;
-        private (long Step, Tensor?[] Slots)? pending;
+        private (long Step, Tensor?[] Slots, Extras Extras)? pending;
 
         internal State(AdaptiveOptimizer owner, Parameter parameter, string name) : base(parameter)
         {
@@ -32,6 +33,22 @@ public sealed partial class AdaptiveOptimizer
         public string Algorithm => owner.Hyperparameters.Algorithm;
 
         internal Tensor?[] Slots { get; private set; } = new Tensor?[3];
+
+        /// <summary>Gradient accumulation: the sum of this update's micro-batch gradients so far, and how many.</summary>
+        internal Tensor? Accumulator => extras.Accumulator;
+
+        internal int MicroSteps { get => extras.MicroSteps; set => extras = extras with { MicroSteps = value }; }
+
+        /// <summary>Lookahead's slow weights.</summary>
+        internal Tensor? Slow => extras.Slow;
+
+        /// <summary>Whether masked weight decay applies to this parameter (not to biases and other 1-D parameters).</summary>
+        internal bool Decayed { get; private set; }
+
+        private Extras extras = new(null, 0, null);
+
+        /// <summary>The state of the chain's transformations.</summary>
+        private sealed record Extras(Tensor? Accumulator, int MicroSteps, Tensor? Slow);
 
         public Parameter Parameter => _parameter;
 
@@ -54,6 +71,12 @@ public sealed partial class AdaptiveOptimizer
             var layout = owner.Hyperparameters.Slots;
             for (int k = 0; k < Slots.Length; k++)
                 Slots[k] = layout[k] is { } slot ? full_like(_parameter, slot.InitialValue).DetachFromDisposeScope() : null;
+            var chain = owner.Chain;
+            extras = new Extras(
+                chain.Find<AccumulateGradients>() is { Steps: > 1 } ? zeros_like(_parameter).DetachFromDisposeScope() : null,
+                0,
+                chain.Find<Lookahead>() is not null ? _parameter.detach().clone().DetachFromDisposeScope() : null);
+            Decayed = chain.Find<MaskedWeightDecay>()?.Applies(_parameter.shape) ?? false;
         }
 
         public override void SaveStateDict(BinaryWriter writer)
@@ -64,6 +87,12 @@ public sealed partial class AdaptiveOptimizer
             {
                 writer.Write(slot is not null);
                 slot?.Save(writer);
+            }
+            writer.Write(extras.MicroSteps);
+            foreach (var extra in new[] { extras.Accumulator, extras.Slow })
+            {
+                writer.Write(extra is not null);
+                extra?.Save(writer);
             }
         }
 
@@ -79,10 +108,14 @@ public sealed partial class AdaptiveOptimizer
                 string algorithm = reader.ReadString();
                 long step = reader.ReadInt64();
                 var slots = new Tensor?[3];
-                pending = (step, slots);
+                pending = (step, slots, new Extras(null, 0, null));
                 for (int k = 0; k < slots.Length; k++)
-                    slots[k] = reader.ReadBoolean() ? TensorExtensionMethods.Load(reader).DetachFromDisposeScope() : null;
+                    slots[k] = ReadTensor(reader);
+                int microSteps = reader.ReadInt32();
+                pending = (step, slots, new Extras(ReadTensor(reader), microSteps, null));
+                pending = (step, slots, pending.Value.Extras with { Slow = ReadTensor(reader) });
                 owner.CheckCompatible(Name, algorithm, step, slots, _parameter);
+                owner.CheckCompatibleTransforms(Name, pending.Value.Extras.Accumulator, pending.Value.Extras.Slow, _parameter);
             }
             catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidDataException or InvalidOperationException)
             {
@@ -97,8 +130,14 @@ public sealed partial class AdaptiveOptimizer
             var other = (State)source;
             DisposeSlots();
             Step = other.Step;
-            Slots = [.. other.Slots.Select(s => s?.to(_parameter.device).clone().DetachFromDisposeScope())];
+            Slots = [.. other.Slots.Select(Copy)];
+            extras = new Extras(Copy(other.Accumulator), other.MicroSteps, Copy(other.Slow));
         }
+
+        private Tensor? Copy(Tensor? tensor) => tensor?.to(_parameter.device).clone().DetachFromDisposeScope();
+
+        private static Tensor? ReadTensor(BinaryReader reader) =>
+            reader.ReadBoolean() ? TensorExtensionMethods.Load(reader).DetachFromDisposeScope() : null;
 
         public override bool ApproximatelyEquals(OptimizerState other) =>
             other is State state && state.Step == Step &&
@@ -118,14 +157,15 @@ public sealed partial class AdaptiveOptimizer
 
         internal void CommitPending()
         {
-            if (pending is not var (step, slots)) return;
+            if (pending is not var (step, slots, loaded)) return;
             DisposeSlots();
-            (Step, Slots, pending) = (step, slots, null);
+            (Step, Slots, extras, pending) = (step, slots, loaded, null);
         }
 
         internal void DiscardPending()
         {
-            if (pending is var (_, slots)) foreach (var slot in slots) slot?.Dispose();
+            if (pending is var (_, slots, loaded))
+                foreach (var tensor in slots.Append(loaded.Accumulator).Append(loaded.Slow)) tensor?.Dispose();
             pending = null;
         }
 
@@ -139,6 +179,9 @@ public sealed partial class AdaptiveOptimizer
         {
             foreach (var slot in Slots) slot?.Dispose();
             Slots = new Tensor?[3];
+            extras.Accumulator?.Dispose();
+            extras.Slow?.Dispose();
+            extras = new Extras(null, 0, null);
         }
     }
 }

@@ -1,4 +1,5 @@
 using AdaptiveLR.Pure.Core;
+using AdaptiveLR.Pure.Transforms;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -25,26 +26,34 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
     private IntPtr[] gradients = [];
 
     public AdaptiveOptimizer(IEnumerable<Parameter> parameters, Hyperparameters hyperparameters)
-        : this([new ParamGroup(parameters)], hyperparameters)
+        : this([new ParamGroup(parameters)], new OptimizerChain(hyperparameters, []), null)
     {
     }
 
     /// <summary>Parameters with names (<c>module.named_parameters()</c>), which error messages then use.</summary>
     public AdaptiveOptimizer(IEnumerable<(string Name, Parameter Parameter)> namedParameters, Hyperparameters hyperparameters)
-        : this(Named(namedParameters, out var names), hyperparameters, names)
+        : this(namedParameters, new OptimizerChain(hyperparameters, []))
+    {
+    }
+
+    /// <summary>An algorithm with gradient transformations in front of it (clipping, masked weight decay, accumulation, lookahead).</summary>
+    public AdaptiveOptimizer(IEnumerable<(string Name, Parameter Parameter)> namedParameters, OptimizerChain chain)
+        : this(Named(namedParameters, out var names), chain, names)
     {
     }
 
     public AdaptiveOptimizer(IEnumerable<ParamGroup> groups, Hyperparameters hyperparameters)
-        : this(groups, hyperparameters, null)
+        : this(groups, new OptimizerChain(hyperparameters, []), null)
     {
     }
 
-    private AdaptiveOptimizer(IEnumerable<ParamGroup> groups, Hyperparameters hyperparameters, Dictionary<IntPtr, string>? parameterNames)
+    private AdaptiveOptimizer(IEnumerable<ParamGroup> groups, OptimizerChain chain, Dictionary<IntPtr, string>? parameterNames)
     {
-        var errors = hyperparameters.Validate();
-        if (errors.Count > 0) throw new ArgumentException($"invalid {hyperparameters.Algorithm} hyperparameters: {string.Join("; ", errors)}", nameof(hyperparameters));
+        var hyperparameters = chain.Algorithm;
+        var errors = chain.Validate();
+        if (errors.Count > 0) throw new ArgumentException($"invalid {hyperparameters.Algorithm} hyperparameters: {string.Join("; ", errors)}", nameof(chain));
         Hyperparameters = hyperparameters;
+        Chain = chain;
         if (parameterNames is not null) names = parameterNames;
         _defaults = new Options { LearningRate = hyperparameters.Lr, InitialLearningRate = hyperparameters.Lr, WeightDecay = hyperparameters.WeightDecay };
         _parameter_groups = [];
@@ -53,6 +62,9 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
 
     /// <summary>The algorithm and its hyperparameters (a group's lr and weight decay override the record's).</summary>
     public Hyperparameters Hyperparameters { get; }
+
+    /// <summary>The algorithm with the gradient transformations in front of it.</summary>
+    public OptimizerChain Chain { get; }
 
     /// <summary>Every parameter's state, in parameter-group order.</summary>
     public IReadOnlyList<State> States => states;
@@ -74,6 +86,8 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
         foreach (var (parameter, index) in parameters.Select((p, i) => (p, i)))
         {
             string name = names.TryGetValue(parameter.Handle, out var given) ? given : $"group {_parameter_groups.Count - 1} parameter {index} {Shape(parameter)}";
+            if (!Chain.Transforms.IsEmpty && !NativeTensor.IsDenseCpuFloat32(parameter.Handle))
+                throw new ArgumentException($"parameter '{name}': gradient transformations work on dense float32 CPU parameters, not {parameter.dtype} on {parameter.device}");
             var state = new State(this, parameter, name);
             state.Initialize(options);
             _state[parameter.Handle] = state;
@@ -81,6 +95,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
             groupOfState.Add(_parameter_groups.Count - 1);
         }
         gradients = new IntPtr[states.Count];
+        skipped = new bool[states.Count];
     }
 
     public override Tensor step(Func<Tensor>? closure = null)
@@ -93,10 +108,11 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
         try
         {
             CollectGradients();
+            if (!Chain.Transforms.IsEmpty) TransformGradients();
             job.Begin(Hyperparameters, states.Count);
             for (int i = 0; i < states.Count; i++)
             {
-                if (gradients[i] == IntPtr.Zero) continue;
+                if (gradients[i] == IntPtr.Zero || skipped[i]) continue;
                 var state = states[i];
                 var options = (Options)_parameter_groups[groupOfState[i]].Options;
                 state.Step++;
@@ -105,6 +121,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
                 else GeneralStep(state, context);
             }
             RunFusedStep();
+            if (Chain.Find<Lookahead>() is { } lookahead) SynchroniseLookahead(lookahead);
         }
         finally
         {
@@ -123,6 +140,8 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
             if (gradient == IntPtr.Zero) continue;
             if (NativeTensor.IsSparse(gradient))
                 throw new ArgumentException($"parameter '{state.Name}': sparse gradients are not supported by {Hyperparameters.Algorithm}; the optimizer is unchanged");
+            if (!Chain.Transforms.IsEmpty && !NativeTensor.IsDenseCpuFloat32(gradient))
+                throw new ArgumentException($"parameter '{state.Name}': gradient transformations need a dense float32 CPU gradient; the optimizer is unchanged");
             if (NativeTensor.ElementCount(gradient) != NativeTensor.ElementCount(state.Parameter.Handle))
                 throw new ArgumentException($"parameter '{state.Name}': the gradient has {NativeTensor.ElementCount(gradient)} elements but the parameter {NativeTensor.ElementCount(state.Parameter.Handle)}; the optimizer is unchanged");
         }
