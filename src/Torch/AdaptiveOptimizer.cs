@@ -63,6 +63,12 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
     /// <summary>The algorithm and its hyperparameters (a group's lr and weight decay override the record's).</summary>
     public Hyperparameters Hyperparameters { get; }
 
+    /// <summary>What a gradient with NaN or ∞ does (default: nothing is checked, as in torch.optim).</summary>
+    public NonFinitePolicy NonFinite { get; set; } = NonFinitePolicy.None;
+
+    /// <summary>Steps skipped under <see cref="NonFinitePolicy.Skip"/> because a gradient was not finite.</summary>
+    public long SkippedSteps { get; private set; }
+
     /// <summary>The algorithm with the gradient transformations in front of it.</summary>
     public OptimizerChain Chain { get; }
 
@@ -108,6 +114,11 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
         try
         {
             CollectGradients();
+            if (NonFinite != NonFinitePolicy.None && !GradientsAreFinite())
+            {
+                SkippedSteps++;
+                return loss!;
+            }
             if (!Chain.Transforms.IsEmpty) TransformGradients();
             job.Begin(Hyperparameters, states.Count);
             for (int i = 0; i < states.Count; i++)
@@ -145,6 +156,23 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
             if (NativeTensor.ElementCount(gradient) != NativeTensor.ElementCount(state.Parameter.Handle))
                 throw new ArgumentException($"parameter '{state.Name}': the gradient has {NativeTensor.ElementCount(gradient)} elements but the parameter {NativeTensor.ElementCount(state.Parameter.Handle)}; the optimizer is unchanged");
         }
+    }
+
+    /// <summary>Checks every gradient before anything changes: throws under Error, returns false under Skip.</summary>
+    private unsafe bool GradientsAreFinite()
+    {
+        for (int i = 0; i < states.Count; i++)
+        {
+            IntPtr gradient = gradients[i];
+            if (gradient == IntPtr.Zero) continue;
+            bool finite = NativeTensor.IsDenseCpuFloat32(gradient)
+                ? FiniteCheck.AllFinite(new ReadOnlySpan<float>((float*)NativeTensor.Data(gradient), checked((int)NativeTensor.ElementCount(gradient))))
+                : states[i].Parameter.grad!.isfinite().all().item<bool>();
+            if (finite) continue;
+            if (NonFinite == NonFinitePolicy.Skip) return false;
+            throw new NonFiniteGradientException(states[i].Name, states[i].Step + 1);
+        }
+        return true;
     }
 
     private void ReleaseGradients()
