@@ -57,7 +57,7 @@ public sealed class Trainer : IDisposable
         int epoch = CompletedEpochs + 1;
         var clock = Stopwatch.StartNew();
         var dataClock = new Stopwatch();
-        int[] order = ShuffledOrder(Data.Train.Count, Plan.Seed + epoch);
+        using var order = tensor(ShuffledOrder(Data.Train.Count, Plan.Seed + epoch));
         long firstStep = (long)(epoch - 1) * BatchesPerEpoch;
         double lossSum = 0;
 
@@ -66,8 +66,8 @@ public sealed class Trainer : IDisposable
         {
             using var scope = NewDisposeScope();
             dataClock.Start();
-            int start = batch * Plan.BatchSize, size = Math.Min(Plan.BatchSize, order.Length - start);
-            var indices = tensor(Array.ConvertAll(order[start..(start + size)], i => (long)i));
+            int start = batch * Plan.BatchSize, size = Math.Min(Plan.BatchSize, Data.Train.Count - start);
+            var indices = order.narrow(0, start, size);
             var images = Data.Train.Images(indices);
             var labels = Data.Train.Labels.index_select(0, indices);
             dataClock.Stop();
@@ -110,9 +110,9 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>A Fisher–Yates permutation from <c>System.Random(seed)</c>, whose seeded sequence .NET keeps stable.</summary>
-    public static int[] ShuffledOrder(int count, int seed)
+    public static long[] ShuffledOrder(int count, int seed)
     {
-        int[] order = [.. Enumerable.Range(0, count)];
+        long[] order = [.. Enumerable.Range(0, count).Select(i => (long)i)];
         var random = new Random(seed);
         for (int i = count - 1; i > 0; i--)
         {
