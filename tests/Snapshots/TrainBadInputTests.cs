@@ -25,7 +25,11 @@ public class TrainBadInputTests
     ];
 
     // Their messages list the registry's algorithms, so they are checked but not snapshotted.
-    private static readonly string[] BadOptimizerNames = ["train --optimizer adamax2", "compare --optimizers sgd,adamax2", "compare --optimizers |"];
+    private static readonly string[] BadOptimizerNames =
+    [
+        "train --optimizer adamax2", "compare --optimizers sgd,adamax2", "compare --optimizers |",
+        "train --impl torch --optimizer lion", "compare --impl torch --optimizers adam,lion",
+    ];
 
     public static TheoryData<string> BadArgumentRows() => new([.. BadArguments, .. BadOptimizerNames]);
 

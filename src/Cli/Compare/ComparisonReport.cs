@@ -9,10 +9,10 @@ namespace AdaptiveLR.Cli.Compare;
 public static class ComparisonReport
 {
     public const string CsvName = "comparison.csv";
-    private const string RowFormat = "{0,-8}  {1,14}  {2,13}  {3,15}  {4,9}";
-
     public static void WriteTable(IReadOnlyList<ComparisonResult> results, TextWriter output)
     {
+        int nameWidth = results.Select(r => r.Optimizer.Length).Append("optimizer".Length).Max();
+        string RowFormat = $"{{0,-{nameWidth}}}  {{1,14}}  {{2,13}}  {{3,15}}  {{4,9}}";
         output.WriteLine(RowFormat, "optimizer", "final test acc", "best test acc", "final test loss", "time");
         foreach (var r in results)
             output.WriteLine(RowFormat, r.Optimizer, Percent(r.Final.TestAccuracy), $"{Percent(r.Best.TestAccuracy)} ({r.Best.Epoch})", r.Final.TestLoss.ToString("0.0000", CultureInfo.InvariantCulture), TrainingReport.Seconds(r.Seconds));

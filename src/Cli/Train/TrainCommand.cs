@@ -22,6 +22,7 @@ public static class TrainCommand
         command.SetAction(parsed =>
         {
             var settings = options.Load(parsed).Settings;
+            OptimizerImplementation.EnsureAvailable(settings.Training.Impl, settings.ChosenOptimizer);
             string folder = OutputFolder.Prepare(settings.Output.Folder, "--out");
             string? tensorBoardFolder = settings.Output.TensorBoard is { } tb ? OutputFolder.Prepare(tb, "--tensorboard") : null;
             using var data = TrainingData.Load(settings.Data.Folder, settings.Data.LimitTrain, settings.Data.LimitTest);

@@ -22,6 +22,14 @@ public static class OptimizerImplementation
         _ => throw new UsageException($"--impl: unknown implementation '{implementation}'; allowed: {string.Join(", ", Names)}"),
     };
 
+    /// <summary>A usage error, before any training, unless <paramref name="implementation"/> can run <paramref name="hyperparameters"/>.</summary>
+    public static void EnsureAvailable(string implementation, Hyperparameters hyperparameters)
+    {
+        if (implementation != Torch) return;
+        using var probe = torch.nn.Linear(1, 1);
+        using var optimizer = TorchBuiltin(hyperparameters, probe);
+    }
+
     private static OptimizerHelper TorchBuiltin(Hyperparameters hyperparameters, torch.nn.Module model)
     {
         try
