@@ -44,6 +44,16 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Contains("--beta1 does not apply to sgd", CliRun.Of("config", "--config", file, "--beta1", "0.8").FailedWithUsageError());
     }
 
+    [Fact]
+    public void FlagsAreValidatedTogetherWithTheConfiguration()
+    {
+        string file = Json("momentum.json", """{ "Optimizers": { "sgd": { "momentum": 0.9 } } }""");
+        var table = Config("--config", file, "--optimizer", "sgd", "--nesterov");
+        Assert.Equal(("true", "--nesterov"), table["Optimizers:sgd:nesterov"]);
+        Assert.Contains("--lr: 0 is out of range", CliRun.Of("config", "--lr", "0").FailedWithUsageError());
+        Assert.Contains("nesterov", CliRun.Of("config", "--optimizer", "sgd", "--nesterov").FailedWithUsageError());
+    }
+
     public static TheoryData<string, string> BadFiles() => new()
     {
         { "{\n  \"Training\": {\n    \"Epochs\": 3 \"Seed\": 1\n  }\n}", "line 3: malformed JSON" },

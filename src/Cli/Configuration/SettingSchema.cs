@@ -52,6 +52,7 @@ public static class SettingSchema
         return $"allowed sections: {string.Join(", ", Sections)}";
     }
 
+    /// <summary>The schema's spelling of a section the user may have typed in another case.</summary>
     private static string ProperCase(string parent, int depth) =>
-        Keys.First(k => k.Path.StartsWith(parent + ":", StringComparison.OrdinalIgnoreCase)).Path.Split(':')[..depth] is var p ? string.Join(':', p) : parent;
+        string.Join(':', Keys.First(k => k.Path.StartsWith(parent + ":", StringComparison.OrdinalIgnoreCase)).Path.Split(':')[..depth]);
 }

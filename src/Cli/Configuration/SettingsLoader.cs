@@ -39,8 +39,7 @@ public static class SettingsLoader
         foreach (var layer in layers) CheckKeysAndValues(layer);
 
         string optimizer = commandLine.Values.TryGetValue("Training:Optimizer", out var flag) ? flag.Value : Effective(layers, "Training:Optimizer") ?? new TrainingSettings().Optimizer;
-        // Checked against the chosen optimizer with the same messages as `step` (e.g. "--momentum does not apply to adam").
-        HyperparameterOptions.Resolve(optimizer, commandLine.Hyperparameters);
+        CheckFlagsApply(optimizer, commandLine.Hyperparameters);
         var commandLineLayer = CommandLineLayer(commandLine, optimizer);
         CheckKeysAndValues(commandLineLayer);
         layers.Add(commandLineLayer);
@@ -69,6 +68,22 @@ public static class SettingsLoader
         string key = Key(errors[0].Parameter);
         var layer = layers.LastOrDefault(l => l.ValueOf(key) is not null);
         throw new UsageException($"{(layer is null ? key : layer.Where(key))}: {errors[0].Problem}");
+    }
+
+    /// <summary>
+    /// Hyperparameter flags must belong to the chosen optimizer (messages as in <c>step</c>); their
+    /// values are validated with the rest of the configuration, so that <c>--nesterov</c> may rely on a
+    /// momentum from a configuration file.
+    /// </summary>
+    private static void CheckFlagsApply(string optimizer, HyperparameterSettings flags)
+    {
+        var definition = OptimizerRegistry.Find(optimizer)
+            ?? throw new UsageException($"--optimizer: unknown optimizer '{optimizer}'; allowed: {string.Join(", ", OptimizerRegistry.Names)}");
+        foreach (string given in flags.GivenNames())
+        {
+            if (!definition.Settings.Contains(given))
+                throw new UsageException($"{HyperparameterOptions.FlagName(given)} does not apply to {definition.Name}; its options: {string.Join(", ", definition.Settings.Select(HyperparameterOptions.FlagName))}");
+        }
     }
 
     private static void CheckKeysAndValues(ConfigurationLayer layer)
