@@ -83,7 +83,7 @@ public sealed class TrainEndToEndTests : IDisposable
     }
 
     [Fact]
-    public void ACheckpointOfAnotherOptimizerOrACorruptOneIsAUsageError()
+    public void ACheckpointOfAnotherModelOrOptimizerOrACorruptOneIsAUsageError()
     {
         Train("run", "--epochs", "1").Succeeded();
         string checkpoint = Path.Combine(folder["run"], "checkpoint.bin");
@@ -96,6 +96,12 @@ public sealed class TrainEndToEndTests : IDisposable
         string otherSeed = Train("run", "--epochs", "2", "--resume", "--seed", "3").FailedWithUsageError();
         Assert.Contains("its seed is 1, this run's is 3", otherSeed);
         Assert.Equal(original, File.ReadAllBytes(checkpoint));
+
+        byte[] otherModel = [.. original];
+        int name = IndexOf(otherModel, "seed-cnn"u8.ToArray());
+        "lenet-05"u8.CopyTo(otherModel.AsSpan(name));
+        File.WriteAllBytes(checkpoint, otherModel);
+        Assert.Contains("its model is lenet-05, this run's is seed-cnn", Train("run", "--epochs", "2", "--resume").FailedWithUsageError());
 
         File.WriteAllBytes(checkpoint, original[..(original.Length / 2)]);
         Assert.Contains("is not a checkpoint of this run", Train("run", "--epochs", "2", "--resume").FailedWithUsageError());
@@ -140,6 +146,9 @@ public sealed class TrainEndToEndTests : IDisposable
         string[] header = lines[0].Split(',');
         return [.. lines.Skip(1).Select(line => line.Split(',').Select((cell, i) => (header[i], double.Parse(cell, CultureInfo.InvariantCulture))).ToDictionary(c => c.Item1, c => c.Item2))];
     }
+
+    private static int IndexOf(byte[] bytes, byte[] part) =>
+        Enumerable.Range(0, bytes.Length - part.Length).First(i => bytes.AsSpan(i, part.Length).SequenceEqual(part));
 
     private static void AssertPng(string path)
     {
