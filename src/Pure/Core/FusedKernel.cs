@@ -28,12 +28,22 @@ public static class FusedKernel
         CheckSlot(state1, length, nameof(state1));
         CheckSlot(state2, length, nameof(state2));
 
+        if (Vector512.IsHardwareAccelerated) ApplyWith<TRule, Float512Lane>(rule, parameters, gradients, state0, state1, state2);
+        else if (Vector256.IsHardwareAccelerated) ApplyWith<TRule, Float256Lane>(rule, parameters, gradients, state0, state1, state2);
+        else if (System.Numerics.Vector.IsHardwareAccelerated) ApplyWith<TRule, FloatVectorLane>(rule, parameters, gradients, state0, state1, state2);
+        else ApplyWith<TRule, FloatLane>(rule, parameters, gradients, state0, state1, state2);
+    }
+
+    /// <summary>The body on <typeparamref name="TLane"/>, the tail on single floats; tests run every width through it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ApplyWith<TRule, TLane>(in TRule rule, Span<float> parameters, ReadOnlySpan<float> gradients,
+                                                 Span<float> state0, Span<float> state1, Span<float> state2)
+        where TRule : struct, IElementRule
+        where TLane : struct, IFloatLane<TLane>
+    {
         var memory = new Memory(parameters, gradients, state0, state1, state2);
-        nuint done = 0;
-        if (Vector512.IsHardwareAccelerated) done = Run<TRule, Float512Lane>(rule, memory, 0, (nuint)length);
-        else if (Vector256.IsHardwareAccelerated) done = Run<TRule, Float256Lane>(rule, memory, 0, (nuint)length);
-        else if (System.Numerics.Vector.IsHardwareAccelerated) done = Run<TRule, FloatVectorLane>(rule, memory, 0, (nuint)length);
-        Run<TRule, FloatLane>(rule, memory, done, (nuint)length);
+        nuint done = Run<TRule, TLane>(rule, memory, 0, (nuint)parameters.Length);
+        Run<TRule, FloatLane>(rule, memory, done, (nuint)parameters.Length);
     }
 
     private static void CheckSlot(Span<float> slot, int length, string name)
