@@ -167,12 +167,18 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
             if (gradient == IntPtr.Zero) continue;
             bool finite = NativeTensor.IsDenseCpuFloat32(gradient)
                 ? FiniteCheck.AllFinite(new ReadOnlySpan<float>((float*)NativeTensor.Data(gradient), checked((int)NativeTensor.ElementCount(gradient))))
-                : states[i].Parameter.grad!.isfinite().all().item<bool>();
+                : IsFinite(states[i].Parameter);
             if (finite) continue;
             if (NonFinite == NonFinitePolicy.Skip) return false;
             throw new NonFiniteGradientException(states[i].Name, states[i].Step + 1);
         }
         return true;
+    }
+
+    private static bool IsFinite(Parameter parameter)
+    {
+        using var scope = NewDisposeScope();
+        return parameter.grad!.isfinite().all().item<bool>();
     }
 
     private void ReleaseGradients()

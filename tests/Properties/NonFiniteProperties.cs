@@ -60,6 +60,18 @@ public class NonFiniteProperties
         Assert.Equal(before, Snapshot(optimizer));
     }
 
+    [Fact]
+    public void TheGeneralPathChecksToo()
+    {
+        using var scope = NewDisposeScope();
+        var parameter = new Parameter(tensor(new double[] { 1, 2 }));
+        using var optimizer = new AdaptiveOptimizer([("head", parameter)], new Pure.Algorithms.RmsPropHyperparameters()) { NonFinite = NonFinitePolicy.Skip };
+        parameter.grad = tensor(new double[] { double.PositiveInfinity, 1 });
+        optimizer.step();
+        Assert.Equal(1, optimizer.SkippedSteps);
+        Assert.Equal([1.0, 2.0], parameter.data<double>().ToArray());
+    }
+
     private static string Snapshot(AdaptiveOptimizer optimizer) =>
         string.Join(" | ", optimizer.States.Select(s =>
             $"{s.Step}: {string.Join(",", s.Parameter.data<float>().ToArray())} / " +
