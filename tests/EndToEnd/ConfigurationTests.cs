@@ -60,7 +60,7 @@ public sealed class ConfigurationTests : IDisposable
         { "{ \"Training\": { \"Epochs\": 3 }", "line 1: malformed JSON" },
         { "[1, 2]", "line 1: the top level must be a JSON object" },
         { """{ "Training": { "Epoch": 3 } }""", "Training:Epoch: unknown key; allowed in Training: Optimizer, Impl, Epochs, BatchSize, TestBatchSize, Seed" },
-        { """{ "Trainig": { "Epochs": 3 } }""", "Trainig:Epochs: unknown key; allowed sections: Training, Data, Output, Compare, Optimizers" },
+        { """{ "Trainig": { "Epochs": 3 } }""", "Trainig:Epochs: unknown key; allowed sections: Training, Data, Output, Compare, Schedule, Transforms, Optimizers" },
         { """{ "Optimizers": { "adam": { "momentum": 0.9 } } }""", "Optimizers:adam:momentum: unknown key; allowed in Optimizers:adam: lr, beta1, beta2, eps, weight_decay, amsgrad" },
         { """{ "Optimizers": { "adamax2": { "lr": 1 } } }""", "Optimizers:adamax2:lr: unknown key; allowed in Optimizers: sgd, adagrad, rmsprop, adam, adamw, amsgrad" },
         { """{ "Training": 5 }""", "Training: must be a section with keys" },

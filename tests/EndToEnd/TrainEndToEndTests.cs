@@ -100,11 +100,16 @@ public sealed class TrainEndToEndTests : IDisposable
         byte[] otherModel = [.. original];
         int name = IndexOf(otherModel, "seed-cnn"u8.ToArray());
         "lenet-05"u8.CopyTo(otherModel.AsSpan(name));
+        System.Security.Cryptography.SHA256.HashData(otherModel.AsSpan(0, otherModel.Length - 32)).CopyTo(otherModel.AsSpan(otherModel.Length - 32)); // a well-formed checkpoint of another model
         File.WriteAllBytes(checkpoint, otherModel);
         Assert.Contains("its model is lenet-05, this run's is seed-cnn", Train("run", "--epochs", "2", "--resume").FailedWithUsageError());
 
         File.WriteAllBytes(checkpoint, original[..(original.Length / 2)]);
-        Assert.Contains("is not a checkpoint of this run", Train("run", "--epochs", "2", "--resume").FailedWithUsageError());
+        Assert.Contains("corrupt or truncated: its SHA-256 checksum does not match", Train("run", "--epochs", "2", "--resume").FailedWithUsageError());
+        byte[] flipped = [.. original];
+        flipped[flipped.Length / 2] ^= 0x10;
+        File.WriteAllBytes(checkpoint, flipped);
+        Assert.Contains("corrupt or truncated: its SHA-256 checksum does not match", Train("run", "--epochs", "2", "--resume").FailedWithUsageError());
         File.WriteAllText(checkpoint, "not a checkpoint");
         Assert.Contains("is not a checkpoint of this run", Train("run", "--epochs", "2", "--resume").FailedWithUsageError());
         Assert.Contains("no checkpoint at", Train("elsewhere", "--epochs", "2", "--resume").FailedWithUsageError());

@@ -20,7 +20,7 @@ public static class CompareCommand
         command.SetAction(parsed =>
         {
             var settings = options.Load(parsed).Settings;
-            foreach (string name in settings.Compare.OptimizerNames) OptimizerImplementation.EnsureAvailable(settings.Training.Impl, settings.Optimizers[name]);
+            foreach (string name in settings.Compare.OptimizerNames) OptimizerImplementation.EnsureAvailable(settings.PlanFor(settings.Optimizers[name]));
             string folder = OutputFolder.Prepare(settings.Output.Folder, "--out");
             using var data = TrainingData.Load(settings.Data.Folder, settings.Data.LimitTrain, settings.Data.LimitTest);
             var progress = new EpochProgress(EpochProgress.IsInteractive(output));

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using AdaptiveLR.Cli.Training;
 using AdaptiveLR.Pure;
 using AdaptiveLR.Pure.Core;
+using AdaptiveLR.Pure.Transforms;
 
 namespace AdaptiveLR.Cli.Configuration;
 
@@ -14,6 +15,9 @@ public sealed record TrainingSettings
     public int BatchSize { get; init; } = 64;
     public int TestBatchSize { get; init; } = 1000;
     public int Seed { get; init; } = 1;
+
+    /// <summary>What a NaN or infinite loss or gradient does: <c>error</c> stops the run, <c>skip</c> skips the step and counts it.</summary>
+    public string NonFinite { get; init; } = NonFiniteHandling.Error;
 }
 
 /// <summary>The <c>Data</c> section: an IDX dataset folder (null: the embedded MNIST subset) and optional limits on the splits.</summary>
@@ -39,6 +43,52 @@ public sealed record CompareSettings
     public ImmutableArray<string> OptimizerNames => [.. Optimizers.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
 }
 
+/// <summary>
+/// The <c>Schedule</c> section: the learning-rate schedule <c>train</c> and <c>compare</c> follow
+/// (<c>constant</c> by default) and its parameters, named as the flags of <c>adaptivelr schedule</c>;
+/// null means the schedule's default.
+/// </summary>
+public sealed record ScheduleSettings
+{
+    public string Name { get; init; } = "constant";
+    public double? Gamma { get; init; }
+    public int? StepSize { get; init; }
+    public int? Warmup { get; init; }
+    public double? MinLr { get; init; }
+    public double? PctStart { get; init; }
+    public double? DivFactor { get; init; }
+    public double? FinalDivFactor { get; init; }
+    public double? Factor { get; init; }
+    public int? Patience { get; init; }
+}
+
+/// <summary>
+/// The <c>Transforms</c> section: gradient transformations chained in front of the algorithm
+/// (null or 1: not used).
+/// </summary>
+public sealed record TransformSettings
+{
+    public const string Decoupled = "decoupled", L2 = "l2";
+
+    public double? ClipGradNorm { get; init; }
+    public double? ClipGradValue { get; init; }
+    public double? MaskedWeightDecay { get; init; }
+    public string MaskedWeightDecayMode { get; init; } = Decoupled;
+    public int Accumulate { get; init; } = 1;
+    public int? Lookahead { get; init; }
+    public double LookaheadAlpha { get; init; } = 0.5;
+
+    /// <summary>The transformations these settings ask for, unvalidated, in the order the adapter applies them.</summary>
+    public ImmutableArray<GradientTransform> Build() =>
+    [
+        .. Accumulate != 1 ? [new AccumulateGradients(Accumulate)] : Array.Empty<GradientTransform>(),
+        .. ClipGradValue is { } limit ? [new ClipByValue(limit)] : Array.Empty<GradientTransform>(),
+        .. ClipGradNorm is { } norm ? [new ClipByGlobalNorm(norm)] : Array.Empty<GradientTransform>(),
+        .. MaskedWeightDecay is { } rate ? [new MaskedWeightDecay(rate, Decoupled: MaskedWeightDecayMode != L2)] : Array.Empty<GradientTransform>(),
+        .. Lookahead is { } period ? [new Lookahead(period, LookaheadAlpha)] : Array.Empty<GradientTransform>(),
+    ];
+}
+
 /// <summary>The whole configuration, bound and validated: every optimizer's hyperparameters as the records of src/Pure.</summary>
 public sealed record AdaptiveLRSettings
 {
@@ -46,6 +96,8 @@ public sealed record AdaptiveLRSettings
     public DataSettings Data { get; init; } = new();
     public OutputSettings Output { get; init; } = new();
     public CompareSettings Compare { get; init; } = new();
+    public ScheduleSettings Schedule { get; init; } = new();
+    public TransformSettings Transforms { get; init; } = new();
 
     /// <summary>By registry name; an entry per algorithm of the registry.</summary>
     public ImmutableDictionary<string, Hyperparameters> Optimizers { get; init; } =
@@ -55,5 +107,11 @@ public sealed record AdaptiveLRSettings
     public Hyperparameters ChosenOptimizer => Optimizers[Training.Optimizer];
 
     public TrainingPlan PlanFor(Hyperparameters hyperparameters) =>
-        new(hyperparameters, Training.Impl, Training.BatchSize, Training.TestBatchSize, Training.Seed);
+        new(hyperparameters, Training.Impl, Training.BatchSize, Training.TestBatchSize, Training.Seed)
+        {
+            Epochs = Training.Epochs,
+            Schedule = Schedule,
+            Transforms = Transforms.Build(),
+            NonFinite = NonFiniteHandling.Policy(Training.NonFinite),
+        };
 }

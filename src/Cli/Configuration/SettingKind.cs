@@ -13,6 +13,14 @@ public sealed record SettingKind(string Allowed, Func<string, bool> Accepts)
     /// <summary>Empty (JSON null) means "not set".</summary>
     public static SettingKind OptionalPositiveInteger { get; } = new("an integer >= 1, or null for all", text => text.Length == 0 || Integer(text) >= 1);
 
+    /// <summary>Empty (JSON null) means "not used".</summary>
+    public static SettingKind OptionalCount { get; } = new("an integer >= 1, or null", text => text.Length == 0 || Integer(text) >= 1);
+
+    public static SettingKind OptionalNonNegativeInteger { get; } = new("an integer >= 0, or null", text => text.Length == 0 || Integer(text) >= 0);
+
+    /// <summary>Empty (JSON null) means "not set".</summary>
+    public static SettingKind OptionalFiniteNumber { get; } = new("a finite number, or null", text => text.Length == 0 || NumberParsing.TryParseFinite(text, out _));
+
     public static SettingKind OptionalPath { get; } = new("a path, or null", _ => true);
 
     public static SettingKind Path { get; } = new("a non-empty path", text => text.Trim().Length > 0);

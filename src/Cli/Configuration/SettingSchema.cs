@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using AdaptiveLR.Cli.Options;
 using AdaptiveLR.Cli.Output;
 using AdaptiveLR.Cli.Training;
 using AdaptiveLR.Pure;
@@ -19,12 +20,30 @@ public static class SettingSchema
         new("Training:BatchSize", SettingKind.PositiveInteger, "--batch-size", s => s.Training.BatchSize),
         new("Training:TestBatchSize", SettingKind.PositiveInteger, "--test-batch-size", s => s.Training.TestBatchSize),
         new("Training:Seed", SettingKind.NonNegativeInteger, "--seed", s => s.Training.Seed),
+        new("Training:NonFinite", SettingKind.OneOf(NonFiniteHandling.Names), "--nonfinite", s => s.Training.NonFinite),
         new("Data:Folder", SettingKind.OptionalPath, "--data", s => s.Data.Folder),
         new("Data:LimitTrain", SettingKind.OptionalPositiveInteger, "--limit-train", s => s.Data.LimitTrain),
         new("Data:LimitTest", SettingKind.OptionalPositiveInteger, "--limit-test", s => s.Data.LimitTest),
         new("Output:Folder", SettingKind.Path, "--out", s => s.Output.Folder),
         new("Output:TensorBoard", SettingKind.OptionalPath, "--tensorboard", s => s.Output.TensorBoard),
         new("Compare:Optimizers", SettingKind.ListOf(OptimizerRegistry.Names), "--optimizers", s => s.Compare.Optimizers),
+        new("Schedule:Name", SettingKind.OneOf(ScheduleOptions.Names), "--schedule", s => s.Schedule.Name),
+        new("Schedule:Gamma", SettingKind.OptionalFiniteNumber, "--gamma", s => s.Schedule.Gamma),
+        new("Schedule:StepSize", SettingKind.OptionalNonNegativeInteger, "--step-size", s => s.Schedule.StepSize),
+        new("Schedule:Warmup", SettingKind.OptionalNonNegativeInteger, "--warmup", s => s.Schedule.Warmup),
+        new("Schedule:MinLr", SettingKind.OptionalFiniteNumber, "--min-lr", s => s.Schedule.MinLr),
+        new("Schedule:PctStart", SettingKind.OptionalFiniteNumber, "--pct-start", s => s.Schedule.PctStart),
+        new("Schedule:DivFactor", SettingKind.OptionalFiniteNumber, "--div-factor", s => s.Schedule.DivFactor),
+        new("Schedule:FinalDivFactor", SettingKind.OptionalFiniteNumber, "--final-div-factor", s => s.Schedule.FinalDivFactor),
+        new("Schedule:Factor", SettingKind.OptionalFiniteNumber, "--factor", s => s.Schedule.Factor),
+        new("Schedule:Patience", SettingKind.OptionalNonNegativeInteger, "--patience", s => s.Schedule.Patience),
+        new("Transforms:ClipGradNorm", SettingKind.OptionalFiniteNumber, "--clip-grad-norm", s => s.Transforms.ClipGradNorm),
+        new("Transforms:ClipGradValue", SettingKind.OptionalFiniteNumber, "--clip-grad-value", s => s.Transforms.ClipGradValue),
+        new("Transforms:MaskedWeightDecay", SettingKind.OptionalFiniteNumber, "--masked-weight-decay", s => s.Transforms.MaskedWeightDecay),
+        new("Transforms:MaskedWeightDecayMode", SettingKind.OneOf([TransformSettings.Decoupled, TransformSettings.L2]), "--masked-weight-decay-mode", s => s.Transforms.MaskedWeightDecayMode),
+        new("Transforms:Accumulate", SettingKind.PositiveInteger, "--accumulate", s => s.Transforms.Accumulate),
+        new("Transforms:Lookahead", SettingKind.OptionalCount, "--lookahead", s => s.Transforms.Lookahead),
+        new("Transforms:LookaheadAlpha", SettingKind.FiniteNumber, "--lookahead-alpha", s => s.Transforms.LookaheadAlpha),
         .. OptimizerRegistry.All.SelectMany(definition => definition.Settings.Select(name => new SettingKey(
             HyperparameterKey(definition.Name, name),
             HyperparameterFields.IsFlag(name) ? SettingKind.Boolean : SettingKind.FiniteNumber,

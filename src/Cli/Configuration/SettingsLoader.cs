@@ -51,9 +51,12 @@ public static class SettingsLoader
             Data = root.GetSection("Data").Get<DataSettings>() ?? new(),
             Output = root.GetSection("Output").Get<OutputSettings>() ?? new(),
             Compare = root.GetSection("Compare").Get<CompareSettings>() ?? new(),
+            Schedule = root.GetSection("Schedule").Get<ScheduleSettings>() ?? new(),
+            Transforms = root.GetSection("Transforms").Get<TransformSettings>() ?? new(),
             Optimizers = OptimizerRegistry.All.ToImmutableDictionary(d => d.Name, d => Hyperparameters(d, layers)),
         };
         settings = settings with { Data = settings.Data with { Folder = NullIfEmpty(settings.Data.Folder) }, Output = settings.Output with { TensorBoard = NullIfEmpty(settings.Output.TensorBoard) } };
+        CheckScheduleAndTransforms(settings, layers);
         var values = SettingSchema.Keys.Select(key => new SettingValue(key.Path, Text(key.Read(settings)), SourceOf(layers, key.Path))).ToImmutableArray();
         return new EffectiveSettings(settings, values);
     }
@@ -69,6 +72,34 @@ public static class SettingsLoader
         var layer = layers.LastOrDefault(l => l.ValueOf(key) is not null);
         throw new UsageException($"{(layer is null ? key : layer.Where(key))}: {errors[0].Problem}");
     }
+
+    /// <summary>
+    /// The schedule's parameters and the transformations' values, checked as their records check
+    /// them; the message names the layer that set the value. (A schedule's length depends on the
+    /// data, so a warm-up longer than the run is found when training starts.)
+    /// </summary>
+    private static void CheckScheduleAndTransforms(AdaptiveLRSettings settings, IReadOnlyList<ConfigurationLayer> layers)
+    {
+        string Where(string key) => layers.LastOrDefault(l => l.ValueOf(key) is not null)?.Where(key) ?? key;
+        var (_, scheduleError) = ScheduleOptions.Create(settings.Schedule, settings.ChosenOptimizer.Lr, long.MaxValue / 4);
+        if (scheduleError is not null)
+        {
+            string key = "Schedule:" + Pascal(scheduleError.Parameter);
+            string where = layers.Any(l => l.ValueOf(key) is not null) ? Where(key) : $"{SettingSchema.Find(key)?.Flag} ({key})";
+            throw new UsageException(ScheduleOptions.Message(scheduleError, where, $"schedule {settings.Schedule.Name} ({Where("Schedule:Name")})"));
+        }
+        var transforms = settings.Transforms;
+        var errors = transforms.Build().SelectMany(t => t.Validate()).Concat(new Pure.Transforms.Lookahead(1, transforms.LookaheadAlpha).Validate());
+        if (errors.FirstOrDefault() is { } error)
+        {
+            string key = "Transforms:" + (error.Parameter.EndsWith("weight_decay", StringComparison.Ordinal) ? "MaskedWeightDecay" : Pascal(error.Parameter));
+            throw new UsageException($"{Where(key)}: {error.Problem}");
+        }
+    }
+
+    /// <summary><c>step_size</c> → <c>StepSize</c>: a parameter's key in its section.</summary>
+    private static string Pascal(string torchName) =>
+        string.Concat(torchName.Split('_').Select(part => part.Length == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
 
     /// <summary>
     /// Hyperparameter flags must belong to the chosen optimizer (messages as in <c>step</c>); their

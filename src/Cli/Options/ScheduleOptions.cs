@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AdaptiveLR.Pure.Core;
 using AdaptiveLR.Pure.Schedules;
 
 namespace AdaptiveLR.Cli.Options;
@@ -35,6 +36,13 @@ public sealed class ScheduleOptions
         foreach (var option in All) command.Options.Add(option);
     }
 
+    /// <summary>The flags with the configuration key each sets (<c>train</c>, <c>compare</c>, <c>config</c>).</summary>
+    public IEnumerable<(Option Option, string Key)> Keyed =>
+    [
+        (Name, "Schedule:Name"), (gamma, "Schedule:Gamma"), (stepSize, "Schedule:StepSize"), (warmup, "Schedule:Warmup"), (minLr, "Schedule:MinLr"),
+        (pctStart, "Schedule:PctStart"), (divFactor, "Schedule:DivFactor"), (finalDivFactor, "Schedule:FinalDivFactor"), (factor, "Schedule:Factor"), (patience, "Schedule:Patience"),
+    ];
+
     /// <summary>
     /// The schedule named by the option, over <paramref name="steps"/> steps from <paramref name="lr"/>,
     /// or a usage error; null when no name was given. plateau comes back as <see cref="ReduceOnPlateau"/>.
@@ -43,30 +51,58 @@ public sealed class ScheduleOptions
     {
         string? name = parsed.GetValue(Name);
         if (name is null) return null;
-        object schedule = name switch
+        if (!Names.Contains(name)) throw new UsageException($"{Name.Name}: unknown schedule '{name}'; allowed: {string.Join(", ", Names)}");
+        var settings = new Configuration.ScheduleSettings
         {
-            "constant" => new ConstantSchedule(lr),
-            "step" => new StepDecaySchedule(lr, Integer(parsed, stepSize, "--step-size") ?? throw Required("--step-size", name), parsed.GetValue(gamma) ?? 0.1),
-            "exponential" => new ExponentialSchedule(lr, parsed.GetValue(gamma) ?? throw Required("--gamma", name)),
-            "cosine" => new CosineSchedule(lr, steps, parsed.GetValue(minLr) ?? 0),
-            "warmup-cosine" => new WarmupCosineSchedule(lr, Integer(parsed, warmup, "--warmup") ?? throw Required("--warmup", name), steps, parsed.GetValue(minLr) ?? 0),
-            "one-cycle" => new OneCycleSchedule(lr, steps, parsed.GetValue(pctStart) ?? 0.3, parsed.GetValue(divFactor) ?? 25, parsed.GetValue(finalDivFactor) ?? 1e4),
-            "plateau" => new ReduceOnPlateau(lr, parsed.GetValue(factor) ?? 0.1, (int)(Integer(parsed, patience, "--patience") ?? 10), MinLr: parsed.GetValue(minLr) ?? 0),
-            _ => throw new UsageException($"{Name.Name}: unknown schedule '{name}'; allowed: {string.Join(", ", Names)}"),
+            Name = name,
+            Gamma = parsed.GetValue(gamma),
+            StepSize = Integer(parsed, stepSize, "--step-size"),
+            Warmup = Integer(parsed, warmup, "--warmup"),
+            MinLr = parsed.GetValue(minLr),
+            PctStart = parsed.GetValue(pctStart),
+            DivFactor = parsed.GetValue(divFactor),
+            FinalDivFactor = parsed.GetValue(finalDivFactor),
+            Factor = parsed.GetValue(factor),
+            Patience = Integer(parsed, patience, "--patience"),
         };
-        var errors = schedule is Pure.Schedules.Schedule s ? s.Validate() : ((ReduceOnPlateau)schedule).Validate();
-        if (errors.Count > 0) throw new UsageException($"{HyperparameterOptions.FlagName(errors[0].Parameter)}: {errors[0].Problem}");
-        return schedule;
+        var (schedule, error) = Create(settings, lr, steps);
+        if (error is null) return schedule;
+        throw new UsageException(Message(error, HyperparameterOptions.FlagName(error.Parameter), $"{Name.Name} {name}"));
     }
 
-    private static long? Integer(ParseResult parsed, Option<double?> option, string flag)
+    /// <summary>
+    /// The schedule <paramref name="settings"/> describe, over <paramref name="steps"/> steps from
+    /// <paramref name="lr"/>, or the first problem (its parameter in torch's spelling: <c>step_size</c>).
+    /// </summary>
+    public static (object? Schedule, ValidationError? Error) Create(Configuration.ScheduleSettings settings, double lr, long steps)
+    {
+        ValidationError Required(string parameter) => new(parameter, $"is required for {settings.Name}");
+        object? schedule = settings.Name switch
+        {
+            "constant" => new ConstantSchedule(lr),
+            "step" => settings.StepSize is { } size ? new StepDecaySchedule(lr, size, settings.Gamma ?? 0.1) : null,
+            "exponential" => settings.Gamma is { } g ? new ExponentialSchedule(lr, g) : null,
+            "cosine" => new CosineSchedule(lr, steps, settings.MinLr ?? 0),
+            "warmup-cosine" => settings.Warmup is { } w ? new WarmupCosineSchedule(lr, w, steps, settings.MinLr ?? 0) : null,
+            "one-cycle" => new OneCycleSchedule(lr, steps, settings.PctStart ?? 0.3, settings.DivFactor ?? 25, settings.FinalDivFactor ?? 1e4),
+            "plateau" => new ReduceOnPlateau(lr, settings.Factor ?? 0.1, settings.Patience ?? 10, MinLr: settings.MinLr ?? 0),
+            _ => throw new ArgumentException($"unknown schedule '{settings.Name}'"),
+        };
+        if (schedule is null) return (null, Required(settings.Name switch { "step" => "step_size", "exponential" => "gamma", _ => "warmup" }));
+        var errors = schedule is Pure.Schedules.Schedule s ? s.Validate() : ((ReduceOnPlateau)schedule).Validate();
+        return errors.Count > 0 ? (null, errors[0]) : (schedule, null);
+    }
+
+    /// <summary>"--step-size is required for --name step" or "--gamma: -1 is out of range; …".</summary>
+    public static string Message(ValidationError error, string where, string schedule) =>
+        error.Problem.StartsWith("is required", StringComparison.Ordinal) ? $"{where} is required for {schedule}" : $"{where}: {error.Problem}";
+
+    private static int? Integer(ParseResult parsed, Option<double?> option, string flag)
     {
         double? value = parsed.GetValue(option);
         if (value is null) return null;
         if (value != Math.Floor(value.Value) || value < 0 || value > int.MaxValue)
             throw new UsageException($"{flag}: {value} is not allowed; allowed: a whole number >= 0");
-        return (long)value;
+        return (int)value;
     }
-
-    private UsageException Required(string flag, string name) => new($"{flag} is required for {Name.Name} {name}");
 }

@@ -27,6 +27,16 @@ public sealed class TrainingOptions
     private readonly Option<int?> limitTrain = Integer("--limit-train", "Use only the first N training images", minimum: 1, hidden: true);
     private readonly Option<int?> limitTest = Integer("--limit-test", "Use only the first N test images", minimum: 1, hidden: true);
     private readonly Option<string>? optimizers;
+    private readonly Option<string> nonFinite = Text("--nonfinite", $"What a NaN or infinite loss or gradient does: {string.Join(", ", NonFiniteHandling.Names)} (error: stop, naming the parameter and step; skip: skip the step and count it)");
+    private readonly ScheduleOptions schedule = new("--schedule", "Learning-rate schedule over the run's steps (default constant)");
+    private readonly Option<double?> clipGradNorm = NumberParsing.FiniteNumber("--clip-grad-norm", "Clip the gradients' global L2 norm to this (> 0)");
+    private readonly Option<double?> clipGradValue = NumberParsing.FiniteNumber("--clip-grad-value", "Clip every gradient element into [-X, X] (> 0)");
+    private readonly Option<double?> maskedWeightDecay = NumberParsing.FiniteNumber("--masked-weight-decay", "Weight decay outside the algorithm, sparing biases and other 1-D parameters (> 0)");
+    private readonly Option<string> maskedWeightDecayMode = Text("--masked-weight-decay-mode", $"{TransformSettings.Decoupled} (AdamW-style, default) or {TransformSettings.L2} (added to the gradient)");
+    private readonly Option<int?> accumulate = Integer("--accumulate", "Accumulate the gradients of K batches per update (default 1)", minimum: 1);
+    private readonly Option<int?> lookahead = Integer("--lookahead", "Lookahead: pull back to the slow weights every K steps", minimum: 1);
+    private readonly Option<double?> lookaheadAlpha = NumberParsing.FiniteNumber("--lookahead-alpha", "Lookahead: the slow weights' step towards the fast ones, in (0, 1] (default 0.5)");
+    private readonly Option<string> injectFault = Text("--inject-fault", "Testing: poison the loss or a gradient with NaN at a global step, as loss:STEP or gradient:STEP", hidden: true);
 
     /// <param name="hyperparameters">The hyperparameter flags (<c>train</c>, <c>config</c>), or null where they would be ambiguous (<c>compare</c>).</param>
     /// <param name="withOptimizerList">Whether to offer <c>--optimizers</c> (<c>compare</c>, <c>config</c>).</param>
@@ -41,6 +51,9 @@ public sealed class TrainingOptions
         (impl, "Training:Impl"), (epochs, "Training:Epochs"), (batchSize, "Training:BatchSize"), (testBatchSize, "Training:TestBatchSize"),
         (seed, "Training:Seed"), (data, "Data:Folder"), (limitTrain, "Data:LimitTrain"), (limitTest, "Data:LimitTest"),
         (output, "Output:Folder"), (tensorBoard, "Output:TensorBoard"), .. optimizers is null ? [] : new[] { ((Option)optimizers, "Compare:Optimizers") },
+        (nonFinite, "Training:NonFinite"), .. schedule.Keyed,
+        (clipGradNorm, "Transforms:ClipGradNorm"), (clipGradValue, "Transforms:ClipGradValue"), (maskedWeightDecay, "Transforms:MaskedWeightDecay"),
+        (maskedWeightDecayMode, "Transforms:MaskedWeightDecayMode"), (accumulate, "Transforms:Accumulate"), (lookahead, "Transforms:Lookahead"), (lookaheadAlpha, "Transforms:LookaheadAlpha"),
     ];
 
     public void AddTo(Command command)
@@ -48,7 +61,11 @@ public sealed class TrainingOptions
         hyperparameters?.AddTo(command);
         command.Options.Add(config);
         foreach (var (option, _) in Keyed) command.Options.Add(option);
+        command.Options.Add(injectFault);
     }
+
+    /// <summary>The fault <c>--inject-fault</c> asks for (tests of the non-finite handling), or null.</summary>
+    public InjectedFault? Fault(ParseResult parsed) => parsed.GetValue(injectFault) is { } text ? InjectedFault.Parse(text, injectFault.Name) : null;
 
     /// <summary>The configuration with these flags on top, bound and validated.</summary>
     public EffectiveSettings Load(ParseResult parsed) => SettingsLoader.Load(parsed.GetValue(config), CommandLine(parsed));
@@ -67,7 +84,7 @@ public sealed class TrainingOptions
         return new CommandLineSettings(values.ToImmutable(), hyperparameters?.ReadSettings(parsed) ?? new());
     }
 
-    private static Option<string> Text(string name, string description) => new(name) { Description = description };
+    private static Option<string> Text(string name, string description, bool hidden = false) => new(name) { Description = description, Hidden = hidden };
 
     private static Option<int?> Integer(string name, string description, int minimum, bool hidden = false) => new(name)
     {

@@ -23,13 +23,14 @@ public static class MetricsFiles
     public static string Csv(Trainer trainer)
     {
         var layers = trainer.History.FirstOrDefault()?.EffectiveLearningRates.Select(l => l.Layer).ToArray() ?? [];
-        var text = new StringBuilder("epoch,train_loss,test_loss,test_accuracy,seconds,data_seconds");
+        var text = new StringBuilder("epoch,train_loss,test_loss,test_accuracy,seconds,data_seconds,lr,skipped_steps");
         foreach (string layer in layers) text.Append($",effective_lr_p10[{layer}],effective_lr_median[{layer}],effective_lr_p90[{layer}]");
         text.Append('\n');
         foreach (var epoch in trainer.History)
         {
             text.Append(epoch.Epoch.ToString(CultureInfo.InvariantCulture));
-            foreach (double value in new[] { epoch.TrainLoss, epoch.TestLoss, epoch.TestAccuracy, epoch.Seconds, epoch.DataSeconds }) text.Append(',').Append(Number(value));
+            foreach (double value in new[] { epoch.TrainLoss, epoch.TestLoss, epoch.TestAccuracy, epoch.Seconds, epoch.DataSeconds, epoch.LearningRate }) text.Append(',').Append(Number(value));
+            text.Append(',').Append(epoch.SkippedSteps.ToString(CultureInfo.InvariantCulture));
             foreach (var layer in epoch.EffectiveLearningRates) text.Append($",{Number(layer.P10)},{Number(layer.Median)},{Number(layer.P90)}");
             text.Append('\n');
         }
@@ -51,6 +52,9 @@ public static class MetricsFiles
             else json.WriteNumber(name, (double)value);
         }
         json.WriteEndObject();
+        json.WriteString("schedule", trainer.Schedule.Description);
+        json.WriteString("gradient_transformations", plan.TransformsDescription);
+        json.WriteString("nonfinite", plan.NonFinite.ToString().ToLowerInvariant());
         json.WriteNumber("seed", plan.Seed);
         json.WriteNumber("batch_size", plan.BatchSize);
         json.WriteString("data", trainer.Data.Description);
@@ -62,11 +66,13 @@ public static class MetricsFiles
         {
             json.WriteStartObject();
             json.WriteNumber("epoch", epoch.Epoch);
-            json.WriteNumber("train_loss", epoch.TrainLoss);
-            json.WriteNumber("test_loss", epoch.TestLoss);
+            WriteNumberOrNull(json, "train_loss", epoch.TrainLoss);
+            WriteNumberOrNull(json, "test_loss", epoch.TestLoss);
             json.WriteNumber("test_accuracy", epoch.TestAccuracy);
             json.WriteNumber("seconds", epoch.Seconds);
             json.WriteNumber("data_seconds", epoch.DataSeconds);
+            json.WriteNumber("lr", epoch.LearningRate);
+            json.WriteNumber("skipped_steps", epoch.SkippedSteps);
             json.WriteStartObject("effective_lr");
             foreach (var layer in epoch.EffectiveLearningRates)
             {
@@ -81,6 +87,13 @@ public static class MetricsFiles
         }
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    /// <summary>JSON has no NaN: a loss that was never finite (every batch of the epoch skipped) is null.</summary>
+    private static void WriteNumberOrNull(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value)) json.WriteNumber(name, value);
+        else json.WriteNull(name);
     }
 
     private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);

@@ -22,11 +22,12 @@ public static class TrainCommand
         command.SetAction(parsed =>
         {
             var settings = options.Load(parsed).Settings;
-            OptimizerImplementation.EnsureAvailable(settings.Training.Impl, settings.ChosenOptimizer);
+            var fault = options.Fault(parsed);
+            OptimizerImplementation.EnsureAvailable(settings.PlanFor(settings.ChosenOptimizer));
             string folder = OutputFolder.Prepare(settings.Output.Folder, "--out");
             string? tensorBoardFolder = settings.Output.TensorBoard is { } tb ? OutputFolder.Prepare(tb, "--tensorboard") : null;
             using var data = TrainingData.Load(settings.Data.Folder, settings.Data.LimitTrain, settings.Data.LimitTest);
-            using var trainer = Trainer.Start(settings.PlanFor(settings.ChosenOptimizer), data);
+            using var trainer = Trainer.Start(settings.PlanFor(settings.ChosenOptimizer), data, fault);
             string checkpoint = Path.Combine(folder, Checkpoint.FileName);
             if (parsed.GetValue(resume)) Checkpoint.Resume(trainer, checkpoint);
 

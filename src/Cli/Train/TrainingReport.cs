@@ -13,6 +13,8 @@ public sealed class TrainingReport(TextWriter output)
         var data = trainer.Data;
         output.WriteLine($"{SeedCnn.Name} on {data.Description}: {data.Train.Count} train, {data.Test.Count} test images (loaded in {Seconds(data.LoadTime.TotalSeconds)})");
         output.WriteLine($"{trainer.Plan.OptimizerDescription}, batch size {trainer.Plan.BatchSize}, seed {trainer.Plan.Seed}, {epochs} epochs");
+        if (trainer.Plan.Schedule.Name != "constant") output.WriteLine($"learning-rate schedule {trainer.Schedule.Description}");
+        if (!trainer.Plan.Transforms.IsEmpty) output.WriteLine($"gradient transformations: {trainer.Plan.TransformsDescription}");
         if (trainer.CompletedEpochs > 0) output.WriteLine($"resumed after epoch {trainer.CompletedEpochs}");
         output.WriteLine(RowFormat, "epoch", "train loss", "test loss", "test acc", "time");
         foreach (var epoch in trainer.History) Epoch(epoch);
@@ -25,6 +27,8 @@ public sealed class TrainingReport(TextWriter output)
     {
         var last = trainer.History[^1];
         var best = trainer.History.MaxBy(e => e.TestAccuracy)!;
+        long skipped = trainer.History.Sum(e => e.SkippedSteps);
+        if (skipped > 0) output.WriteLine($"skipped {skipped} steps whose loss or gradient was not finite (--nonfinite skip)");
         output.WriteLine($"final test accuracy {Percent(last.TestAccuracy)} (best {Percent(best.TestAccuracy)} after epoch {best.Epoch}), test loss {Loss(last.TestLoss)}");
         if (last.EffectiveLearningRates.Length > 0)
         {

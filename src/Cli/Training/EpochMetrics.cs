@@ -8,7 +8,8 @@ public sealed record LayerLearningRates(string Layer, double P10, double Median,
 /// <summary>
 /// What one epoch produced. <see cref="DataSeconds"/> is the part of <see cref="Seconds"/> spent
 /// assembling batches; <see cref="EffectiveLearningRates"/> is empty where the state is not ours
-/// (<c>--impl torch</c>).
+/// (<c>--impl torch</c>). <see cref="LearningRate"/> is the rate of the epoch's first batch;
+/// <see cref="SkippedSteps"/> counts batches skipped because their loss or a gradient was not finite.
 /// </summary>
 public sealed record EpochMetrics(
     int Epoch,
@@ -17,4 +18,6 @@ public sealed record EpochMetrics(
     double TestAccuracy,
     double Seconds,
     double DataSeconds,
-    ImmutableArray<LayerLearningRates> EffectiveLearningRates);
+    ImmutableArray<LayerLearningRates> EffectiveLearningRates,
+    double LearningRate,
+    long SkippedSteps);

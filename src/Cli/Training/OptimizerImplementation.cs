@@ -1,4 +1,5 @@
 using AdaptiveLR.Pure.Core;
+using AdaptiveLR.Pure.Transforms;
 using AdaptiveLR.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -15,20 +16,39 @@ public static class OptimizerImplementation
 
     public static IReadOnlyList<string> Names { get; } = [Ours, Torch];
 
-    public static OptimizerHelper Create(string implementation, Hyperparameters hyperparameters, torch.nn.Module model) => implementation switch
+    /// <summary>
+    /// The plan's optimizer for <paramref name="model"/>: ours with the plan's gradient
+    /// transformations and non-finite policy, or TorchSharp's built-in one (whose clipping and
+    /// non-finite checks the <see cref="Trainer"/> does with torch's own functions).
+    /// </summary>
+    public static OptimizerHelper Create(TrainingPlan plan, torch.nn.Module model) => plan.Implementation switch
     {
-        Ours => new AdaptiveOptimizer(model.named_parameters(), hyperparameters),
-        Torch => TorchBuiltin(hyperparameters, model),
-        _ => throw new UsageException($"--impl: unknown implementation '{implementation}'; allowed: {string.Join(", ", Names)}"),
+        Ours => new AdaptiveOptimizer(model.named_parameters(), new OptimizerChain(plan.Hyperparameters, plan.Transforms)) { NonFinite = plan.NonFinite },
+        Torch => TorchBuiltin(plan.Hyperparameters, model),
+        _ => throw new UsageException($"--impl: unknown implementation '{plan.Implementation}'; allowed: {string.Join(", ", Names)}"),
     };
 
-    /// <summary>A usage error, before any training, unless <paramref name="implementation"/> can run <paramref name="hyperparameters"/>.</summary>
-    public static void EnsureAvailable(string implementation, Hyperparameters hyperparameters)
+    /// <summary>
+    /// A usage error, before any training, unless the plan's implementation can run its algorithm and
+    /// transformations: TorchSharp's built-in optimizers take clipping (torch's clip_grad_norm_ and
+    /// clip_grad_value_) but no other transformation.
+    /// </summary>
+    public static void EnsureAvailable(TrainingPlan plan)
     {
-        if (implementation != Torch) return;
+        if (plan.Implementation != Torch) return;
+        if (plan.Transforms.FirstOrDefault(t => t is not (ClipByGlobalNorm or ClipByValue)) is { } unavailable)
+            throw new UsageException($"{Flag(unavailable)}: not available with --impl {Torch} (TorchSharp's built-in optimizers take only --clip-grad-norm and --clip-grad-value); use --impl {Ours}");
         using var probe = torch.nn.Linear(1, 1);
-        using var optimizer = TorchBuiltin(hyperparameters, probe);
+        using var optimizer = TorchBuiltin(plan.Hyperparameters, probe);
     }
+
+    private static string Flag(GradientTransform transform) => transform switch
+    {
+        AccumulateGradients => "--accumulate",
+        MaskedWeightDecay => "--masked-weight-decay",
+        Lookahead => "--lookahead",
+        _ => "--" + transform.Name.Replace('_', '-'),
+    };
 
     private static OptimizerHelper TorchBuiltin(Hyperparameters hyperparameters, torch.nn.Module model)
     {

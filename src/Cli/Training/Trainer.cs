@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using AdaptiveLR.Pure.Transforms;
 using AdaptiveLR.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -15,13 +16,17 @@ namespace AdaptiveLR.Cli.Training;
 /// </summary>
 public sealed class Trainer : IDisposable
 {
-    private Trainer(TrainingPlan plan, TrainingData data, SeedCnn model, OptimizerHelper optimizer)
+    private Trainer(TrainingPlan plan, TrainingData data, SeedCnn model, OptimizerHelper optimizer, ScheduledLearningRate schedule, InjectedFault? fault)
     {
         Plan = plan;
         Data = data;
         Model = model;
         Optimizer = optimizer;
+        Schedule = schedule;
+        this.fault = fault;
     }
+
+    private readonly InjectedFault? fault;
 
     public TrainingPlan Plan { get; }
 
@@ -31,6 +36,9 @@ public sealed class Trainer : IDisposable
 
     public OptimizerHelper Optimizer { get; }
 
+    /// <summary>The learning-rate schedule and its position; saved in the checkpoint.</summary>
+    public ScheduledLearningRate Schedule { get; }
+
     /// <summary>One entry per completed epoch, including those of a resumed checkpoint.</summary>
     public ImmutableList<EpochMetrics> History { get; internal set; } = [];
 
@@ -39,16 +47,20 @@ public sealed class Trainer : IDisposable
     /// <summary>Every parameter's effective learning rate after the last epoch, by layer; empty for TorchSharp's optimizers, whose state is not ours.</summary>
     public ImmutableArray<(string Layer, float[] Rates)> LastEffectiveLearningRates { get; private set; } = [];
 
-    public int BatchesPerEpoch => (Data.Train.Count + Plan.BatchSize - 1) / Plan.BatchSize;
+    public int BatchesPerEpoch => Batches(Data, Plan);
 
     /// <summary>A fresh model: the same seed gives the same initial weights, whatever the optimizer.</summary>
-    public static Trainer Start(TrainingPlan plan, TrainingData data)
+    /// <param name="fault">A NaN to inject at one step (tests of the non-finite handling), or null.</param>
+    public static Trainer Start(TrainingPlan plan, TrainingData data, InjectedFault? fault = null)
     {
+        var schedule = ScheduledLearningRate.Create(plan.Schedule, plan.Hyperparameters.Lr, (long)plan.Epochs * Batches(data, plan));
         manual_seed(plan.Seed);
         var model = new SeedCnn();
-        var optimizer = OptimizerImplementation.Create(plan.Implementation, plan.Hyperparameters, model);
-        return new Trainer(plan, data, model, optimizer);
+        var optimizer = OptimizerImplementation.Create(plan, model);
+        return new Trainer(plan, data, model, optimizer, schedule, fault);
     }
+
+    private static int Batches(TrainingData data, TrainingPlan plan) => (data.Train.Count + plan.BatchSize - 1) / plan.BatchSize;
 
     /// <summary>Trains one epoch and evaluates on the test split.</summary>
     /// <param name="onStep">Called after every optimizer step with the global step number (1-based) and the batch loss.</param>
@@ -59,7 +71,9 @@ public sealed class Trainer : IDisposable
         var dataClock = new Stopwatch();
         using var order = tensor(ShuffledOrder(Data.Train.Count, Plan.Seed + epoch));
         long firstStep = (long)(epoch - 1) * BatchesPerEpoch;
+        double firstLearningRate = Schedule.Current;
         double lossSum = 0;
+        long lossCount = 0, skipped = 0;
 
         Model.train();
         for (int batch = 0; batch < BatchesPerEpoch; batch++)
@@ -72,21 +86,87 @@ public sealed class Trainer : IDisposable
             var labels = Data.Train.Labels.index_select(0, indices);
             dataClock.Stop();
 
+            long step = firstStep + batch + 1;
+            Schedule.Apply(Optimizer);
             Optimizer.zero_grad();
             var loss = F.nll_loss(Model.forward(images), labels);
-            loss.backward();
-            Optimizer.step();
+            if (fault is { InLoss: true } && fault.Step == step) loss = loss * float.NaN;
             double value = loss.item<float>();
-            lossSum += value * size;
-            onStep?.Invoke(firstStep + batch + 1, value);
+            // A non-finite loss never reaches backward: its gradients would be NaN everywhere.
+            if (double.IsFinite(value) || Plan.NonFinite == NonFinitePolicy.None)
+            {
+                lossSum += value * size;
+                lossCount += size;
+                loss.backward();
+                if (fault is { InLoss: false } && fault.Step == step) PoisonGradient();
+                if (!StepOptimizer(step, epoch)) skipped++;
+            }
+            else if (Plan.NonFinite == NonFinitePolicy.Skip)
+            {
+                skipped++;
+            }
+            else
+            {
+                throw new NonFiniteTrainingException("the loss", step, epoch);
+            }
+            Schedule.Advance();
+            onStep?.Invoke(step, value);
         }
         var (testLoss, testAccuracy) = Evaluate();
+        Schedule.EndEpoch(testLoss);
         double seconds = clock.Elapsed.TotalSeconds;
         LastEffectiveLearningRates = Optimizer is AdaptiveOptimizer ours ? EffectiveLearningRates.ByLayer(ours) : [];
-        var metrics = new EpochMetrics(epoch, lossSum / Data.Train.Count, testLoss, testAccuracy, seconds, dataClock.Elapsed.TotalSeconds,
-                                       EffectiveLearningRates.Distribution(LastEffectiveLearningRates));
+        var metrics = new EpochMetrics(epoch, lossCount > 0 ? lossSum / lossCount : double.NaN, testLoss, testAccuracy, seconds, dataClock.Elapsed.TotalSeconds,
+                                       EffectiveLearningRates.Distribution(LastEffectiveLearningRates), firstLearningRate, skipped);
         History = History.Add(metrics);
         return metrics;
+    }
+
+    /// <summary>
+    /// The optimizer's step after the plan's non-finite check; false when the step was skipped. Ours
+    /// checks its gradients itself (and clips them in its chain); for TorchSharp's built-in
+    /// optimizers the gradients are checked with torch ops, then clipped by torch's clip functions.
+    /// </summary>
+    private bool StepOptimizer(long step, int epoch)
+    {
+        if (Optimizer is AdaptiveOptimizer ours)
+        {
+            long skippedBefore = ours.SkippedSteps;
+            try
+            {
+                ours.step();
+            }
+            catch (NonFiniteGradientException e)
+            {
+                throw new NonFiniteTrainingException($"the gradient of parameter '{e.Parameter}'", step, epoch);
+            }
+            return ours.SkippedSteps == skippedBefore;
+        }
+        if (Plan.NonFinite != NonFinitePolicy.None && FirstNonFiniteGradient() is { } parameter)
+        {
+            if (Plan.NonFinite == NonFinitePolicy.Skip) return false;
+            throw new NonFiniteTrainingException($"the gradient of parameter '{parameter}'", step, epoch);
+        }
+        if (Plan.Transforms.OfType<ClipByValue>().FirstOrDefault() is { } clip) nn.utils.clip_grad_value_(Model.parameters(), clip.Limit);
+        if (Plan.Transforms.OfType<ClipByGlobalNorm>().FirstOrDefault() is { } norm) nn.utils.clip_grad_norm_(Model.parameters(), norm.MaxNorm);
+        Optimizer.step();
+        return true;
+    }
+
+    private string? FirstNonFiniteGradient()
+    {
+        foreach (var (name, parameter) in Model.named_parameters())
+        {
+            if (parameter.grad is { } gradient && !gradient.isfinite().all().item<bool>()) return name;
+        }
+        return null;
+    }
+
+    /// <summary>The injected fault: the first parameter's gradient becomes NaN.</summary>
+    private void PoisonGradient()
+    {
+        using var noGrad = no_grad();
+        Model.parameters().First().grad!.mul_(float.NaN);
     }
 
     /// <summary>Mean NLL and accuracy over the test split, without dropout.</summary>
