@@ -69,8 +69,18 @@ public static class HostileSettings
          from flags in Flag.ArrayOf(3)
          select (optimizer, new HyperparameterSettings
          {
-             Lr = values[0], Beta1 = values[1], Beta2 = values[2], Eps = values[3], WeightDecay = values[4],
-             Momentum = values[5], Dampening = values[6], Alpha = values[7], LrDecay = values[8], InitialAccumulatorValue = values[9],
-             Centered = flags[0], Nesterov = flags[1], AmsGrad = flags[2],
+             Lr = values[0],
+             Beta1 = values[1],
+             Beta2 = values[2],
+             Eps = values[3],
+             WeightDecay = values[4],
+             Momentum = values[5],
+             Dampening = values[6],
+             Alpha = values[7],
+             LrDecay = values[8],
+             InitialAccumulatorValue = values[9],
+             Centered = flags[0],
+             Nesterov = flags[1],
+             AmsGrad = flags[2],
          })).ToArbitrary();
 }

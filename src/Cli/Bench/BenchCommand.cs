@@ -38,13 +38,13 @@ public static class BenchCommand
 
             var results = new List<BenchmarkResult>();
             foreach (long count in counts)
-            foreach (string shape in layouts)
-            foreach (var definition in definitions)
-            {
-                var result = StepBenchmark.Run(StepBenchmark.Configuration(definition.Defaults), count, shape, repeats: timedSteps);
-                results.Add(result);
-                if (json) output.WriteLine(Json(result));
-            }
+                foreach (string shape in layouts)
+                    foreach (var definition in definitions)
+                    {
+                        var result = StepBenchmark.Run(StepBenchmark.Configuration(definition.Defaults), count, shape, repeats: timedSteps);
+                        results.Add(result);
+                        if (json) output.WriteLine(Json(result));
+                    }
             if (!json) output.Write(BenchmarkReport.Markdown(results, $"{Environment.ProcessorCount} cores."));
             return CliApp.Success;
         });

@@ -28,8 +28,14 @@ public sealed record AdagradHyperparameters(
     public override ImmutableArray<StateSlot?> Slots => Layout(new StateSlot("sum", InitialAccumulatorValue));
 
     public override Hyperparameters With(HyperparameterSettings s) =>
-        this with { Lr = s.Lr ?? Lr, LrDecay = s.LrDecay ?? LrDecay, WeightDecay = s.WeightDecay ?? WeightDecay,
-                        InitialAccumulatorValue = s.InitialAccumulatorValue ?? InitialAccumulatorValue, Eps = s.Eps ?? Eps };
+        this with
+        {
+            Lr = s.Lr ?? Lr,
+            LrDecay = s.LrDecay ?? LrDecay,
+            WeightDecay = s.WeightDecay ?? WeightDecay,
+            InitialAccumulatorValue = s.InitialAccumulatorValue ?? InitialAccumulatorValue,
+            Eps = s.Eps ?? Eps
+        };
 
     public override IReadOnlyList<ValidationError> Validate() =>
         Allowed.Collect(

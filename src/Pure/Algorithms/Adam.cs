@@ -31,8 +31,15 @@ public sealed record AdamHyperparameters(
     public override ImmutableArray<StateSlot?> Slots => AdamSlots.For(AmsGrad);
 
     public override Hyperparameters With(HyperparameterSettings s) =>
-        this with { Lr = s.Lr ?? Lr, Beta1 = s.Beta1 ?? Beta1, Beta2 = s.Beta2 ?? Beta2, Eps = s.Eps ?? Eps,
-                        WeightDecay = s.WeightDecay ?? WeightDecay, AmsGrad = s.AmsGrad ?? AmsGrad };
+        this with
+        {
+            Lr = s.Lr ?? Lr,
+            Beta1 = s.Beta1 ?? Beta1,
+            Beta2 = s.Beta2 ?? Beta2,
+            Eps = s.Eps ?? Eps,
+            WeightDecay = s.WeightDecay ?? WeightDecay,
+            AmsGrad = s.AmsGrad ?? AmsGrad
+        };
 
     public override IReadOnlyList<ValidationError> Validate() => AdamSlots.Validate(Lr, Beta1, Beta2, Eps, WeightDecay);
 

@@ -29,8 +29,15 @@ public sealed record NAdamHyperparameters(
     public override ImmutableArray<StateSlot?> Slots => Layout2;
 
     public override Hyperparameters With(HyperparameterSettings s) =>
-        this with { Lr = s.Lr ?? Lr, Beta1 = s.Beta1 ?? Beta1, Beta2 = s.Beta2 ?? Beta2, Eps = s.Eps ?? Eps,
-                    WeightDecay = s.WeightDecay ?? WeightDecay, MomentumDecay = s.MomentumDecay ?? MomentumDecay };
+        this with
+        {
+            Lr = s.Lr ?? Lr,
+            Beta1 = s.Beta1 ?? Beta1,
+            Beta2 = s.Beta2 ?? Beta2,
+            Eps = s.Eps ?? Eps,
+            WeightDecay = s.WeightDecay ?? WeightDecay,
+            MomentumDecay = s.MomentumDecay ?? MomentumDecay
+        };
 
     public override IReadOnlyList<ValidationError> Validate() =>
         [.. AdamSlots.Validate(Lr, Beta1, Beta2, Eps, WeightDecay), .. Allowed.Collect(Allowed.NonNegative("momentum_decay", MomentumDecay))];

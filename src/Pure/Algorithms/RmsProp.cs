@@ -35,8 +35,15 @@ public sealed record RmsPropHyperparameters(
                Centered ? new StateSlot("grad_avg") : null);
 
     public override Hyperparameters With(HyperparameterSettings s) =>
-        this with { Lr = s.Lr ?? Lr, Alpha = s.Alpha ?? Alpha, Eps = s.Eps ?? Eps, WeightDecay = s.WeightDecay ?? WeightDecay,
-                        Momentum = s.Momentum ?? Momentum, Centered = s.Centered ?? Centered };
+        this with
+        {
+            Lr = s.Lr ?? Lr,
+            Alpha = s.Alpha ?? Alpha,
+            Eps = s.Eps ?? Eps,
+            WeightDecay = s.WeightDecay ?? WeightDecay,
+            Momentum = s.Momentum ?? Momentum,
+            Centered = s.Centered ?? Centered
+        };
 
     public override IReadOnlyList<ValidationError> Validate() =>
         Allowed.Collect(

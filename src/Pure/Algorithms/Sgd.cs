@@ -32,8 +32,14 @@ public sealed record SgdHyperparameters(
     public override ImmutableArray<StateSlot?> Slots => Momentum != 0 ? WithMomentum : Stateless;
 
     public override Hyperparameters With(HyperparameterSettings s) =>
-        this with { Lr = s.Lr ?? Lr, Momentum = s.Momentum ?? Momentum, Dampening = s.Dampening ?? Dampening,
-                        WeightDecay = s.WeightDecay ?? WeightDecay, Nesterov = s.Nesterov ?? Nesterov };
+        this with
+        {
+            Lr = s.Lr ?? Lr,
+            Momentum = s.Momentum ?? Momentum,
+            Dampening = s.Dampening ?? Dampening,
+            WeightDecay = s.WeightDecay ?? WeightDecay,
+            Nesterov = s.Nesterov ?? Nesterov
+        };
 
     public override IReadOnlyList<ValidationError> Validate() =>
         Allowed.Collect(

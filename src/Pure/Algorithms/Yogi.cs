@@ -26,8 +26,15 @@ public sealed record YogiHyperparameters(
     public override ImmutableArray<StateSlot?> Slots => Layout(new StateSlot("m"), new StateSlot("v", InitialAccumulatorValue));
 
     public override Hyperparameters With(HyperparameterSettings s) =>
-        this with { Lr = s.Lr ?? Lr, Beta1 = s.Beta1 ?? Beta1, Beta2 = s.Beta2 ?? Beta2, Eps = s.Eps ?? Eps,
-                    WeightDecay = s.WeightDecay ?? WeightDecay, InitialAccumulatorValue = s.InitialAccumulatorValue ?? InitialAccumulatorValue };
+        this with
+        {
+            Lr = s.Lr ?? Lr,
+            Beta1 = s.Beta1 ?? Beta1,
+            Beta2 = s.Beta2 ?? Beta2,
+            Eps = s.Eps ?? Eps,
+            WeightDecay = s.WeightDecay ?? WeightDecay,
+            InitialAccumulatorValue = s.InitialAccumulatorValue ?? InitialAccumulatorValue
+        };
 
     public override IReadOnlyList<ValidationError> Validate() =>
         [.. AdamSlots.Validate(Lr, Beta1, Beta2, Eps, WeightDecay), .. Allowed.Collect(Allowed.Positive("initial_accumulator_value", InitialAccumulatorValue))];
