@@ -11,13 +11,13 @@ namespace AdaptiveLR.Torch;
 /// groups with their own learning rate and weight decay, TorchSharp's learning-rate schedulers and
 /// <c>state_dict</c> save/load work as with TorchSharp's own optimizers. The arithmetic is the
 /// algorithm's rule: on dense float32 CPU tensors the fused kernel runs on the tensors' own memory
-/// (one pass over all tensors, no copies, no managed allocations, split evenly across cores); other dtypes and
+/// (one pass over all tensors, no copies, no managed allocations, optionally shared between cores); other dtypes and
 /// devices take the double-precision reference path.
 /// </summary>
 public sealed partial class AdaptiveOptimizer : OptimizerHelper
 {
-    /// <summary>Tensors smaller than this run on one core: below it, waking another thread costs more than it saves.</summary>
-    public const int MinimumElementsPerCore = 1 << 18;
+    /// <summary>A threshold that shares steps of a few million elements or more between the cores.</summary>
+    public const int ShareLargeStepsFrom = 1 << 18;
 
     private readonly List<State> states = [];
     private readonly List<int> groupOfState = [];
@@ -62,6 +62,14 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
 
     /// <summary>The algorithm and its hyperparameters (a group's lr and weight decay override the record's).</summary>
     public Hyperparameters Hyperparameters { get; }
+
+    /// <summary>
+    /// Steps with at least this many float32 elements are shared between the cores. Off by default
+    /// (int.MaxValue): on the 2-core VM we measure on, one core already reaches the memory-traffic
+    /// floor, and after libtorch's own threads have run, handing chunks to a second thread sometimes
+    /// made a step 3–5× slower (README, Performance). <see cref="ShareLargeStepsFrom"/> turns it on.
+    /// </summary>
+    public int ShareCoresFrom { get; init; } = int.MaxValue;
 
     /// <summary>What a gradient with NaN or ∞ does (default: nothing is checked, as in torch.optim).</summary>
     public NonFinitePolicy NonFinite { get; set; } = NonFinitePolicy.None;
@@ -200,7 +208,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
     /// <summary>All float32 tensors of this step in one pass, split evenly across the cores.</summary>
     private void RunFusedStep()
     {
-        if (job.Length <= int.MaxValue) CoreSplitter.Shared.Run(job, (int)job.Length, MinimumElementsPerCore);
+        if (job.Length <= int.MaxValue) CoreSplitter.Shared.Run(job, (int)job.Length, ShareCoresFrom);
         else job.RunAll();
     }
 

@@ -45,7 +45,8 @@ internal sealed class CoreSplitter
             // No worker may start on this job from now on; wait only for chunks already claimed.
             Interlocked.Exchange(ref closed, 1);
             var spin = new SpinWait();
-            while (Volatile.Read(ref busyWorkers) != 0) spin.SpinOnce();
+            // Never Thread.Sleep(1) here: a worker finishing its last chunk is microseconds away, a sleep is a millisecond.
+            while (Volatile.Read(ref busyWorkers) != 0) spin.SpinOnce(sleep1Threshold: -1);
             job = null;
             if (failure is not null) throw new AggregateException("a parallel part of the optimizer step failed", failure);
         }

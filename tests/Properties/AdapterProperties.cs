@@ -15,7 +15,7 @@ namespace AdaptiveLR.Properties;
 /// </summary>
 public class AdapterProperties
 {
-    [Property(Arbitrary = [typeof(AnyAlgorithm)], MaxTest = 150)]
+    [Property(Arbitrary = [typeof(ContinuousAlgorithm)], MaxTest = 150)]
     public void FusedAdapterEqualsTorchSharpAndReference(Scenario scenario) =>
         AssertAdapterMatches(scenario, ScalarType.Float32);
 
@@ -36,9 +36,9 @@ public class AdapterProperties
             };
             using var scope = NewDisposeScope();
             var generator = new Generator().manual_seed(7);
-            var start = randn([3 * AdaptiveOptimizer.MinimumElementsPerCore + 123], generator: generator);
+            var start = randn([3 * AdaptiveOptimizer.ShareLargeStepsFrom + 123], generator: generator);
             var (ours, theirs) = (new Parameter(start.clone()), new Parameter(start.clone()));
-            using var adapter = new AdaptiveOptimizer([ours], h);
+            using var adapter = new AdaptiveOptimizer([ours], h) { ShareCoresFrom = AdaptiveOptimizer.ShareLargeStepsFrom };
             if (!TorchBuiltinOptimizers.Has(h)) continue;
             using var builtin = TorchBuiltinOptimizers.Create(h, [theirs]);
             for (int step = 0; step < 3; step++)

@@ -121,6 +121,13 @@ public static class Generators
 
     public static Gen<Hyperparameters> Any => Gen.OneOf(WithTorchBuiltin, RAdam, Lion, AdaBelief, Yogi);
 
+    /// <summary>
+    /// Every algorithm whose update is continuous in its inputs: all but Lion and Yogi, whose sign()
+    /// can flip between float32 and double when its argument is within rounding of zero. Those two are
+    /// compared float against float (LaneWidthProperties) and against their papers in double.
+    /// </summary>
+    public static Gen<Hyperparameters> ContinuousInFloat => Gen.OneOf(WithTorchBuiltin, RAdam, AdaBelief);
+
     public static Gen<Scenario> ScenarioOf(Gen<Hyperparameters> hyperparameters, int maxSize = 6, int maxSteps = 25) =>
         from h in hyperparameters
         from size in Gen.Choose(1, maxSize)
@@ -134,6 +141,12 @@ public static class Generators
 public static class AnyAlgorithm
 {
     public static Arbitrary<Scenario> Scenarios() => Generators.ScenarioOf(Generators.Any).ToArbitrary();
+}
+
+/// <summary>Algorithms whose float32 trajectories can be compared with the double reference.</summary>
+public static class ContinuousAlgorithm
+{
+    public static Arbitrary<Scenario> Scenarios() => Generators.ScenarioOf(Generators.ContinuousInFloat).ToArbitrary();
 }
 
 /// <summary>Algorithms TorchSharp also implements, with valid hyperparameters.</summary>

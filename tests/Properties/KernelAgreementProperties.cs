@@ -16,8 +16,15 @@ public class KernelAgreementProperties
     }
 }
 
-/// <summary>Any algorithm on vectors long enough to use full SIMD vectors and a tail (1 to 70 elements).</summary>
+/// <summary>Continuous algorithms on vectors long enough to use full SIMD vectors and a tail (1 to 70 elements).</summary>
 public static class LongVectors
+{
+    public static FsCheck.Arbitrary<Scenario> Scenarios() =>
+        FsCheck.Fluent.Arb.ToArbitrary(Generators.ScenarioOf(Generators.ContinuousInFloat, maxSize: 70, maxSteps: 15));
+}
+
+/// <summary>Every algorithm, Lion and Yogi included, on vectors of 1 to 70 elements.</summary>
+public static class LongVectorsOfAnyAlgorithm
 {
     public static FsCheck.Arbitrary<Scenario> Scenarios() =>
         FsCheck.Fluent.Arb.ToArbitrary(Generators.ScenarioOf(Generators.Any, maxSize: 70, maxSteps: 15));

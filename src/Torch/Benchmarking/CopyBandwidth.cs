@@ -17,21 +17,24 @@ internal static class CopyBandwidth
         fixed (float* from = source, to = destination)
         {
             var job = new CopyJob(from, to);
-            double singleCore = Median(repeats, () => job.Run(0, (int)elements));
-            double allCores = Median(repeats, () => CoreSplitter.Shared.Run(job, (int)elements, AdaptiveOptimizer.MinimumElementsPerCore));
+            // Small copies are repeated within one timing, so that a sample is never shorter than the clock's resolution.
+            int copies = (int)Math.Max(1, 4_000_000 / elements);
+            double singleCore = Median(repeats, copies, () => job.Run(0, (int)elements));
+            double allCores = Median(repeats, copies, () => CoreSplitter.Shared.Run(job, (int)elements, AdaptiveOptimizer.ShareLargeStepsFrom));
             return 2.0 * elements * sizeof(float) / (Math.Min(singleCore, allCores) / 1000);
         }
     }
 
-    private static double Median(int repeats, Action copy)
+    /// <summary>The median ms of one copy, each sample timing <paramref name="copies"/> of them.</summary>
+    private static double Median(int repeats, int copies, Action copy)
     {
         for (int i = 0; i < 3; i++) copy();
         var times = new double[repeats];
         for (int i = 0; i < repeats; i++)
         {
             long start = Stopwatch.GetTimestamp();
-            copy();
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            for (int c = 0; c < copies; c++) copy();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds / copies;
         }
         Array.Sort(times);
         return times[repeats / 2];

@@ -17,7 +17,7 @@ public static class StepBenchmark
     public static Hyperparameters Configuration(Hyperparameters defaults) =>
         defaults is SgdHyperparameters sgd ? sgd with { Momentum = 0.9 } : defaults;
 
-    public static BenchmarkResult Run(Hyperparameters hyperparameters, long parameters, string layout, int warmup = 10, int repeats = 15)
+    public static BenchmarkResult Run(Hyperparameters hyperparameters, long parameters, string layout, int warmup = 10, int repeats = 15, bool shareCores = false)
     {
         using var scope = NewDisposeScope();
         long[] sizes = BenchmarkLayout.TensorSizes(layout, parameters);
@@ -31,7 +31,10 @@ public static class StepBenchmark
             other.grad = gradient.clone();
         }
 
-        using var adapter = new AdaptiveOptimizer(ours, hyperparameters);
+        using var adapter = new AdaptiveOptimizer([new AdaptiveOptimizer.ParamGroup(ours)], hyperparameters)
+        {
+            ShareCoresFrom = shareCores ? AdaptiveOptimizer.ShareLargeStepsFrom : int.MaxValue,
+        };
         // Lion, AdaBelief and Yogi have no TorchSharp counterpart: ours alone, TorchSharp's time is NaN.
         using var builtin = TorchBuiltinOptimizers.Has(hyperparameters) ? TorchBuiltinOptimizers.Create(hyperparameters, theirs) : null;
         for (int i = 0; i < warmup; i++)
