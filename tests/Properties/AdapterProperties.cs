@@ -74,9 +74,11 @@ public class AdapterProperties
             double[] torchValues = theirs.detach().to(float64).data<double>().ToArray();
             for (int i = 0; i < scenario.Size; i++)
             {
-                Tolerance.AssertClose(expected[step].Parameters[i], actual[i], $"{scenario.Hyperparameters.Algorithm} {dtype} step {step + 1} element {i} vs reference");
+                Tolerance.AssertClose(expected[step].Parameters[i], actual[i], $"{scenario.Hyperparameters.Algorithm} {dtype} step {step + 1} element {i} vs reference",
+                    scale: Tolerance.TrajectoryScale(scenario, expected, step, i));
                 if (builtin is not null)
-                    Tolerance.AssertClose(torchValues[i], actual[i], $"{scenario.Hyperparameters.Algorithm} {dtype} step {step + 1} element {i} vs TorchSharp");
+                    Tolerance.AssertClose(torchValues[i], actual[i], $"{scenario.Hyperparameters.Algorithm} {dtype} step {step + 1} element {i} vs TorchSharp",
+                        scale: Tolerance.TrajectoryScale(scenario, expected, step, i));
             }
         }
     }

@@ -98,10 +98,15 @@ public static class Generators
         from weightDecay in ZeroOr(LogUniform(1e-5, 1))
         select (Hyperparameters)new LionHyperparameters(lr, beta1, beta2, weightDecay);
 
+    /// <summary>
+    /// AdaBelief with β₁ ≥ 0.5: its surprise g − m = β₁(g − m_prev) cancels catastrophically in
+    /// float32 as β₁ → 0, so a float trajectory cannot follow the double one there.
+    /// </summary>
     public static Gen<Hyperparameters> AdaBelief =>
         from h in AdamRecord(amsGrad: false)
+        from beta1 in Uniform(0.5, 0.99)
         from eps in LogUniform(1e-16, 1e-8)
-        select (Hyperparameters)new AdaBeliefHyperparameters(h.Lr, h.Beta1, h.Beta2, eps, h.WeightDecay);
+        select (Hyperparameters)new AdaBeliefHyperparameters(h.Lr, beta1, h.Beta2, eps, h.WeightDecay);
 
     public static Gen<Hyperparameters> Yogi =>
         from h in AdamRecord(amsGrad: false)

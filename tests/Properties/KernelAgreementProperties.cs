@@ -12,7 +12,8 @@ public class KernelAgreementProperties
         var actual = Trajectories.Kernel(scenario);
         for (int step = 0; step < expected.Count; step++)
             for (int i = 0; i < scenario.Size; i++)
-                Tolerance.AssertClose(expected[step].Parameters[i], actual[step][i], $"{scenario.Hyperparameters.Algorithm} step {step + 1} element {i}");
+                Tolerance.AssertClose(expected[step].Parameters[i], actual[step][i], $"{scenario.Hyperparameters.Algorithm} step {step + 1} element {i}",
+                    scale: Tolerance.TrajectoryScale(scenario, expected, step, i));
     }
 }
 

@@ -28,7 +28,8 @@ public class TorchDifferentialProperties
             optimizer.step();
             float[] actual = parameter.detach().data<float>().ToArray();
             for (int i = 0; i < scenario.Size; i++)
-                Tolerance.AssertClose(expected[step].Parameters[i], actual[i], $"{scenario.Hyperparameters.Algorithm} step {step + 1} element {i}");
+                Tolerance.AssertClose(expected[step].Parameters[i], actual[i], $"{scenario.Hyperparameters.Algorithm} step {step + 1} element {i}",
+                    scale: Tolerance.TrajectoryScale(scenario, expected, step, i));
         }
     }
 }
