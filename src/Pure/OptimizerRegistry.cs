@@ -34,6 +34,8 @@ public static class OptimizerRegistry
         new("adabelief", "Adam with the second moment of the gradient's surprise g - m", ["lr", "beta1", "beta2", "eps", "weight_decay"], new AdaBeliefHyperparameters(), AdaBeliefHyperparameters.Reference),
         new("yogi", "Adam whose second moment moves additively towards g^2", ["lr", "beta1", "beta2", "eps", "weight_decay", "initial_accumulator_value"],
             new YogiHyperparameters(), YogiHyperparameters.Reference),
+        new("adafactor", "factored second moments (row and column averages), relative step sizes and update clipping",
+            ["lr", "beta2_decay", "eps1", "eps2", "clip_threshold", "weight_decay", "relative_step"], new AdafactorHyperparameters(), AdafactorHyperparameters.Reference),
     ];
 
     public static IEnumerable<string> Names => All.Select(d => d.Name);

@@ -31,13 +31,13 @@ public sealed partial class AdaptiveOptimizer
             throw new InvalidDataException($"parameter '{name}': the state is {algorithm}'s but this optimizer runs {Hyperparameters.Algorithm}; the optimizer is unchanged");
         if (step < 0)
             throw new InvalidDataException($"parameter '{name}': step count {step} is negative; the optimizer is unchanged");
-        var layout = Hyperparameters.Slots;
+        var layout = LayoutOf(parameter);
         for (int k = 0; k < layout.Length; k++)
         {
             if ((layout[k] is null) != (slots[k] is null))
                 throw new InvalidDataException($"parameter '{name}': state quantity {layout[k]?.Name ?? $"slot {k}"} is {(slots[k] is null ? "missing" : "unexpected")} (different hyperparameters, e.g. amsgrad, centered or momentum?); the optimizer is unchanged");
-            if (slots[k] is { } slot && !slot.shape.SequenceEqual(parameter.shape))
-                throw new InvalidDataException($"parameter '{name}': state quantity {layout[k]!.Name} has shape {Shape(slot)} but the parameter {Shape(parameter)}; the optimizer is unchanged");
+            if (slots[k] is { } slot && !slot.shape.SequenceEqual(SlotShapeOf(k, parameter)))
+                throw new InvalidDataException($"parameter '{name}': state quantity {layout[k]!.Name} has shape {Shape(slot)} but the parameter {Shape(parameter)} needs [{string.Join(", ", SlotShapeOf(k, parameter))}]; the optimizer is unchanged");
             if (slots[k] is { } typed && typed.dtype != parameter.dtype)
                 throw new InvalidDataException($"parameter '{name}': state quantity {layout[k]!.Name} is {typed.dtype} but the parameter {parameter.dtype}; the optimizer is unchanged");
         }

@@ -34,6 +34,9 @@ public sealed partial class AdaptiveOptimizer
 
         internal Tensor?[] Slots { get; private set; } = new Tensor?[3];
 
+        /// <summary>The parameter as a matrix (rows × last dimension), for tensor-level algorithms; read once, the shape never changes.</summary>
+        internal MatrixView View { get; private set; }
+
         /// <summary>Gradient accumulation: the sum of this update's micro-batch gradients so far, and how many.</summary>
         internal Tensor? Accumulator => extras.Accumulator;
 
@@ -57,7 +60,7 @@ public sealed partial class AdaptiveOptimizer
         {
             get
             {
-                var slots = owner.Hyperparameters.Slots;
+                var slots = owner.LayoutOf(_parameter);
                 for (int k = 0; k < slots.Length; k++)
                     if (slots[k]?.Name == name) return Slots[k]!;
                 throw new KeyNotFoundException($"{owner.Hyperparameters.Algorithm} has no state quantity '{name}'");
@@ -68,9 +71,12 @@ public sealed partial class AdaptiveOptimizer
         {
             DisposeSlots();
             Step = 0;
-            var layout = owner.Hyperparameters.Slots;
+            View = MatrixView.Of(_parameter.shape);
+            var layout = owner.LayoutOf(_parameter);
             for (int k = 0; k < Slots.Length; k++)
-                Slots[k] = layout[k] is { } slot ? full_like(_parameter, slot.InitialValue).DetachFromDisposeScope() : null;
+                Slots[k] = layout[k] is { } slot
+                    ? full(owner.SlotShapeOf(k, _parameter), slot.InitialValue, _parameter.dtype, _parameter.device).DetachFromDisposeScope()
+                    : null;
             var chain = owner.Chain;
             extras = new Extras(
                 chain.Find<AccumulateGradients>() is { Steps: > 1 } ? zeros_like(_parameter).DetachFromDisposeScope() : null,

@@ -136,7 +136,9 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
                 var options = (Options)_parameter_groups[groupOfState[i]].Options;
                 state.Step++;
                 var context = new StepContext(state.Step, options.LearningRate!.Value, options.WeightDecay!.Value);
-                if (NativeTensor.IsDenseCpuFloat32(state.Parameter.Handle) && NativeTensor.IsDenseCpuFloat32(gradients[i])) AddToFusedStep(state, gradients[i], context);
+                bool float32 = NativeTensor.IsDenseCpuFloat32(state.Parameter.Handle) && NativeTensor.IsDenseCpuFloat32(gradients[i]);
+                if (Hyperparameters is TensorHyperparameters tensorLevel) TensorStep(tensorLevel, state, gradients[i], context, float32);
+                else if (float32) AddToFusedStep(state, gradients[i], context);
                 else GeneralStep(state, context);
             }
             RunFusedStep();
@@ -227,6 +229,44 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
         parameter.copy_(tensor(values).reshape(parameter.shape));
         for (int k = 0; k < slots.Length; k++) state.Slots[k]?.copy_(tensor(slots[k]).reshape(parameter.shape));
     }
+
+    /// <summary>The state slots of <paramref name="parameter"/>: per shape for tensor-level algorithms (Adafactor factors matrices).</summary>
+    internal System.Collections.Immutable.ImmutableArray<StateSlot?> LayoutOf(Tensor parameter) =>
+        Hyperparameters is TensorHyperparameters tensorLevel ? tensorLevel.SlotsFor(MatrixView.Of(parameter.shape)) : Hyperparameters.Slots;
+
+    /// <summary>The shape of slot <paramref name="slot"/>'s tensor: the parameter's, or the algorithm's own (Adafactor's row and column factors).</summary>
+    internal long[] SlotShapeOf(int slot, Tensor parameter) =>
+        Hyperparameters is TensorHyperparameters tensorLevel ? tensorLevel.SlotShape(slot, parameter.shape) : parameter.shape;
+
+    /// <summary>
+    /// A tensor-level algorithm, one tensor at a time: in place on float32 CPU memory, otherwise on
+    /// double copies written back in the tensors' own dtype.
+    /// </summary>
+    private unsafe void TensorStep(TensorHyperparameters algorithm, State state, IntPtr gradient, StepContext context, bool float32)
+    {
+        var view = state.View;
+        var slots = state.Slots;
+        if (float32)
+        {
+            algorithm.Step(context, view,
+                new Span<float>((float*)NativeTensor.Data(state.Parameter.Handle), view.Length),
+                new ReadOnlySpan<float>((float*)NativeTensor.Data(gradient), view.Length),
+                FloatSlot(slots[0], algorithm.SlotLength(0, view)), FloatSlot(slots[1], algorithm.SlotLength(1, view)), FloatSlot(slots[2], algorithm.SlotLength(2, view)));
+            return;
+        }
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var parameter = state.Parameter;
+        double[] values = AsDoubles(parameter);
+        double[] gradientValues = AsDoubles(parameter.grad!);
+        double[][] buffers = [.. slots.Select(slot => slot is null ? [] : AsDoubles(slot))];
+        algorithm.Step<double>(context, view, values, gradientValues, buffers[0], buffers[1], buffers[2]);
+        parameter.copy_(tensor(values).reshape(parameter.shape));
+        for (int k = 0; k < buffers.Length; k++) slots[k]?.copy_(tensor(buffers[k]).reshape(slots[k]!.shape));
+    }
+
+    private static unsafe Span<float> FloatSlot(Tensor? slot, int length) =>
+        slot is null ? [] : new Span<float>((float*)NativeTensor.Data(slot.Handle), length);
 
     private static double[] AsDoubles(Tensor source) => source.detach().to(float64, CPU).contiguous().data<double>().ToArray();
 

@@ -60,6 +60,9 @@ public static class OptimizersCommand
     /// <summary>Every quantity the algorithm can keep, with optional ones marked by the setting that enables them.</summary>
     private static IEnumerable<string> StateNames(OptimizerDefinition definition)
     {
+        if (definition.Defaults is TensorHyperparameters tensorLevel)
+            return [.. tensorLevel.SlotsFor(MatrixView.Vector(1)).OfType<StateSlot>().Select(s => $"{s.Name} (vectors)"),
+                    .. tensorLevel.SlotsFor(new MatrixView(1, 1, Factored: true)).OfType<StateSlot>().Select(s => $"{s.Name} (2+ dimensions)")];
         var always = definition.Defaults.Slots.OfType<StateSlot>().Select(s => s.Name).ToList();
         var everything = definition.Defaults.With(new HyperparameterSettings { Momentum = 0.9, Centered = true, AmsGrad = true })
             .Slots.OfType<StateSlot>().Select(s => s.Name);

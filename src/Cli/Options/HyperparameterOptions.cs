@@ -28,12 +28,17 @@ public sealed class HyperparameterOptions
     private readonly Option<double?> initialAccumulatorValue = NumberParsing.FiniteNumber("--initial-accumulator-value", "Adagrad: initial sum of squares (>= 0); Yogi: initial v (> 0)");
     private readonly Option<double?> rho = NumberParsing.FiniteNumber("--rho", "Adadelta: decay of the running averages, in [0, 1)");
     private readonly Option<double?> momentumDecay = NumberParsing.FiniteNumber("--momentum-decay", "NAdam: momentum schedule decay psi (>= 0)");
+    private readonly Option<double?> beta2Decay = NumberParsing.FiniteNumber("--beta2-decay", "Adafactor: exponent c of the second-moment decay 1 - t^c, in [-1, 0)");
+    private readonly Option<double?> eps1 = NumberParsing.FiniteNumber("--eps1", "Adafactor: term added to the squared gradient (> 0)");
+    private readonly Option<double?> eps2 = NumberParsing.FiniteNumber("--eps2", "Adafactor: least parameter scale of the step (> 0)");
+    private readonly Option<double?> clipThreshold = NumberParsing.FiniteNumber("--clip-threshold", "Adafactor: largest RMS of the update before clipping (> 0)");
     private readonly Option<bool> centered = new("--centered") { Description = "RMSProp: normalise by the centered second moment" };
     private readonly Option<bool> nesterov = new("--nesterov") { Description = "SGD: Nesterov momentum (needs --momentum > 0)" };
     private readonly Option<bool> amsGrad = new("--amsgrad") { Description = "Adam, AdamW: use the running maximum of the second moment" };
+    private readonly Option<bool> relativeStep = new("--relative-step") { Description = "Adafactor: step size min(lr, 1/sqrt(t)) (default true; --relative-step false for lr)" };
 
     public IEnumerable<Option> All =>
-        [Optimizer, lr, beta1, beta2, eps, weightDecay, momentum, dampening, alpha, lrDecay, initialAccumulatorValue, rho, momentumDecay, centered, nesterov, amsGrad];
+        [Optimizer, lr, beta1, beta2, eps, weightDecay, momentum, dampening, alpha, lrDecay, initialAccumulatorValue, rho, momentumDecay, beta2Decay, eps1, eps2, clipThreshold, centered, nesterov, amsGrad, relativeStep];
 
     public void AddTo(Command command)
     {
@@ -54,9 +59,14 @@ public sealed class HyperparameterOptions
         InitialAccumulatorValue = parsed.GetValue(initialAccumulatorValue),
         Rho = parsed.GetValue(rho),
         MomentumDecay = parsed.GetValue(momentumDecay),
+        Beta2Decay = parsed.GetValue(beta2Decay),
+        Eps1 = parsed.GetValue(eps1),
+        Eps2 = parsed.GetValue(eps2),
+        ClipThreshold = parsed.GetValue(clipThreshold),
         Centered = Flag(parsed, centered),
         Nesterov = Flag(parsed, nesterov),
         AmsGrad = Flag(parsed, amsGrad),
+        RelativeStep = Flag(parsed, relativeStep),
     };
 
     /// <summary>The validated hyperparameters of the chosen optimizer, or a usage error.</summary>

@@ -27,7 +27,7 @@ public sealed record Trajectory(Hyperparameters Hyperparameters, GradientSource 
             var gradient = source.GradientAt(step, x);
             var next = ReferenceStep.Step(hyperparameters, state, x, gradient);
             var update = next.Parameters.Select((value, i) => value - x[i]).ToImmutableArray();
-            var rates = ReferenceStep.EffectiveLearningRates(hyperparameters, next.State, x.Length);
+            var rates = ReferenceStep.EffectiveLearningRates(hyperparameters, next.State, x.Length, next.Parameters);
             rows.Add(new StepRow(step, next.Parameters, gradient, hyperparameters.Lr, next.State, update, rates, source.Loss(next.Parameters)));
             (state, x) = (next.State, next.Parameters);
         }

@@ -19,9 +19,20 @@ public static class EffectiveLearningRates
         {
             if (state.Step == 0) continue;
             var context = new StepContext(state.Step, hyperparameters.Lr, hyperparameters.WeightDecay);
-            float[][] slots = [.. hyperparameters.Slots.Select(slot => slot is null ? [] : state[slot.Name].data<float>().ToArray())];
             var rates = new float[state.Parameter.numel()];
-            FusedStep.EffectiveLearningRates(hyperparameters, context, rates, slots[0], slots[1], slots[2]);
+            if (hyperparameters is TensorHyperparameters tensorLevel)
+            {
+                // Adafactor: its factored slots are not shaped like the parameter, and its step scales with the parameter's RMS.
+                var view = MatrixView.Of(state.Parameter.shape);
+                float[][] buffers = [.. tensorLevel.SlotsFor(view).Select(slot => slot is null ? [] : state[slot.Name].data<float>().ToArray())];
+                float[] parameter = state.Parameter.data<float>().ToArray();
+                tensorLevel.EffectiveLearningRates<float>(context, view, rates, parameter, buffers[0], buffers[1], buffers[2]);
+            }
+            else
+            {
+                float[][] slots = [.. hyperparameters.Slots.Select(slot => slot is null ? [] : state[slot.Name].data<float>().ToArray())];
+                FusedStep.EffectiveLearningRates(hyperparameters, context, rates, slots[0], slots[1], slots[2]);
+            }
             string layer = LayerOf(state.Name);
             if (layers.Count == 0 || layers[^1].Layer != layer) layers.Add((layer, []));
             layers[^1].Parts.Add(rates);

@@ -18,9 +18,14 @@ public sealed record HyperparameterSettings
     public double? InitialAccumulatorValue { get; init; }
     public double? Rho { get; init; }
     public double? MomentumDecay { get; init; }
+    public double? Beta2Decay { get; init; }
+    public double? Eps1 { get; init; }
+    public double? Eps2 { get; init; }
+    public double? ClipThreshold { get; init; }
     public bool? Centered { get; init; }
     public bool? Nesterov { get; init; }
     public bool? AmsGrad { get; init; }
+    public bool? RelativeStep { get; init; }
 
     /// <summary>The torch.optim names of the settings that were given.</summary>
     public IEnumerable<string> GivenNames()
@@ -31,7 +36,9 @@ public sealed record HyperparameterSettings
             ("weight_decay", WeightDecay.HasValue), ("momentum", Momentum.HasValue), ("dampening", Dampening.HasValue),
             ("alpha", Alpha.HasValue), ("lr_decay", LrDecay.HasValue), ("initial_accumulator_value", InitialAccumulatorValue.HasValue),
             ("rho", Rho.HasValue), ("momentum_decay", MomentumDecay.HasValue),
+            ("beta2_decay", Beta2Decay.HasValue), ("eps1", Eps1.HasValue), ("eps2", Eps2.HasValue), ("clip_threshold", ClipThreshold.HasValue),
             ("centered", Centered.HasValue), ("nesterov", Nesterov.HasValue), ("amsgrad", AmsGrad.HasValue),
+            ("relative_step", RelativeStep.HasValue),
         ];
         return all.Where(s => s.Given).Select(s => s.Name);
     }

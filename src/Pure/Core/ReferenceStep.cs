@@ -30,11 +30,24 @@ public static unsafe class ReferenceStep
         return new StepResult(new OptimizerState(step, quantities), ImmutableArray.Create(next));
     }
 
-    /// <summary>The effective per-parameter learning rate of the step that produced <paramref name="state"/>.</summary>
-    public static ImmutableArray<double> EffectiveLearningRates(Hyperparameters hyperparameters, OptimizerState state, int size)
+    /// <summary>
+    /// The effective per-parameter learning rate of the step that produced <paramref name="state"/>.
+    /// Tensor-level algorithms (Adafactor) scale by the parameters' size too: pass the parameters after that step.
+    /// </summary>
+    public static ImmutableArray<double> EffectiveLearningRates(Hyperparameters hyperparameters, OptimizerState state, int size,
+                                                                ImmutableArray<double> parameters = default)
     {
         double[][] buffers = Buffers(hyperparameters.Slots, state, size);
         var rates = new double[size];
+        if (hyperparameters is TensorHyperparameters tensor)
+        {
+            if (parameters.IsDefault || parameters.Length != size)
+                throw new ArgumentException($"{tensor.Algorithm}'s effective learning rate needs the {size} parameters", nameof(parameters));
+            var view = MatrixView.Vector(size);
+            tensor.EffectiveLearningRates<double>(tensor.ContextFor(state.Step), view, rates, parameters.AsSpan(),
+                                                  Used(buffers[0], tensor, 0, view), Used(buffers[1], tensor, 1, view), Used(buffers[2], tensor, 2, view));
+            return ImmutableArray.Create(rates);
+        }
         fixed (double* r = rates, s0 = buffers[0], s1 = buffers[1], s2 = buffers[2])
         {
             var visitor = new RateVisitor(r, s0, s1, s2, size);
@@ -48,6 +61,13 @@ public static unsafe class ReferenceStep
                              Span<double> state0, Span<double> state1, Span<double> state2)
     {
         int length = parameters.Length;
+        if (hyperparameters is TensorHyperparameters tensor)
+        {
+            // The record-level and general paths see a vector: unfactored.
+            var view = MatrixView.Vector(length);
+            tensor.Step(context, view, parameters, gradients, Used(state0, tensor, 0, view), Used(state1, tensor, 1, view), Used(state2, tensor, 2, view));
+            return;
+        }
         if (gradients.Length != length || state0.Length != length || state1.Length != length || state2.Length != length)
             throw new ArgumentException("parameters, gradients and every state slot must have the same length");
         fixed (double* p = parameters, g = gradients, s0 = state0, s1 = state1, s2 = state2)
@@ -56,6 +76,9 @@ public static unsafe class ReferenceStep
             hyperparameters.WithRule<ApplyVisitor, bool>(context, ref visitor);
         }
     }
+
+    private static Span<double> Used(Span<double> buffer, TensorHyperparameters tensor, int slot, MatrixView view) =>
+        buffer[..tensor.SlotLength(slot, view)];
 
     private static double[][] Buffers(ImmutableArray<StateSlot?> slots, OptimizerState state, int size) =>
         slots.Select(slot => slot is null ? new double[size] : Validated(state[slot.Name], slot.Name, size).ToArray()).ToArray();

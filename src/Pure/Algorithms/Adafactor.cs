@@ -1,0 +1,204 @@
+using System.Collections.Immutable;
+using System.Numerics;
+using AdaptiveLR.Pure.Core;
+
+namespace AdaptiveLR.Pure.Algorithms;
+
+/// <summary>
+/// Adafactor's hyperparameters (torch.optim.Adafactor's defaults: lr 1e-2 as the cap of the relative
+/// step, beta2_decay −0.8, eps1 1e-30, eps2 1e-3, clip threshold 1, no weight decay).
+/// </summary>
+public sealed record AdafactorHyperparameters(
+    double Lr = 1e-2,
+    double Beta2Decay = -0.8,
+    double Eps1 = 1e-30,
+    double Eps2 = 1e-3,
+    double ClipThreshold = 1,
+    double WeightDecay = 0,
+    bool RelativeStep = true) : TensorHyperparameters
+{
+    /// <summary>The paper and the update equations, as <c>adaptivelr optimizers</c> prints them.</summary>
+    public const string Reference = """
+        Adafactor — Shazeer & Stern, "Adafactor: Adaptive Learning Rates with Sublinear Memory Cost",
+        ICML 2018, Algorithms 4 (factored, parameters of 2 or more dimensions, seen as a matrix of
+        rows = numel / last dim and columns = last dim) and 5 (unfactored, vectors), with the relative
+        step size, update clipping and the increasing decay of section 7.2:
+
+          ρₜ = min(lr, 1/√t)  (relative_step) | lr
+          αₜ = max(ε₂, RMS(θₜ₋₁))·ρₜ
+          β̂₂ₜ = 1 − t^c                                  (c = beta2_decay < 0)
+          Rₜ = β̂₂ₜRₜ₋₁ + (1 − β̂₂ₜ)·rowmean(G² + ε₁)     (factored: R ∈ ℝʳᵒʷˢ, C ∈ ℝᶜᵒˡˢ)
+          Cₜ = β̂₂ₜCₜ₋₁ + (1 − β̂₂ₜ)·colmean(G² + ε₁)
+          V̂ₜ = RₜCₜᵀ / mean(Rₜ)
+          V̂ₜ = β̂₂ₜV̂ₜ₋₁ + (1 − β̂₂ₜ)(G² + ε₁)             (unfactored)
+          U = G/√V̂ₜ;  Û = U / max(1, RMS(U)/d)          (d = clip_threshold)
+          θ ← θ·(1 − ρₜλ)                                (decoupled weight decay, when λ > 0)
+          θ ← θ − αₜÛ
+        """;
+
+    public override string Algorithm => "adafactor";
+
+    public override ImmutableArray<StateSlot?> SlotsFor(MatrixView view) =>
+        view.Factored
+            ? Layout(new StateSlot("exp_avg_sq_row"), new StateSlot("exp_avg_sq_col"))
+            : Layout(null, null, new StateSlot("exp_avg_sq"));
+
+    public override long[] SlotShape(int slot, long[] parameterShape)
+    {
+        var view = MatrixView.Of(parameterShape);
+        return !view.Factored ? parameterShape : [SlotLength(slot, view)];
+    }
+
+    public override int SlotLength(int slot, MatrixView view) => (slot, view.Factored) switch
+    {
+        (0, true) => view.Rows,
+        (1, true) => view.Columns,
+        (2, false) => view.Length,
+        _ => 0,
+    };
+
+    public override Hyperparameters With(HyperparameterSettings s) =>
+        this with
+        {
+            Lr = s.Lr ?? Lr,
+            Beta2Decay = s.Beta2Decay ?? Beta2Decay,
+            Eps1 = s.Eps1 ?? Eps1,
+            Eps2 = s.Eps2 ?? Eps2,
+            ClipThreshold = s.ClipThreshold ?? ClipThreshold,
+            WeightDecay = s.WeightDecay ?? WeightDecay,
+            RelativeStep = s.RelativeStep ?? RelativeStep,
+        };
+
+    public override IReadOnlyList<ValidationError> Validate() =>
+        Allowed.Collect(
+            Allowed.Positive("lr", Lr),
+            Beta2Decay is < 0 and >= -1 ? null : new ValidationError("beta2_decay", $"must be in [-1, 0), got {Beta2Decay}"),
+            Allowed.Positive("eps1", Eps1),
+            Allowed.Positive("eps2", Eps2),
+            Allowed.Positive("clip_threshold", ClipThreshold),
+            Allowed.NonNegative("weight_decay", WeightDecay));
+
+    /// <summary>ρₜ: the relative step size capped by lr, or lr.</summary>
+    public double RelativeStepSize(StepContext context) =>
+        RelativeStep ? Math.Min(context.LearningRate, 1 / Math.Sqrt(context.Step)) : context.LearningRate;
+
+    /// <summary>β̂₂ₜ = 1 − t^c.</summary>
+    public double Decay(long step) => 1 - Math.Pow(step, Beta2Decay);
+
+    public override void Step<T>(StepContext context, MatrixView view, Span<T> parameters, ReadOnlySpan<T> gradients,
+                                 Span<T> row, Span<T> column, Span<T> unfactored)
+    {
+        Check(view, parameters.Length, gradients.Length, row.Length, column.Length, unfactored.Length);
+        if (view.Length == 0) return;
+        double rho = RelativeStepSize(context);
+        double alpha = Math.Max(Eps2, RootMeanSquare<T>(parameters)) * rho;
+        double beta = Decay(context.Step);
+        double meanRow = view.Factored ? UpdateFactors(view, gradients, row, column, beta) : 0;
+        if (!view.Factored)
+            for (int i = 0; i < unfactored.Length; i++)
+            {
+                double g = double.CreateTruncating(gradients[i]);
+                unfactored[i] = T.CreateTruncating(beta * double.CreateTruncating(unfactored[i]) + (1 - beta) * (g * g + Eps1));
+            }
+
+        // Û = U / max(1, RMS(U)/d): a first pass for RMS(U) (U² = G²/V̂, no root), a second for the update.
+        double sumOfSquares = 0;
+        for (int i = 0; i < view.Rows; i++)
+        {
+            double rowScale = view.Factored ? double.CreateTruncating(row[i]) / meanRow : 1;
+            for (int j = 0; j < view.Columns; j++)
+            {
+                int k = i * view.Columns + j;
+                double g = double.CreateTruncating(gradients[k]);
+                sumOfSquares += g * g / SecondMoment<T>(view, column, unfactored, rowScale, j, k);
+            }
+        }
+        double clip = Math.Max(1, Math.Sqrt(sumOfSquares / view.Length) / ClipThreshold);
+        double decay = context.WeightDecay != 0 ? 1 - rho * context.WeightDecay : 1;
+        double scale = alpha / clip;
+        for (int i = 0; i < view.Rows; i++)
+        {
+            double rowScale = view.Factored ? double.CreateTruncating(row[i]) / meanRow : 1;
+            for (int j = 0; j < view.Columns; j++)
+            {
+                int k = i * view.Columns + j;
+                double u = double.CreateTruncating(gradients[k]) / Math.Sqrt(SecondMoment<T>(view, column, unfactored, rowScale, j, k));
+                parameters[k] = T.CreateTruncating(double.CreateTruncating(parameters[k]) * decay - scale * u);
+            }
+        }
+    }
+
+    /// <summary>
+    /// αₜ/√V̂ₜ, with αₜ from the parameters after the step (RMS(θₜ) for RMS(θₜ₋₁)) and without the
+    /// clipping factor, which depends on the gradient: an approximation, exact while clipping is off.
+    /// </summary>
+    public override void EffectiveLearningRates<T>(StepContext context, MatrixView view, Span<T> destination, ReadOnlySpan<T> parameters,
+                                                   ReadOnlySpan<T> row, ReadOnlySpan<T> column, ReadOnlySpan<T> unfactored)
+    {
+        Check(view, destination.Length, parameters.Length, row.Length, column.Length, unfactored.Length);
+        if (view.Length == 0) return;
+        double alpha = Math.Max(Eps2, RootMeanSquare(parameters)) * RelativeStepSize(context);
+        double meanRow = view.Factored ? Mean(row) : 0;
+        for (int i = 0; i < view.Rows; i++)
+        {
+            double rowScale = view.Factored ? double.CreateTruncating(row[i]) / meanRow : 1;
+            for (int j = 0; j < view.Columns; j++)
+            {
+                int k = i * view.Columns + j;
+                destination[k] = T.CreateTruncating(alpha / Math.Sqrt(SecondMoment(view, column, unfactored, rowScale, j, k)));
+            }
+        }
+    }
+
+    /// <summary>Rₜ and Cₜ in one row-major pass over G (the column means accumulate in place); returns mean(Rₜ).</summary>
+    private double UpdateFactors<T>(MatrixView view, ReadOnlySpan<T> gradients, Span<T> row, Span<T> column, double beta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double columnWeight = (1 - beta) / view.Rows;
+        for (int j = 0; j < view.Columns; j++) column[j] = T.CreateTruncating(beta * double.CreateTruncating(column[j]));
+        for (int i = 0; i < view.Rows; i++)
+        {
+            double sum = 0;
+            for (int j = 0; j < view.Columns; j++)
+            {
+                double g = double.CreateTruncating(gradients[i * view.Columns + j]);
+                double squared = g * g + Eps1;
+                sum += squared;
+                column[j] += T.CreateTruncating(columnWeight * squared);
+            }
+            row[i] = T.CreateTruncating(beta * double.CreateTruncating(row[i]) + (1 - beta) * (sum / view.Columns));
+        }
+        return Mean<T>(row);
+    }
+
+    /// <summary>V̂ at (i, j): R_i·C_j/mean(R) (<paramref name="rowScale"/> = R_i/mean(R)) or v_k.</summary>
+    private static double SecondMoment<T>(MatrixView view, ReadOnlySpan<T> column, ReadOnlySpan<T> unfactored, double rowScale, int j, int k)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        view.Factored ? rowScale * double.CreateTruncating(column[j]) : double.CreateTruncating(unfactored[k]);
+
+    private static double RootMeanSquare<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double sum = 0;
+        foreach (T value in values)
+        {
+            double x = double.CreateTruncating(value);
+            sum += x * x;
+        }
+        return Math.Sqrt(sum / values.Length);
+    }
+
+    private static double Mean<T>(ReadOnlySpan<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double sum = 0;
+        foreach (T value in values) sum += double.CreateTruncating(value);
+        return sum / values.Length;
+    }
+
+    private void Check(MatrixView view, int length, int other, int row, int column, int unfactored)
+    {
+        if (length != view.Length || other != view.Length || row != SlotLength(0, view) || column != SlotLength(1, view) || unfactored != SlotLength(2, view))
+            throw new ArgumentException($"adafactor: buffers do not fit a {view.Rows}×{view.Columns} {(view.Factored ? "factored" : "unfactored")} parameter");
+    }
+}
