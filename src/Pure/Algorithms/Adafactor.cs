@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using AdaptiveLR.Pure.Core;
 
 namespace AdaptiveLR.Pure.Algorithms;
@@ -85,6 +86,7 @@ public sealed record AdafactorHyperparameters(
     /// <summary>β̂₂ₜ = 1 − t^c.</summary>
     public double Decay(long step) => 1 - Math.Pow(step, Beta2Decay);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Step<T>(StepContext context, MatrixView view, Span<T> parameters, ReadOnlySpan<T> gradients,
                                  Span<T> row, Span<T> column, Span<T> unfactored)
     {
@@ -97,19 +99,19 @@ public sealed record AdafactorHyperparameters(
         if (!view.Factored)
             for (int i = 0; i < unfactored.Length; i++)
             {
-                double g = double.CreateTruncating(gradients[i]);
-                unfactored[i] = T.CreateTruncating(beta * double.CreateTruncating(unfactored[i]) + (1 - beta) * (g * g + Eps1));
+                double g = Widen(gradients[i]);
+                unfactored[i] = Narrow<T>(beta * Widen(unfactored[i]) + (1 - beta) * (g * g + Eps1));
             }
 
         // Û = U / max(1, RMS(U)/d): a first pass for RMS(U) (U² = G²/V̂, no root), a second for the update.
         double sumOfSquares = 0;
         for (int i = 0; i < view.Rows; i++)
         {
-            double rowScale = view.Factored ? double.CreateTruncating(row[i]) / meanRow : 1;
+            double rowScale = view.Factored ? Widen(row[i]) / meanRow : 1;
             for (int j = 0; j < view.Columns; j++)
             {
                 int k = i * view.Columns + j;
-                double g = double.CreateTruncating(gradients[k]);
+                double g = Widen(gradients[k]);
                 sumOfSquares += g * g / SecondMoment<T>(view, column, unfactored, rowScale, j, k);
             }
         }
@@ -118,12 +120,12 @@ public sealed record AdafactorHyperparameters(
         double scale = alpha / clip;
         for (int i = 0; i < view.Rows; i++)
         {
-            double rowScale = view.Factored ? double.CreateTruncating(row[i]) / meanRow : 1;
+            double rowScale = view.Factored ? Widen(row[i]) / meanRow : 1;
             for (int j = 0; j < view.Columns; j++)
             {
                 int k = i * view.Columns + j;
-                double u = double.CreateTruncating(gradients[k]) / Math.Sqrt(SecondMoment<T>(view, column, unfactored, rowScale, j, k));
-                parameters[k] = T.CreateTruncating(double.CreateTruncating(parameters[k]) * decay - scale * u);
+                double u = Widen(gradients[k]) / Math.Sqrt(SecondMoment<T>(view, column, unfactored, rowScale, j, k));
+                parameters[k] = Narrow<T>(Widen(parameters[k]) * decay - scale * u);
             }
         }
     }
@@ -141,59 +143,84 @@ public sealed record AdafactorHyperparameters(
         double meanRow = view.Factored ? Mean(row) : 0;
         for (int i = 0; i < view.Rows; i++)
         {
-            double rowScale = view.Factored ? double.CreateTruncating(row[i]) / meanRow : 1;
+            double rowScale = view.Factored ? Widen(row[i]) / meanRow : 1;
             for (int j = 0; j < view.Columns; j++)
             {
                 int k = i * view.Columns + j;
-                destination[k] = T.CreateTruncating(alpha / Math.Sqrt(SecondMoment(view, column, unfactored, rowScale, j, k)));
+                destination[k] = Narrow<T>(alpha / Math.Sqrt(SecondMoment(view, column, unfactored, rowScale, j, k)));
             }
         }
     }
 
     /// <summary>Rₜ and Cₜ in one row-major pass over G (the column means accumulate in place); returns mean(Rₜ).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double UpdateFactors<T>(MatrixView view, ReadOnlySpan<T> gradients, Span<T> row, Span<T> column, double beta)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         double columnWeight = (1 - beta) / view.Rows;
-        for (int j = 0; j < view.Columns; j++) column[j] = T.CreateTruncating(beta * double.CreateTruncating(column[j]));
+        for (int j = 0; j < view.Columns; j++) column[j] = Narrow<T>(beta * Widen(column[j]));
         for (int i = 0; i < view.Rows; i++)
         {
             double sum = 0;
             for (int j = 0; j < view.Columns; j++)
             {
-                double g = double.CreateTruncating(gradients[i * view.Columns + j]);
+                double g = Widen(gradients[i * view.Columns + j]);
                 double squared = g * g + Eps1;
                 sum += squared;
-                column[j] += T.CreateTruncating(columnWeight * squared);
+                column[j] += Narrow<T>(columnWeight * squared);
             }
-            row[i] = T.CreateTruncating(beta * double.CreateTruncating(row[i]) + (1 - beta) * (sum / view.Columns));
+            row[i] = Narrow<T>(beta * Widen(row[i]) + (1 - beta) * (sum / view.Columns));
         }
         return Mean<T>(row);
     }
 
     /// <summary>V̂ at (i, j): R_i·C_j/mean(R) (<paramref name="rowScale"/> = R_i/mean(R)) or v_k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double SecondMoment<T>(MatrixView view, ReadOnlySpan<T> column, ReadOnlySpan<T> unfactored, double rowScale, int j, int k)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        view.Factored ? rowScale * double.CreateTruncating(column[j]) : double.CreateTruncating(unfactored[k]);
+        view.Factored ? rowScale * Widen(column[j]) : Widen(unfactored[k]);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double RootMeanSquare<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         double sum = 0;
         foreach (T value in values)
         {
-            double x = double.CreateTruncating(value);
+            double x = Widen(value);
             sum += x * x;
         }
         return Math.Sqrt(sum / values.Length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Mean<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         double sum = 0;
-        foreach (T value in values) sum += double.CreateTruncating(value);
+        foreach (T value in values) sum += Widen(value);
         return sum / values.Length;
+    }
+
+    // double.CreateTruncating / T.CreateTruncating go through generic conversion chains that the JIT
+    // does not always fold; these are plain casts for the two types the step runs on.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Widen<T>(T value)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? Unsafe.As<T, float>(ref value)
+        : typeof(T) == typeof(double) ? Unsafe.As<T, double>(ref value)
+        : double.CreateTruncating(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Narrow<T>(double value)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            float narrowed = (float)value;
+            return Unsafe.As<float, T>(ref narrowed);
+        }
+        return typeof(T) == typeof(double) ? Unsafe.As<double, T>(ref value) : T.CreateTruncating(value);
     }
 
     private void Check(MatrixView view, int length, int other, int row, int column, int unfactored)
