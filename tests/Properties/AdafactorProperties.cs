@@ -216,6 +216,22 @@ public class AdafactorProperties
         }
     }
 
+    [Property(Arbitrary = [typeof(AdafactorScenarios)])]
+    public void EffectiveLearningRateIsTheStepSizeOverTheRootOfTheSecondMoment(AdafactorScenario scenario)
+    {
+        // Documented approximation: αₜ from the parameters after the step, no clipping factor.
+        var h = scenario.Hyperparameters;
+        var results = Trajectories.Reference(new Scenario(h, scenario.X0, scenario.Gradients));
+        var last = results[^1];
+        long t = last.State.Step;
+        double rho = h.RelativeStep ? Math.Min(h.Lr, 1.0 / Math.Sqrt(t)) : h.Lr;
+        double alpha = Math.Max(h.Eps2, Math.Sqrt(last.Parameters.Sum(v => v * v) / last.Parameters.Length)) * rho;
+        var rates = Pure.Core.ReferenceStep.EffectiveLearningRates(h, last.State, scenario.X0.Length, last.Parameters);
+        for (int i = 0; i < rates.Length; i++)
+            Tolerance.AssertClose(alpha / Math.Sqrt(last.State["exp_avg_sq"][i]), rates[i], $"element {i}", relative: 1e-12, absolute: 0);
+        Assert.Throws<ArgumentException>(() => Pure.Core.ReferenceStep.EffectiveLearningRates(h, last.State, scenario.X0.Length));
+    }
+
     [Property(Arbitrary = [typeof(AdafactorMatrices)], MaxTest = 30)]
     public void FactoredMemoryIsRowsPlusColumns(AdafactorScenario scenario)
     {
