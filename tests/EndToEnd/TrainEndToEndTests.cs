@@ -116,6 +116,23 @@ public sealed class TrainEndToEndTests : IDisposable
     }
 
     [Fact]
+    public void AdafactorTrainsResumesExactlyAndReportsEffectiveLearningRates()
+    {
+        Train("adafactor", "--epochs", "2", "--optimizer", "adafactor").Succeeded();
+        Train("adafactor-resumed", "--epochs", "1", "--optimizer", "adafactor").Succeeded();
+        Train("adafactor-resumed", "--epochs", "2", "--optimizer", "adafactor", "--resume").Succeeded();
+        Assert.Equal(Numbers(folder["adafactor"]), Numbers(folder["adafactor-resumed"]));
+
+        var rows = MetricsRows(folder["adafactor"]);
+        Assert.True(rows[1]["train_loss"] < rows[0]["train_loss"], $"train loss {rows[0]["train_loss"]} → {rows[1]["train_loss"]}");
+        foreach (string layer in new[] { "conv1", "conv2", "fc1", "fc2" })
+        {
+            double p10 = rows[1][$"effective_lr_p10[{layer}]"], p90 = rows[1][$"effective_lr_p90[{layer}]"];
+            Assert.True(0 < p10 && p10 <= p90 && double.IsFinite(p90), $"{layer}: {p10} {p90}");
+        }
+    }
+
+    [Fact]
     public void CompareRunsEveryOptimizerFromTheSameStart()
     {
         var run = CliRun.Of(["compare", "--optimizers", "sgd,adam,rmsprop", "--epochs", "1", "--out", folder["compare"], .. Slice]).Succeeded();
