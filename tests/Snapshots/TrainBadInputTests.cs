@@ -53,19 +53,11 @@ public class TrainBadInputTests
     [MemberData(nameof(BadArgumentRows))]
     public void BadInputExitsWithTwoAndOneLine(string arguments)
     {
-        var run = CliRun.Of(Split(arguments));
-        Assert.Equal(2, run.ExitCode);
-        Assert.Equal("", run.Output);
-        string[] lines = run.Error.TrimEnd('\n').Split('\n');
-        Assert.Single(lines);
-        Assert.StartsWith("adaptivelr: ", lines[0]);
-        Assert.DoesNotContain("   at ", run.Error);
+        var run = CliRun.Of(CliRun.Arguments(arguments));
+        run.AssertUsageError();
     }
 
     [Fact]
     public void MessagesNameTheOptionAndTheAllowedValues() =>
-        Snapshot.Match(string.Join('\n', BadArguments.Select(arguments => $"{arguments} => {CliRun.Of(Split(arguments)).Error.TrimEnd()}")));
-
-    // '|' stands for an empty argument, which a one-line theory name cannot show.
-    private static string[] Split(string arguments) => [.. arguments.Split(' ').Select(a => a == "|" ? "" : a)];
+        Snapshot.Match(string.Join('\n', BadArguments.Select(arguments => $"{arguments} => {CliRun.Of(CliRun.Arguments(arguments)).Error.TrimEnd()}")));
 }
