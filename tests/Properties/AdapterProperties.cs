@@ -36,9 +36,9 @@ public class AdapterProperties
             };
             using var scope = NewDisposeScope();
             var generator = new Generator().manual_seed(7);
-            var start = randn([3 * AdaptiveOptimizer.ShareLargeStepsFrom + 123], generator: generator);
+            var start = randn([3 * (1 << 18) + 123], generator: generator);
             var (ours, theirs) = (new Parameter(start.clone()), new Parameter(start.clone()));
-            using var adapter = new AdaptiveOptimizer([ours], h) { ShareCoresFrom = AdaptiveOptimizer.ShareLargeStepsFrom };
+            using var adapter = new AdaptiveOptimizer([ours], h) { ShareCoresFrom = 1 << 18 };
             if (!TorchBuiltinOptimizers.Has(h)) continue;
             using var builtin = TorchBuiltinOptimizers.Create(h, [theirs]);
             for (int step = 0; step < 3; step++)

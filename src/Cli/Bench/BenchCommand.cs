@@ -23,10 +23,10 @@ public static class BenchCommand
         var layout = new Option<string>("--layout") { Description = "single (one tensor), model (about 50 tensors of mixed sizes) or both", DefaultValueFactory = _ => "both" };
         var repeats = NumberParsing.PositiveInteger("--repeats", "Timed steps per case; medians are reported (default 15)", 15);
         var format = OutputFormat.Option(OutputFormat.Table, OutputFormat.Json);
-        var shareCores = new Option<bool>("--share-cores") { Description = "Share each step between the cores (AdaptiveOptimizer.ShareCoresFrom); one core by default" };
+        var oneCore = new Option<bool>("--one-core") { Description = "Keep every step on one core (by default steps of 4M elements or more are shared between the cores)" };
 
         var command = new Command("bench", "Measure ms per optimizer step, ours against TorchSharp's built-in, and the memory-traffic floor.");
-        foreach (var option in new Option[] { optimizers, sizes, layout, repeats, format, shareCores }) command.Options.Add(option);
+        foreach (var option in new Option[] { optimizers, sizes, layout, repeats, format, oneCore }) command.Options.Add(option);
         command.SetAction(parsed =>
         {
             var definitions = ParseOptimizers(parsed.GetValue(optimizers));
@@ -42,7 +42,7 @@ public static class BenchCommand
                 foreach (string shape in layouts)
                     foreach (var definition in definitions)
                     {
-                        var result = StepBenchmark.Run(StepBenchmark.Configuration(definition.Defaults), count, shape, repeats: timedSteps, shareCores: parsed.GetValue(shareCores));
+                        var result = StepBenchmark.Run(StepBenchmark.Configuration(definition.Defaults), count, shape, repeats: timedSteps, oneCore: parsed.GetValue(oneCore));
                         results.Add(result);
                         if (json) output.WriteLine(Json(result));
                     }

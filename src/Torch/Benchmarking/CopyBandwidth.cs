@@ -20,7 +20,7 @@ internal static class CopyBandwidth
             // Small copies are repeated within one timing, so that a sample is never shorter than the clock's resolution.
             int copies = (int)Math.Max(1, 4_000_000 / elements);
             double singleCore = Median(repeats, copies, () => job.Run(0, (int)elements));
-            double allCores = Median(repeats, copies, () => CoreSplitter.Shared.Run(job, (int)elements, AdaptiveOptimizer.ShareLargeStepsFrom));
+            double allCores = Median(repeats, copies, () => CoreSplitter.Shared.Run(job, (int)elements, minimumToShare: 0));
             return 2.0 * elements * sizeof(float) / (Math.Min(singleCore, allCores) / 1000);
         }
     }

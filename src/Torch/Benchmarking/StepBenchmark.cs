@@ -17,7 +17,7 @@ public static class StepBenchmark
     public static Hyperparameters Configuration(Hyperparameters defaults) =>
         defaults is SgdHyperparameters sgd ? sgd with { Momentum = 0.9 } : defaults;
 
-    public static BenchmarkResult Run(Hyperparameters hyperparameters, long parameters, string layout, int warmup = 10, int repeats = 15, bool shareCores = false)
+    public static BenchmarkResult Run(Hyperparameters hyperparameters, long parameters, string layout, int warmup = 10, int repeats = 15, bool oneCore = false)
     {
         using var scope = NewDisposeScope();
         long[] sizes = BenchmarkLayout.TensorSizes(layout, parameters);
@@ -33,7 +33,7 @@ public static class StepBenchmark
 
         using var adapter = new AdaptiveOptimizer([new AdaptiveOptimizer.ParamGroup(ours)], hyperparameters)
         {
-            ShareCoresFrom = shareCores ? AdaptiveOptimizer.ShareLargeStepsFrom : int.MaxValue,
+            ShareCoresFrom = oneCore ? int.MaxValue : AdaptiveOptimizer.ShareLargeStepsFrom,
         };
         // Lion, AdaBelief and Yogi have no TorchSharp counterpart: ours alone, TorchSharp's time is NaN.
         using var builtin = TorchBuiltinOptimizers.Has(hyperparameters) ? TorchBuiltinOptimizers.Create(hyperparameters, theirs) : null;
