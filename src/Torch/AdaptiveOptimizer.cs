@@ -222,15 +222,26 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
     /// <summary>Any dtype or device: the double-precision reference rule on copies, written back in the tensors' own dtype.</summary>
     private void GeneralStep(State state, StepContext context)
     {
+        // The reference rule wants every slot as long as the parameters, unused ones too.
+        OnDoubleCopies(state, unusedSlotLength: checked((int)state.Parameter.numel()),
+            (values, gradient, slots) => ReferenceStep.Apply(Hyperparameters, context, values, gradient, slots[0], slots[1], slots[2]));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="step"/> on double copies of the parameter, its gradient and its state slots
+    /// (unused slots as zeros of <paramref name="unusedSlotLength"/>), then writes them back in the
+    /// tensors' own dtype and shape: the general path for dtypes and devices the kernels do not take.
+    /// </summary>
+    private static void OnDoubleCopies(State state, int unusedSlotLength, Action<double[], double[], double[][]> step)
+    {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var parameter = state.Parameter;
         double[] values = AsDoubles(parameter);
-        double[] gradient = AsDoubles(parameter.grad!);
-        double[][] slots = [.. state.Slots.Select(slot => slot is null ? new double[values.Length] : AsDoubles(slot))];
-        ReferenceStep.Apply(Hyperparameters, context, values, gradient, slots[0], slots[1], slots[2]);
+        double[][] slots = [.. state.Slots.Select(slot => slot is null ? new double[unusedSlotLength] : AsDoubles(slot))];
+        step(values, AsDoubles(parameter.grad!), slots);
         parameter.copy_(tensor(values).reshape(parameter.shape));
-        for (int k = 0; k < slots.Length; k++) state.Slots[k]?.copy_(tensor(slots[k]).reshape(parameter.shape));
+        for (int k = 0; k < slots.Length; k++) state.Slots[k]?.copy_(tensor(slots[k]).reshape(state.Slots[k]!.shape));
     }
 
     /// <summary>The state slots of <paramref name="parameter"/>: per shape for tensor-level algorithms (Adafactor factors matrices).</summary>
@@ -257,15 +268,8 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
                 FloatSlot(slots[0], algorithm.SlotLength(0, view)), FloatSlot(slots[1], algorithm.SlotLength(1, view)), FloatSlot(slots[2], algorithm.SlotLength(2, view)));
             return;
         }
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var parameter = state.Parameter;
-        double[] values = AsDoubles(parameter);
-        double[] gradientValues = AsDoubles(parameter.grad!);
-        double[][] buffers = [.. slots.Select(slot => slot is null ? [] : AsDoubles(slot))];
-        algorithm.Step<double>(context, view, values, gradientValues, buffers[0], buffers[1], buffers[2]);
-        parameter.copy_(tensor(values).reshape(parameter.shape));
-        for (int k = 0; k < buffers.Length; k++) slots[k]?.copy_(tensor(buffers[k]).reshape(slots[k]!.shape));
+        OnDoubleCopies(state, unusedSlotLength: 0,
+            (values, gradientValues, buffers) => algorithm.Step<double>(context, view, values, gradientValues, buffers[0], buffers[1], buffers[2]));
     }
 
     private static unsafe Span<float> FloatSlot(Tensor? slot, int length) =>
