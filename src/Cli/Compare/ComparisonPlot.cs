@@ -7,11 +7,15 @@ namespace AdaptiveLR.Cli.Compare;
 /// <summary>
 /// Every optimizer's curves over one another: test loss above, test accuracy below, one legend.
 /// Each optimizer has its own colour, line pattern and marker, and the first drawn is the widest,
-/// so curves that coincide (Adam, AdamW and AMSGrad early on) all stay visible.
+/// and each optimizer's points sit a little beside the epoch (dodged, as in ggplot), so curves that
+/// coincide (Adam, AdamW and AMSGrad; SGD and RMSProp at chance) all stay visible.
 /// </summary>
 public static class ComparisonPlot
 {
     public const string FileName = "comparison.png";
+
+    /// <summary>How far apart (in epochs) the first and last optimizer's points sit around each epoch.</summary>
+    public const double Dodge = 0.2;
 
     public static void Save(IReadOnlyList<ComparisonResult> results, string dataDescription, string path)
     {
@@ -26,7 +30,8 @@ public static class ComparisonPlot
         for (int i = 0; i < results.Count; i++)
         {
             var r = results[i];
-            double[] epochs = [.. r.Epochs.Select(e => (double)e.Epoch)];
+            double offset = results.Count > 1 ? Dodge * ((double)i / (results.Count - 1) - 0.5) : 0;
+            double[] epochs = [.. r.Epochs.Select(e => e.Epoch + offset)];
             string label = ShortHyperparameters.Describe(r.Plan.Hyperparameters) + (r.Plan.Implementation == "ours" ? "" : $" [{r.Plan.Implementation}]");
             Line(loss, epochs, [.. r.Epochs.Select(e => e.TestLoss)], i, results.Count).LegendText = label;
             Line(accuracy, epochs, [.. r.Epochs.Select(e => 100 * e.TestAccuracy)], i, results.Count);
@@ -38,7 +43,7 @@ public static class ComparisonPlot
         Figure.ValueAxis(loss, "test NLL loss");
         Figure.ValueAxis(accuracy, "test accuracy (%)");
         var allEpochs = results.SelectMany(r => r.Epochs).Select(e => e.Epoch).ToArray();
-        Figure.CountAxis(panels, "epoch", allEpochs.Min(), allEpochs.Max());
+        Figure.CountAxis(panels, results.Count > 1 ? $"epoch (optimizers' points offset up to ±{(Dodge / 2).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} to stay visible)" : "epoch", allEpochs.Min() - Dodge / 2, allEpochs.Max() + Dodge / 2);
         Figure.LegendOutside(loss);
         Figure.Arrange(panels);
         return figure;

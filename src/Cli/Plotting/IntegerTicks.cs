@@ -19,7 +19,7 @@ public sealed class IntegerTicks : ITickGenerator
     public static Tick[] For(double min, double max, int maxLabels)
     {
         if (!(max >= min) || !double.IsFinite(min) || !double.IsFinite(max)) return [];
-        double step = Math.Max(1, NiceStep.AtLeast(max - min, maxLabels));
+        double step = NiceStep.Labelling(min, max, maxLabels, finest: 1);
         var majors = NiceStep.Multiples(min, max, step).ToArray();
         double minor = NiceStep.Minor(step);
         var minors = minor >= 1 && minor == Math.Floor(minor)

@@ -16,6 +16,24 @@ public static class NiceStep
         return 10 * power;
     }
 
+    /// <summary>
+    /// The spacing of <see cref="AtLeast"/>, made finer (down to <paramref name="finest"/>) while it
+    /// would label fewer than two values of [min, max]: an axis needs two labels to be read.
+    /// </summary>
+    public static double Labelling(double min, double max, int maxCount, double finest = 0)
+    {
+        double step = Math.Max(finest, AtLeast(max - min, maxCount));
+        while (Multiples(min, max, step).Count() < 2 && Smaller(step) is var smaller && smaller >= finest && smaller > 0 && smaller < step) step = smaller;
+        return step;
+    }
+
+    /// <summary>The next 1-2-5 spacing below <paramref name="step"/>.</summary>
+    public static double Smaller(double step)
+    {
+        double power = Math.Pow(10, Math.Floor(Math.Log10(step) + 1e-9)), leading = Math.Round(step / power);
+        return leading switch { >= 5 => 2 * power, >= 2 => power, _ => power / 2 };
+    }
+
     /// <summary>The multiples of <paramref name="step"/> in [min, max].</summary>
     public static IEnumerable<double> Multiples(double min, double max, double step)
     {

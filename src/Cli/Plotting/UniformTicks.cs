@@ -21,7 +21,7 @@ public sealed class UniformTicks : ITickGenerator
     public static Tick[] For(double min, double max, int maxLabels)
     {
         if (!(max > min) || !double.IsFinite(min) || !double.IsFinite(max)) return [];
-        double step = NiceStep.AtLeast(max - min, maxLabels);
+        double step = NiceStep.Labelling(min, max, maxLabels);
         var majors = NiceStep.Multiples(min, max, step).Select(m => Math.Abs(m) < step * 1e-9 ? 0 : m).ToArray();
         var format = Format(step, majors.Length == 0 ? 0 : majors.Max(Math.Abs));
         double minor = NiceStep.Minor(step);

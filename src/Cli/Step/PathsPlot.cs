@@ -58,7 +58,7 @@ public static class PathsPlot
 
         plot.Axes.SetLimits(frame.XMin, frame.XMax, frame.YMin, frame.YMax);
         Figure.Title(plot,
-            $"{function.Description}: {trajectories[0].Rows.Length} steps from ({Number(trajectories[0].X0[0])}, {Number(trajectories[0].X0[1])})",
+            $"{function.Description}; {trajectories[0].Rows.Length} steps from ({Number(trajectories[0].X0[0])}, {Number(trajectories[0].X0[1])})",
             $"{string.Join(", ", trajectories.Select(t => ShortHyperparameters.Describe(t.Hyperparameters)))}; {ShortHyperparameters.Note}",
             "contour levels: f - min(f) evenly spaced on a log scale"
                 + (frame.Clipped.Count switch
