@@ -58,7 +58,6 @@ public static class Figure
     {
         plot.Title(string.Join("\n", lines.Where(l => l.Length > 0).SelectMany(l => Wrap(l, TitleLineLength))));
         plot.Axes.Title.Label.FontSize = 12;
-        plot.Axes.Title.Label.LineSpacing = TitleLinePadding - 2;
     }
 
     /// <summary>
