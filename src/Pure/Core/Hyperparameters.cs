@@ -15,6 +15,13 @@ public abstract record Hyperparameters
 
     public abstract double WeightDecay { get; init; }
 
+    /// <summary>
+    /// True for learning-rate-free algorithms (Prodigy, D-Adaptation): they estimate their step size
+    /// themselves and lr only scales that estimate (default 1), so a learning-rate range test or a
+    /// learning-rate grid does not apply to them.
+    /// </summary>
+    public virtual bool LearningRateFree => false;
+
     /// <summary>The three state slots of the rule: a slot is null where this configuration does not use it.</summary>
     public abstract ImmutableArray<StateSlot?> Slots { get; }
 
