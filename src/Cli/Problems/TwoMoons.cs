@@ -6,7 +6,8 @@ namespace AdaptiveLR.Cli.Problems;
 /// <summary>
 /// A 2-D two-class problem: two interleaving half-moons (class 0: (cos t, sin t); class 1:
 /// (1 − cos t, ½ − sin t); t uniform in [0, π]) with Gaussian noise of standard deviation 0.2 —
-/// not linearly separable, so a linear model stays near 85% and a small MLP reaches about 97%.
+/// not linearly separable, so a linear model cannot get them all right while a small MLP can
+/// (measured: 95–96% for a tuned Adam within 5 epochs).
 /// The samples are fixed (data seeds of their own); the run's seed draws the initial weights and the batch order.
 /// </summary>
 public static class TwoMoons
