@@ -29,17 +29,24 @@ public sealed class LrFindTests : IDisposable
         var plan = new AdaptiveLRSettings { Training = new TrainingSettings { Model = algorithm == "adam" ? "cnn" : "logreg" } }.PlanFor(OptimizerRegistry.Find(algorithm)!.Defaults);
         using var tested = Trainer.Start(plan, data);
         using var twin = Trainer.Start(plan, data);
+        // The trainers share torch's generator (dropout): each epoch starts both from the same state.
+        torch.manual_seed(7);
         tested.RunEpoch();
+        torch.manual_seed(7);
         twin.RunEpoch();
-        byte[] weights = Bytes(w => tested.Model.save(w)), state = Bytes(tested.Optimizer.save_state_dict);
+        byte[] weights = Bytes(w => tested.Model.save(w)), state = Bytes(tested.Optimizer.save_state_dict), generator = Generator();
 
         var result = LrRangeTest.Run(tested, new LrRangeTestSettings(StartLr: 1e-4, EndLr: 1e6, Steps: 30));
         Assert.True(result.Points.Length >= 2);
 
         Assert.Equal(weights, Bytes(w => tested.Model.save(w)));
         Assert.Equal(state, Bytes(tested.Optimizer.save_state_dict));
+        Assert.Equal(generator, Generator());
         Assert.Equal(plan.Hyperparameters.Lr, tested.Optimizer.ParamGroups.Single().LearningRate);
-        Assert.Equal(twin.RunEpoch() with { Seconds = 0, DataSeconds = 0 }, tested.RunEpoch() with { Seconds = 0, DataSeconds = 0 }, EpochComparer.Instance);
+        torch.manual_seed(8);
+        var next = tested.RunEpoch();
+        torch.manual_seed(8);
+        Assert.Equal(twin.RunEpoch() with { Seconds = 0, DataSeconds = 0 }, next with { Seconds = 0, DataSeconds = 0 }, EpochComparer.Instance);
     }
 
     [Fact]
@@ -98,6 +105,12 @@ public sealed class LrFindTests : IDisposable
     {
         string line = CliRun.Of(["lr-find", .. arguments.Split(' ')]).FailedWithUsageError();
         Assert.Contains(expected, line);
+    }
+
+    private static byte[] Generator()
+    {
+        using var state = torch.get_rng_state();
+        return state.bytes.ToArray();
     }
 
     private static byte[] Bytes(Action<BinaryWriter> save)

@@ -17,15 +17,17 @@ public sealed class LrSuggestionsProperties
     }
 
     [Property(MaxTest = 300)]
-    public Property MinimumOver10IsTheLowestSmoothedLossOverTen(NonEmptyArray<NormalFloat> losses)
+    public Property MinimumOver10IsTheLowestSmoothedLossAfterTheWarmUpOverTen(NonEmptyArray<NormalFloat> losses)
     {
         double[] smoothed = [.. losses.Get.Select(l => Math.Abs(l.Get))];
         var points = Curve(smoothed);
         var s = LrSuggestions.From(points);
         if (points.Length < LrSuggestions.MinimumPoints) return (s.MinimumOver10 is null && s.Steepest is null).ToProperty();
-        int lowest = Array.IndexOf(smoothed, smoothed.Min());
+        int first = smoothed.Length / 10;
+        int lowest = Array.IndexOf(smoothed, smoothed[first..].Min(), first);
         return (s.MinimumOver10 == points[lowest].LearningRate / 10 && s.MinimumIndex == lowest + 1
-                && (s.SteepestIndex is null || s.SteepestIndex <= s.MinimumIndex)).ToProperty();
+                && (s.SteepestIndex is null || s.SteepestIndex <= s.MinimumIndex)
+                && s.ClearDescent == (smoothed[lowest] < 0.99 * smoothed[first])).ToProperty();
     }
 
     /// <summary>A smooth drop centred at a known learning rate is found there, to within one point of the grid.</summary>

@@ -35,8 +35,9 @@ public static class LrTuning
             using var finder = Trainer.Start(Plan(hyperparameters, settings, seed, 1), validation);
             var test = new LrRangeTestSettings();
             var found = progress.Run($"{hyperparameters.Algorithm} lr range test", test.Steps, batchDone => LrRangeTest.Run(finder, test, batchDone));
-            suggestion = found.Suggestions.MinimumOver10 ?? found.Suggestions.Steepest;
-            grid = AroundCentre(suggestion ?? hyperparameters.Lr);
+            // Without a clear descent the minimum is noise: the fixed grid brackets every algorithm instead.
+            suggestion = found.Suggestions.ClearDescent ? found.Suggestions.MinimumOver10 : null;
+            grid = suggestion is { } centre ? AroundCentre(centre) : FairComparisonOptions.FixedGrid;
         }
         var points = ImmutableArray.CreateBuilder<GridPoint>();
         foreach (double lr in grid.Value)

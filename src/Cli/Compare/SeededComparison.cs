@@ -60,10 +60,10 @@ public sealed class SeededComparison(AdaptiveLRSettings settings, ImmutableArray
         return (configured, "configured", null);
     }
 
-    private static string TuningLine(LrTuningResult tuned)
+    private string TuningLine(LrTuningResult tuned)
     {
         if (tuned.Grid.IsEmpty) return tuned.Note;
-        string around = tuned.Suggestion is { } s ? $"grid around the lr-find suggestion {LrFindReport.Rate(s)}" : "grid";
+        string around = tuned.Suggestion is { } s ? $"grid around the lr-find suggestion {LrFindReport.Rate(s)}" : tuning!.Grid is null ? "no clear descent in the lr range test, fixed grid" : "grid";
         string points = string.Join(", ", tuned.Grid.Select(p => $"{LrFindReport.Rate(p.Lr)} {Score(p)}"));
         return $"{around}: {points} -> lr {LrFindReport.Rate(tuned.ChosenLr)}{(tuned.Note.Length > 0 ? $" ({tuned.Note})" : "")}";
     }

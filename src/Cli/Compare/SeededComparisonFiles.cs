@@ -50,7 +50,7 @@ public static class SeededComparisonFiles
             if (setup.Tuning is { } tuning)
             {
                 json.WriteStartObject("tuning");
-                json.WriteString("grid", tuning.Grid is { } grid ? string.Join(",", grid.Select(R)) : "around each optimizer's lr-find suggestion (minimum / 10), x 10^{-1,-0.5,0,0.5,1}");
+                json.WriteString("grid", tuning.Grid is { } grid ? string.Join(",", grid.Select(R)) : "around each optimizer's lr-find suggestion (minimum / 10), x 10^{-1,-0.5,0,0.5,1}; the fixed grid 1e-4..1 where the range test shows no clear descent");
                 json.WriteNumber("epochs_per_point", tuning.Epochs);
                 json.WriteString("scored_on", "validation split of the training set (1/5); the test set is not used");
                 json.WriteEndObject();

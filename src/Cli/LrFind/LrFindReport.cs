@@ -34,7 +34,8 @@ public static class LrFindReport
     {
         if (s.MinimumOver10 is null) return $"no suggestion: fewer than {LrSuggestions.MinimumPoints} finite points; lower --start-lr or raise --steps";
         string steepest = s.Steepest is { } lr ? $"{Rate(lr)} (steepest descent of the smoothed loss, step {s.SteepestIndex})" : "none (the smoothed loss never fell)";
-        return $"suggested lr: {steepest}; {Rate(s.MinimumOver10.Value)} (the minimum's {Rate(10 * s.MinimumOver10.Value)} / 10, step {s.MinimumIndex})";
+        string suggested = $"suggested lr: {steepest}; {Rate(s.MinimumOver10.Value)} (the minimum's {Rate(10 * s.MinimumOver10.Value)} / 10, step {s.MinimumIndex})";
+        return s.ClearDescent ? suggested : $"{suggested}; but the smoothed loss never fell 1% below its value after the first tenth of the test: no clear descent, raise --end-lr or --steps";
     }
 
     public static void WriteJson(LrRangeTest.Result result, TextWriter output)

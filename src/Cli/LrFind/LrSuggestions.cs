@@ -13,20 +13,30 @@ public sealed record LrSuggestions(double? Steepest, int? SteepestIndex, double?
     /// <summary>The fewest points a suggestion is made from.</summary>
     public const int MinimumPoints = 5;
 
+    /// <summary>How far below its value after the warm-up the smoothed loss must fall for a descent to count: 1%.</summary>
+    public const double ClearDescentRatio = 0.99;
+
     /// <summary>
-    /// The steepest descent is looked for between the first tenth of the points (whose average is
-    /// still warming up) and the minimum (past it the loss rises): the slope is the central
+    /// Whether the smoothed loss fell clearly (by 1%) below where it stood after the warm-up; when it
+    /// did not, the test ran too few steps or too low learning rates, and its minimum is noise.
+    /// </summary>
+    public bool ClearDescent { get; init; }
+
+    /// <summary>
+    /// The first tenth of the points is left out (fastai's skip_start: the average is still warming
+    /// up). The minimum is the lowest smoothed loss after it; the steepest descent is looked for
+    /// between it and the minimum (past the minimum the loss rises): the slope is the central
     /// difference of the smoothed loss in log10 of the learning rate (numpy.gradient's rule).
     /// </summary>
     public static LrSuggestions From(IReadOnlyList<LrRangePoint> points)
     {
         var finite = points.Where(p => double.IsFinite(p.SmoothedLoss) && p.LearningRate > 0).ToImmutableArray();
         if (finite.Length < MinimumPoints) return new(null, null, null, null);
-        int minimum = 0;
-        for (int i = 1; i < finite.Length; i++)
+        int first = finite.Length / 10;
+        int minimum = first;
+        for (int i = first + 1; i < finite.Length; i++)
             if (finite[i].SmoothedLoss < finite[minimum].SmoothedLoss) minimum = i;
 
-        int first = finite.Length / 10;
         int? steepest = null;
         double steepestSlope = double.PositiveInfinity;
         for (int i = first; i <= minimum; i++)
@@ -43,6 +53,9 @@ public sealed record LrSuggestions(double? Steepest, int? SteepestIndex, double?
         }
         return new(steepest is { } s && steepestSlope < 0 ? finite[s].LearningRate : null,
                    steepest is { } index && steepestSlope < 0 ? finite[index].Step : null,
-                   finite[minimum].LearningRate / 10, finite[minimum].Step);
+                   finite[minimum].LearningRate / 10, finite[minimum].Step)
+        {
+            ClearDescent = finite[minimum].SmoothedLoss < ClearDescentRatio * finite[first].SmoothedLoss,
+        };
     }
 }
