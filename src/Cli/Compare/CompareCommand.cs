@@ -42,7 +42,7 @@ public static class CompareCommand
             SeededComparisonFiles.WriteCsv(results, Path.Combine(folder, SeededComparisonFiles.CsvName));
             var setup = new ComparisonSetup(settings.Training.Problem, model, data.Description, epochs, settings.Training.BatchSize, settings.Training.Impl, seeds, tuning, data.Objective);
             SeededComparisonFiles.WriteJson(results, setup, Path.Combine(folder, SeededComparisonFiles.JsonName));
-            string title = $"Optimizers on {data.Description} ({model}; same data and initial weights per seed)";
+            string[] title = [$"Optimizers on {data.Description}: {model}, {epochs} epochs, batch size {settings.Training.BatchSize}", $"seeds {string.Join(",", seeds)} (per seed the same initial weights for every optimizer); {(tuning is null ? "lr as configured or tuned default" : "lr tuned on a validation split")}; mean ± std"];
             if (seeds.Length == 1 && data.Objective == Objective.Classification) ComparisonPlot.Save([.. results.Select(r => r.Runs[0].Result)], data.Description, Path.Combine(folder, ComparisonPlot.FileName));
             else SeedBandPlot.Save(results, title, data.Objective, Path.Combine(folder, SeedBandPlot.FileName));
             string shown = Path.GetRelativePath(Environment.CurrentDirectory, folder);

@@ -69,7 +69,7 @@ public static class LrFindCommand
             }
             if (plotPath is not null)
             {
-                LrFindPlot.Save(result, $"lr range test: {hyperparameters.Algorithm} [{plan.Implementation}], {what}", plotPath);
+                LrFindPlot.Save(result, [$"lr range test (Smith 2017): {Plotting.ShortHyperparameters.Describe(hyperparameters)} [{plan.Implementation}] on {what}", $"batch size {plan.BatchSize}, seed {plan.Seed}; lr {LrFindReport.Rate(test.StartLr)} to {LrFindReport.Rate(test.EndLr)} over {test.Steps} batches; EMA {test.Smoothing}"], plotPath);
                 if (formatName == OutputFormat.Table) output.WriteLine($"wrote {plotPath}");
             }
             return CliApp.Success;
