@@ -8,7 +8,7 @@ namespace AdaptiveLR.Properties;
 /// <summary>A paths plot's frame holds every point of every path, or names the paths it clips.</summary>
 public class PathFrameProperties
 {
-    [Property(MaxTest = 300)]
+    [Property(MaxTest = 300, Replay = "(13093282788604236926,12652517306645739245,93)")]
     public void EveryPointIsInsideTheFrameOrItsPathIsNamedAsClipped(PositiveInt seed, PositiveInt paths)
     {
         var random = new Random(seed.Get);
@@ -25,6 +25,16 @@ public class PathFrameProperties
             Assert.Equal(points.Take(drawable.Count), drawable);
             if (allInside) Assert.Equal(points.Count, drawable.Count);
         }
+    }
+
+    [Fact]
+    public void APointJustBeyondTheReachIsOutsideTheFrameAndItsPathIsClipped()
+    {
+        var view = (XMin: 0.0, XMax: 1.0, YMin: 0.0, YMax: 1.0);
+        double reach = view.XMax + PathFrame.Reach * 1.0, justBeyond = reach + 0.01;
+        var frame = PathFrame.Around(view, [("near", [(0.5, 0.5), (reach - 0.01, 0.5)]), ("far", [(0.5, 0.5), (justBeyond, 0.5)])]);
+        Assert.False(frame.Contains(justBeyond, 0.5));
+        Assert.Equal(["far"], frame.Clipped);
     }
 
     /// <summary>A walk from the start that sometimes runs far away and sometimes stops being finite.</summary>

@@ -31,8 +31,10 @@ public sealed record PathFrame(double XMin, double XMax, double YMin, double YMa
             }
             if (leaves) clipped.Add(name);
         }
+        // The margin never reaches past the cap: a point beyond it must stay outside the frame.
         var (padX, padY) = (Margin * (xMax - xMin), Margin * (yMax - yMin));
-        return new PathFrame(xMin - padX, xMax + padX, yMin - padY, yMax + padY, clipped) { limit = (capXMin, capXMax, capYMin, capYMax) };
+        return new PathFrame(Math.Max(capXMin, xMin - padX), Math.Min(capXMax, xMax + padX), Math.Max(capYMin, yMin - padY), Math.Min(capYMax, yMax + padY), clipped)
+        { limit = (capXMin, capXMax, capYMin, capYMax) };
     }
 
     /// <summary>The path up to where it first leaves the frame's reach (or stops being finite): what can be drawn.</summary>
