@@ -10,7 +10,7 @@ let minimise (hyperparameters: Hyperparameters) steps =
     let step (state, parameters) _ =
         let result = ReferenceStep.Step(hyperparameters, state, parameters, gradient parameters)
         result.State, result.Parameters
-    Seq.fold step (OptimizerState.Initial(hyperparameters, 2), ImmutableArray.Create(0.0, 0.0)) { 1..steps }
+    Seq.fold step (OptimizerState.Initial(hyperparameters, 2), ImmutableArray.Create(0.0, 0.0)) (seq { 1..steps })
 
 let algorithms: Hyperparameters list =
     [ AdamHyperparameters(Lr = 0.1)

@@ -6,7 +6,7 @@ namespace AdaptiveLR.Pure.Algorithms;
 
 /// <summary>AdaBelief's hyperparameters (the authors' defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-16).</summary>
 public sealed record AdaBeliefHyperparameters(double Lr = 1e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-16, double WeightDecay = 0)
-    : Hyperparameters
+    : Hyperparameters, IBetasHyperparameters
 {
     /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
     public const string Reference = """

@@ -10,7 +10,7 @@ public sealed record AdamWHyperparameters(
     double Beta2 = 0.999,
     double Eps = 1e-8,
     double WeightDecay = 1e-2,
-    bool AmsGrad = false) : Hyperparameters
+    bool AmsGrad = false) : Hyperparameters, IBetasHyperparameters
 {
     /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
     public const string Reference = """

@@ -6,7 +6,7 @@ namespace AdaptiveLR.Pure.Algorithms;
 
 /// <summary>Adamax's hyperparameters (torch.optim.Adamax defaults: lr 2e-3).</summary>
 public sealed record AdamaxHyperparameters(double Lr = 2e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-8, double WeightDecay = 0)
-    : Hyperparameters
+    : Hyperparameters, IBetasHyperparameters
 {
     /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
     public const string Reference = """

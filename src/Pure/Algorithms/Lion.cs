@@ -5,7 +5,7 @@ using AdaptiveLR.Pure.Core;
 namespace AdaptiveLR.Pure.Algorithms;
 
 /// <summary>Lion's hyperparameters (the paper's defaults: lr 1e-4, betas (0.9, 0.99); weight decay 0).</summary>
-public sealed record LionHyperparameters(double Lr = 1e-4, double Beta1 = 0.9, double Beta2 = 0.99, double WeightDecay = 0) : Hyperparameters
+public sealed record LionHyperparameters(double Lr = 1e-4, double Beta1 = 0.9, double Beta2 = 0.99, double WeightDecay = 0) : Hyperparameters, IBetasHyperparameters
 {
     /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
     public const string Reference = """

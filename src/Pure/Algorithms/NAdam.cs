@@ -8,7 +8,7 @@ namespace AdaptiveLR.Pure.Algorithms;
 /// <summary>NAdam's hyperparameters (torch.optim.NAdam defaults: lr 2e-3, momentum_decay 4e-3).</summary>
 public sealed record NAdamHyperparameters(
     double Lr = 2e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-8, double WeightDecay = 0, double MomentumDecay = 4e-3)
-    : Hyperparameters
+    : Hyperparameters, IBetasHyperparameters
 {
     /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
     public const string Reference = """

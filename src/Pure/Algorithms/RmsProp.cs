@@ -11,7 +11,7 @@ public sealed record RmsPropHyperparameters(
     double Eps = 1e-8,
     double WeightDecay = 0,
     double Momentum = 0,
-    bool Centered = false) : Hyperparameters
+    bool Centered = false) : Hyperparameters, IMomentumHyperparameters
 {
     /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
     public const string Reference = """

@@ -10,7 +10,7 @@ public sealed record SgdHyperparameters(
     double Momentum = 0,
     double Dampening = 0,
     double WeightDecay = 0,
-    bool Nesterov = false) : Hyperparameters
+    bool Nesterov = false) : Hyperparameters, IMomentumHyperparameters
 {
     /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
     public const string Reference = """

@@ -7,7 +7,7 @@ namespace AdaptiveLR.Pure.Algorithms;
 /// <summary>Yogi's hyperparameters (the paper's defaults: lr 1e-2, betas (0.9, 0.999), eps 1e-3, v₀ 1e-6).</summary>
 public sealed record YogiHyperparameters(
     double Lr = 1e-2, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-3, double WeightDecay = 0, double InitialAccumulatorValue = 1e-6)
-    : Hyperparameters
+    : Hyperparameters, IBetasHyperparameters
 {
     /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
     public const string Reference = """
