@@ -29,6 +29,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
     private readonly KernelJob job = new();
     private IntPtr[] gradients = [];
 
+    /// <summary>The parameters, in one group, stepped by the algorithm <paramref name="hyperparameters"/> configures. Throws if they are invalid.</summary>
     public AdaptiveOptimizer(IEnumerable<Parameter> parameters, Hyperparameters hyperparameters)
         : this([new ParamGroup(parameters)], new OptimizerChain(hyperparameters, []), null)
     {
@@ -46,6 +47,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
     {
     }
 
+    /// <summary>Parameter groups, each with its own learning rate and weight decay or its own record of the algorithm (<see cref="ParamGroup"/>).</summary>
     public AdaptiveOptimizer(IEnumerable<ParamGroup> groups, Hyperparameters hyperparameters)
         : this(groups, new OptimizerChain(hyperparameters, []), null)
     {
@@ -86,6 +88,10 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
     /// <summary>Every parameter's state, in parameter-group order.</summary>
     public IReadOnlyList<State> States => states;
 
+    /// <summary>
+    /// Adds a group (an <see cref="ParamGroup"/>): what it leaves unset comes from the optimizer; its record must be
+    /// of the optimizer's algorithm and state layout, with valid values. Throws, naming the group, otherwise.
+    /// </summary>
     public override void add_param_group(TorchSharp.Modules.ParamGroup param_group)
     {
         if (param_group is not ParamGroup group)
@@ -298,6 +304,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
 
     private static double[] AsDoubles(Tensor source) => source.detach().to(float64, CPU).contiguous().data<double>().ToArray();
 
+    /// <summary>Frees every parameter's state tensors.</summary>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

@@ -24,10 +24,13 @@ public sealed record NAdamHyperparameters(
 
     private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("m"), new StateSlot("v"), null];
 
+    /// <inheritdoc/>
     public override string Algorithm => "nadam";
 
+    /// <inheritdoc/>
     public override ImmutableArray<StateSlot?> Slots => Layout2;
 
+    /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
         this with
         {
@@ -39,9 +42,11 @@ public sealed record NAdamHyperparameters(
             MomentumDecay = s.MomentumDecay ?? MomentumDecay
         };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() =>
         [.. AdamSlots.Validate(Lr, Beta1, Beta2, Eps, WeightDecay), .. Allowed.Collect(Allowed.NonNegative("momentum_decay", MomentumDecay))];
 
+    /// <inheritdoc/>
     public override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
         visitor.Visit(new NAdamRule(context, Beta1, Beta2, Eps, MomentumDecay));
 }
@@ -51,6 +56,7 @@ public readonly struct NAdamRule : IElementRule
 {
     private readonly double gradientStep, momentumStep, inverseBiasCorrection2, weightDecay, beta1, beta2, eps;
 
+    /// <summary>The rule for one step: μₜ, μₜ₊₁ and their running product from β₁ and <paramref name="momentumDecay"/>.</summary>
     public NAdamRule(StepContext context, double beta1, double beta2, double eps, double momentumDecay)
     {
         long t = context.Step;

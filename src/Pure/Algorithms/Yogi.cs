@@ -21,10 +21,13 @@ public sealed record YogiHyperparameters(
           θ ← θ − lr · m/(√v + ε)
         """;
 
+    /// <inheritdoc/>
     public override string Algorithm => "yogi";
 
+    /// <inheritdoc/>
     public override ImmutableArray<StateSlot?> Slots => Layout(new StateSlot("m"), new StateSlot("v", InitialAccumulatorValue));
 
+    /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
         this with
         {
@@ -36,9 +39,11 @@ public sealed record YogiHyperparameters(
             InitialAccumulatorValue = s.InitialAccumulatorValue ?? InitialAccumulatorValue
         };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() =>
         [.. AdamSlots.Validate(Lr, Beta1, Beta2, Eps, WeightDecay), .. Allowed.Collect(Allowed.Positive("initial_accumulator_value", InitialAccumulatorValue))];
 
+    /// <inheritdoc/>
     public override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
         visitor.Visit(new YogiRule(context, Beta1, Beta2, Eps));
 }

@@ -6,6 +6,7 @@ namespace AdaptiveLR.Pure.Core;
 /// </summary>
 public static unsafe class FusedStep
 {
+    /// <summary>One step of <paramref name="hyperparameters"/>' rule over float32 memory, in place, with the widest SIMD lanes the CPU has (AVX-512, AVX, <c>Vector&lt;float&gt;</c>) and a scalar tail. Unused slots may be empty.</summary>
     public static void Apply(Hyperparameters hyperparameters, StepContext context, Span<float> parameters, ReadOnlySpan<float> gradients,
                              Span<float> state0, Span<float> state1, Span<float> state2)
     {

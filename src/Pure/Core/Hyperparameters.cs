@@ -11,8 +11,10 @@ public abstract record Hyperparameters
     /// <summary>The registry name of the algorithm these hyperparameters configure.</summary>
     public abstract string Algorithm { get; }
 
+    /// <summary>The learning rate (<c>lr</c>). In the adapter a parameter group's and a scheduler's learning rate take its place.</summary>
     public abstract double Lr { get; init; }
 
+    /// <summary>The weight decay λ (<c>weight_decay</c>), L2 or decoupled as the algorithm defines it.</summary>
     public abstract double WeightDecay { get; init; }
 
     /// <summary>The three state slots of the rule: a slot is null where this configuration does not use it.</summary>
@@ -31,6 +33,7 @@ public abstract record Hyperparameters
     /// <summary>The context of a step when no scheduler or parameter group overrides anything.</summary>
     public StepContext ContextFor(long step) => new(step, Lr, WeightDecay);
 
+    /// <summary>A state layout of up to three slots, for <see cref="Slots"/>.</summary>
     protected static ImmutableArray<StateSlot?> Layout(StateSlot? slot0, StateSlot? slot1 = null, StateSlot? slot2 = null) =>
         [slot0, slot1, slot2];
 }

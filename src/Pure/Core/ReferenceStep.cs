@@ -13,6 +13,7 @@ public sealed record StepResult(OptimizerState State, ImmutableArray<double> Par
 /// </summary>
 public static unsafe class ReferenceStep
 {
+    /// <summary>One step on immutable records: the next state and parameters; the inputs are never changed. Throws when the lengths differ.</summary>
     public static StepResult Step(Hyperparameters hyperparameters, OptimizerState state,
                                   ImmutableArray<double> parameters, ImmutableArray<double> gradients)
     {
