@@ -289,14 +289,20 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
         var slots = state.Slots;
         if (float32)
         {
+            var gradientValues = new ReadOnlySpan<float>((float*)NativeTensor.Data(gradient), view.Length);
+            // maximize: the step reads −g from a copy; the parameter's own gradient is left as it is, as in torch.optim.
+            float[]? ascent = algorithm.Maximize ? System.Buffers.ArrayPool<float>.Shared.Rent(view.Length) : null;
+            if (ascent is not null) GradientAscent.Negate(gradientValues, ascent);
             algorithm.Step(context, view,
                 new Span<float>((float*)NativeTensor.Data(state.Parameter.Handle), view.Length),
-                new ReadOnlySpan<float>((float*)NativeTensor.Data(gradient), view.Length),
+                ascent is null ? gradientValues : ascent.AsSpan(0, view.Length),
                 FloatSlot(slots[0], algorithm.SlotLength(0, view)), FloatSlot(slots[1], algorithm.SlotLength(1, view)), FloatSlot(slots[2], algorithm.SlotLength(2, view)));
+            if (ascent is not null) System.Buffers.ArrayPool<float>.Shared.Return(ascent);
             return;
         }
         OnDoubleCopies(state, unusedSlotLength: 0,
-            (values, gradientValues, buffers) => algorithm.Step<double>(context, view, values, gradientValues, buffers[0], buffers[1], buffers[2]));
+            (values, gradientValues, buffers) => algorithm.Step<double>(context, view, values,
+                algorithm.Maximize ? GradientAscent.Negated(gradientValues) : gradientValues, buffers[0], buffers[1], buffers[2]));
     }
 
     private static unsafe Span<float> FloatSlot(Tensor? slot, int length) =>

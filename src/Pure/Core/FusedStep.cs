@@ -13,7 +13,7 @@ public static unsafe class FusedStep
         fixed (float* p = parameters, g = gradients, s0 = state0, s1 = state1, s2 = state2)
         {
             var visitor = new KernelVisitor(p, g, s0, s1, s2, parameters.Length, state0.Length, state1.Length, state2.Length);
-            hyperparameters.WithRule<KernelVisitor, bool>(context, ref visitor);
+            hyperparameters.VisitRule<KernelVisitor, bool>(context, ref visitor);
         }
     }
 

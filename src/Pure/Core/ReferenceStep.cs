@@ -66,6 +66,7 @@ public static unsafe class ReferenceStep
         {
             // The record-level and general paths see a vector: unfactored.
             var view = MatrixView.Vector(length);
+            if (tensor.Maximize) gradients = GradientAscent.Negated(gradients);
             tensor.Step(context, view, parameters, gradients, Used(state0, tensor, 0, view), Used(state1, tensor, 1, view), Used(state2, tensor, 2, view));
             return;
         }
@@ -74,7 +75,7 @@ public static unsafe class ReferenceStep
         fixed (double* p = parameters, g = gradients, s0 = state0, s1 = state1, s2 = state2)
         {
             var visitor = new ApplyVisitor(p, g, s0, s1, s2, length);
-            hyperparameters.WithRule<ApplyVisitor, bool>(context, ref visitor);
+            hyperparameters.VisitRule<ApplyVisitor, bool>(context, ref visitor);
         }
     }
 
