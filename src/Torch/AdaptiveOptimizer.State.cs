@@ -166,6 +166,13 @@ public sealed partial class AdaptiveOptimizer
             }
         }
 
+        /// <summary>Takes <paramref name="slots"/> (already checked) as this parameter's state at <paramref name="step"/>.</summary>
+        internal void Replace(long step, Tensor?[] slots)
+        {
+            foreach (var slot in Slots) slot?.Dispose();
+            (Step, Slots) = (step, slots);
+        }
+
         internal bool HasPending => pending is not null;
 
         internal void CommitPending()

@@ -46,6 +46,9 @@ public sealed record NAdamHyperparameters(
     public override IReadOnlyList<ValidationError> Validate() =>
         [.. AdamSlots.Validate(Lr, Beta1, Beta2, Eps, WeightDecay), .. Allowed.Collect(Allowed.NonNegative("momentum_decay", MomentumDecay))];
 
+    /// <summary>Πₜ = μ₁…μₜ after <paramref name="step"/> steps at these β₁ and ψ (TorchSharp's and torch's <c>mu_product</c>).</summary>
+    public double MomentumProduct(long step) => MomentumSchedule.Product(Beta1, MomentumDecay, step);
+
     /// <inheritdoc/>
     public override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
         visitor.Visit(new NAdamRule(context, Beta1, Beta2, Eps, MomentumDecay));
