@@ -6,19 +6,32 @@ namespace AdaptiveLR.Pure.Numerics;
 /// <summary>The platform's preferred vector of floats: the portable fallback where neither AVX-512 nor AVX is accelerated.</summary>
 public readonly record struct FloatVectorLane(Vector<float> Value) : IFloatLane<FloatVectorLane>
 {
+    /// <inheritdoc/>
     public static int Count => Vector<float>.Count;
+    /// <inheritdoc/>
     public static FloatVectorLane Load(ref float source, nuint offset) => new(Vector.LoadUnsafe(ref source, offset));
+    /// <inheritdoc/>
     public static void Store(FloatVectorLane value, ref float destination, nuint offset) => value.Value.StoreUnsafe(ref destination, offset);
+    /// <inheritdoc/>
     public static FloatVectorLane Broadcast(double value) => new(new Vector<float>((float)value));
+    /// <inheritdoc/>
     public static FloatVectorLane Sqrt(FloatVectorLane x) => new(Vector.SquareRoot(x.Value));
+    /// <inheritdoc/>
     public static FloatVectorLane Max(FloatVectorLane left, FloatVectorLane right) => new(Vector.Max(left.Value, right.Value));
+    /// <inheritdoc/>
     public static FloatVectorLane Abs(FloatVectorLane x) => new(Vector.Abs(x.Value));
+    /// <inheritdoc/>
     public static FloatVectorLane Sign(FloatVectorLane x) =>
         new(Vector.ConditionalSelect(Vector.GreaterThan(x.Value, Vector<float>.Zero), Vector<float>.One, Vector<float>.Zero)
             - Vector.ConditionalSelect(Vector.LessThan(x.Value, Vector<float>.Zero), Vector<float>.One, Vector<float>.Zero));
+    /// <summary>Element-wise sum.</summary>
     public static FloatVectorLane operator +(FloatVectorLane left, FloatVectorLane right) => new(left.Value + right.Value);
+    /// <summary>Element-wise difference.</summary>
     public static FloatVectorLane operator -(FloatVectorLane left, FloatVectorLane right) => new(left.Value - right.Value);
+    /// <summary>Element-wise product.</summary>
     public static FloatVectorLane operator *(FloatVectorLane left, FloatVectorLane right) => new(left.Value * right.Value);
+    /// <summary>Element-wise quotient.</summary>
     public static FloatVectorLane operator /(FloatVectorLane left, FloatVectorLane right) => new(left.Value / right.Value);
+    /// <summary>Element-wise negation.</summary>
     public static FloatVectorLane operator -(FloatVectorLane x) => new(-x.Value);
 }
