@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AdaptiveLR.Cli.Training;
 using Xunit;
 using Xunit.Abstractions;
@@ -10,20 +9,27 @@ namespace AdaptiveLR.EndToEnd;
 /// included): the last good checkpoint always loads, and resuming after every interruption ends with
 /// bit-identical parameters and optimizer state, and the same metrics, as one uninterrupted run.
 /// </summary>
+/// <remarks>
+/// The kills are placed by progress, not by the clock: a round waits for 0–2 new epochs, then for a
+/// random fraction of an epoch as long as the uninterrupted run took for one here, in this test. So
+/// the kills land at the same points of the run on an idle or a busy machine.
+/// </remarks>
 [Collection(SerialCollection.Name)]
 public sealed class CheckpointKillTests(ITestOutputHelper log) : IDisposable
 {
-    // 2,048 images: 32 steps and a checkpoint per epoch, about 0.1 s each; a schedule and a
-    // transformation so that their state has to survive too.
+    private const int Epochs = 20;
+
+    // 2,048 images: 32 steps and a checkpoint per epoch; a schedule and a transformation so that
+    // their state has to survive too.
     private static readonly string[] Run =
-        ["train", "--limit-train", "2048", "--limit-test", "256", "--epochs", "20", "--schedule", "step", "--step-size", "40", "--gamma", "0.8", "--lookahead", "3"];
+        ["train", "--limit-train", "2048", "--limit-test", "256", "--epochs", $"{Epochs}", "--schedule", "step", "--step-size", "40", "--gamma", "0.8", "--lookahead", "3"];
 
     private readonly TemporaryFolder folder = new();
 
     [Fact]
     public void KilledAtRandomMomentsTheLastCheckpointLoadsAndResumingEqualsOneRun()
     {
-        Assert.Equal(0, RunToEnd([.. Run, "--out", folder["straight"]]));
+        var (toFirstEpoch, perEpoch) = Calibrate([.. Run, "--out", folder["straight"]]);
 
         int seed = Environment.TickCount;
         var random = new Random(seed);
@@ -31,35 +37,36 @@ public sealed class CheckpointKillTests(ITestOutputHelper log) : IDisposable
         int kills = 0, loads = 0;
         for (int round = 0; round < 14 && kills < 8; round++)
         {
-            bool resume = File.Exists(checkpoint);
-            using var child = Start([.. Run, "--out", folder["killed"], .. resume ? ["--resume"] : Array.Empty<string>()], out var error);
-            int delay = random.Next(300, 1100);
-            if (child.WaitForExit(delay))
+            int done = File.Exists(checkpoint) ? Checkpoint.Read(checkpoint).History.Count : 0;
+            int newEpochs = random.Next(0, 3);
+            double fraction = random.NextDouble();
+            var delay = (newEpochs == 0 ? toFirstEpoch : perEpoch) * fraction;
+            using var child = ToolProcess.Start([.. Run, "--out", folder["killed"], .. done > 0 ? ["--resume"] : Array.Empty<string>()]);
+            if (!child.WaitUntil(c => c.EpochRows.Count(r => r.Epoch > done) >= newEpochs) || child.ExitsWithin(delay))
             {
                 // It finished (or failed) on its own before the kill: a resume that fails to load would show here.
-                child.WaitForExit();
-                Assert.True(child.ExitCode == 0, $"round {round} (seed {seed}): exit code {child.ExitCode}: {error}");
+                int exitCode = child.WaitForExit();
+                Assert.True(exitCode == 0, $"round {round} (seed {seed}): exit code {exitCode}: {child.Error}");
                 break;
             }
-            child.Kill(); // SIGKILL: no finally blocks, no flushing
-            child.WaitForExit();
+            child.Kill();
             kills++;
             if (File.Exists(checkpoint))
             {
                 var contents = Checkpoint.Read(checkpoint); // verifies magic, version and SHA-256
                 loads++;
-                log.WriteLine($"round {round}: killed after {delay} ms, checkpoint after epoch {contents.History.Count}");
+                log.WriteLine($"round {round}: killed {fraction:0.00} of an epoch after {newEpochs} new epochs, checkpoint after epoch {contents.History.Count}");
             }
             else
             {
-                log.WriteLine($"round {round}: killed after {delay} ms, before the first checkpoint");
+                log.WriteLine($"round {round}: killed {fraction:0.00} of an epoch after {newEpochs} new epochs, before the first checkpoint");
             }
         }
         Assert.True(kills >= 3, $"only {kills} kills landed (seed {seed})");
         Assert.Equal(0, RunToEnd([.. Run, "--out", folder["killed"], .. File.Exists(checkpoint) ? ["--resume"] : Array.Empty<string>()]));
 
         var (straight, killed) = (Checkpoint.Read(Path.Combine(folder["straight"], Checkpoint.FileName)), Checkpoint.Read(checkpoint));
-        Assert.Equal(20, killed.History.Count);
+        Assert.Equal(Epochs, killed.History.Count);
         Assert.Equal(straight.ModelWeights, killed.ModelWeights);
         Assert.Equal(straight.OptimizerState, killed.OptimizerState);
         Assert.Equal(ScheduleAndTransformTests.Numbers(folder["straight"]), ScheduleAndTransformTests.Numbers(folder["killed"]));
@@ -68,28 +75,24 @@ public sealed class CheckpointKillTests(ITestOutputHelper log) : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    private int RunToEnd(string[] args)
+    /// <summary>The uninterrupted run, timed here: from the start to its first epoch row, and the median time between rows.</summary>
+    private (TimeSpan ToFirstEpoch, TimeSpan PerEpoch) Calibrate(string[] args)
     {
-        using var child = Start(args, out var error);
-        Assert.True(child.WaitForExit(TimeSpan.FromSeconds(60)), "the run did not finish within a minute");
-        child.WaitForExit();
-        if (child.ExitCode != 0) log.WriteLine(error.ToString());
-        return child.ExitCode;
+        using var child = ToolProcess.Start(args);
+        int exitCode = child.WaitForExit();
+        Assert.True(exitCode == 0, $"exit code {exitCode}: {child.Error}");
+        var rows = child.EpochRows;
+        Assert.Equal(Enumerable.Range(1, Epochs), rows.Select(r => r.Epoch));
+        var intervals = rows.Zip(rows.Skip(1), (a, b) => b.At - a.At).Order().ToList();
+        log.WriteLine($"uninterrupted run: first epoch row after {rows[0].At.TotalSeconds:0.00} s, then one every {intervals[intervals.Count / 2].TotalSeconds:0.000} s (median)");
+        return (rows[0].At, intervals[intervals.Count / 2]);
     }
 
-    /// <summary>The built tool (adaptivelr.dll beside the tests) with its output drained asynchronously.</summary>
-    private static Process Start(string[] args, out System.Text.StringBuilder error)
+    private int RunToEnd(string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "adaptivelr.dll"));
-        foreach (string arg in args) info.ArgumentList.Add(arg);
-        var process = Process.Start(info)!;
-        var captured = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { lock (captured) captured.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        error = captured;
-        return process;
+        using var child = ToolProcess.Start(args);
+        int exitCode = child.WaitForExit();
+        if (exitCode != 0) log.WriteLine(child.Error);
+        return exitCode;
     }
 }
