@@ -28,10 +28,14 @@ internal sealed class CoreSplitter
 
     private CoreSplitter(int cores) => workers = [.. Enumerable.Range(1, Math.Max(0, cores - 1)).Select(i => new Worker(this, i))];
 
-    /// <summary>Runs <paramref name="work"/> over [0, <paramref name="count"/>); other cores join when there are at least <paramref name="minimumToShare"/> elements.</summary>
-    public void Run(RangeJob work, int count, int minimumToShare)
+    /// <summary>
+    /// Runs <paramref name="work"/> over [0, <paramref name="count"/>); other cores join when there
+    /// are at least <paramref name="minimumToShare"/> elements, at most <paramref name="maximumThreads"/>
+    /// threads in all, the caller included.
+    /// </summary>
+    public void Run(RangeJob work, int count, int minimumToShare, int maximumThreads = int.MaxValue)
     {
-        if (workers.Length == 0 || count < Math.Max(minimumToShare, 2 * ChunkElements))
+        if (workers.Length == 0 || maximumThreads <= 1 || count < Math.Max(minimumToShare, 2 * ChunkElements))
         {
             work.Run(0, count);
             return;
@@ -40,7 +44,7 @@ internal sealed class CoreSplitter
         {
             (job, length, nextChunk, failure) = (work, count, 0, null);
             Interlocked.Exchange(ref closed, 0);
-            foreach (var worker in workers) worker.Wake();
+            for (int i = 0; i < Math.Min(workers.Length, maximumThreads - 1); i++) workers[i].Wake();
             RunChunks();
             // No worker may start on this job from now on; wait only for chunks already claimed.
             Interlocked.Exchange(ref closed, 1);

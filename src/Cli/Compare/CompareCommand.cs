@@ -28,6 +28,7 @@ public static class CompareCommand
             var effective = options.Load(parsed);
             var settings = effective.Settings;
             var (seeds, tuning) = fair.Read(parsed, settings.Training.Seed);
+            TrainingThreads.Apply(settings.Training.Threads);
             foreach (string name in settings.Compare.OptimizerNames) OptimizerImplementation.EnsureAvailable(settings.PlanFor(settings.Optimizers[name]));
             string folder = OutputFolder.Prepare(settings.Output.Folder, "--out");
             using var data = ProblemCatalog.Load(settings.Training.Problem, settings.Data);

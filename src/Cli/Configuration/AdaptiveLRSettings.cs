@@ -22,6 +22,12 @@ public sealed record TrainingSettings
     /// <summary>The model (<c>--model</c>); null: the problem's default (the seed's CNN for images).</summary>
     public string? Model { get; init; }
 
+    /// <summary>
+    /// Threads for LibTorch's intra-op and inter-op pools, and so for the adapter's core sharing,
+    /// which never uses more threads than LibTorch's budget (README, "Threads").
+    /// </summary>
+    public int Threads { get; init; } = TrainingThreads.Default;
+
     /// <summary>What a NaN or infinite loss or gradient does: <c>error</c> stops the run, <c>skip</c> skips the step and counts it.</summary>
     public string NonFinite { get; init; } = NonFiniteHandling.Error;
 }

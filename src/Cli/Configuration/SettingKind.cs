@@ -10,6 +10,9 @@ public sealed record SettingKind(string Allowed, Func<string, bool> Accepts)
 
     public static SettingKind NonNegativeInteger { get; } = new("an integer >= 0", text => Integer(text) >= 0);
 
+    public static SettingKind IntegerBetween(int minimum, int maximum) =>
+        new($"an integer from {minimum} to {maximum}", text => Integer(text) is var value && value >= minimum && value <= maximum);
+
     /// <summary>Empty (JSON null) means "not set".</summary>
     public static SettingKind OptionalPositiveInteger { get; } = new("an integer >= 1, or null for all", text => text.Length == 0 || Integer(text) >= 1);
 

@@ -30,6 +30,7 @@ public sealed class TrainingOptions
     private readonly Option<int?> limitTrain = Integer("--limit-train", "Use only the first N training images", minimum: 1, hidden: true);
     private readonly Option<int?> limitTest = Integer("--limit-test", "Use only the first N test images", minimum: 1, hidden: true);
     private readonly Option<string>? optimizers;
+    private readonly Option<int?> threads = Integer("--threads", $"Threads for LibTorch and the optimizer (default {TrainingThreads.Default}; see README, Threads)", minimum: 1, maximum: TrainingThreads.Maximum);
     private readonly Option<string> nonFinite = Text("--nonfinite", $"What a NaN or infinite loss or gradient does: {string.Join(", ", NonFiniteHandling.Names)} (error: stop, naming the parameter and step; skip: skip the step and count it)");
     private readonly ScheduleOptions schedule = new("--schedule", "Learning-rate schedule over the run's steps (default constant)");
     private readonly Option<double?> clipGradNorm = NumberParsing.FiniteNumber("--clip-grad-norm", "Clip the gradients' global L2 norm to this (> 0)");
@@ -54,7 +55,7 @@ public sealed class TrainingOptions
         (impl, "Training:Impl"), (epochs, "Training:Epochs"), (batchSize, "Training:BatchSize"), (testBatchSize, "Training:TestBatchSize"),
         (seed, "Training:Seed"), (problem, "Training:Problem"), (model, "Training:Model"), (data, "Data:Folder"), (limitTrain, "Data:LimitTrain"), (limitTest, "Data:LimitTest"),
         (output, "Output:Folder"), (tensorBoard, "Output:TensorBoard"), .. optimizers is null ? [] : new[] { ((Option)optimizers, "Compare:Optimizers") },
-        (nonFinite, "Training:NonFinite"), .. schedule.Keyed,
+        (threads, "Training:Threads"), (nonFinite, "Training:NonFinite"), .. schedule.Keyed,
         (clipGradNorm, "Transforms:ClipGradNorm"), (clipGradValue, "Transforms:ClipGradValue"), (maskedWeightDecay, "Transforms:MaskedWeightDecay"),
         (maskedWeightDecayMode, "Transforms:MaskedWeightDecayMode"), (accumulate, "Transforms:Accumulate"), (lookahead, "Transforms:Lookahead"), (lookaheadAlpha, "Transforms:LookaheadAlpha"),
     ];
@@ -89,15 +90,15 @@ public sealed class TrainingOptions
 
     private static Option<string> Text(string name, string description, bool hidden = false) => new(name) { Description = description, Hidden = hidden };
 
-    private static Option<int?> Integer(string name, string description, int minimum, bool hidden = false) => new(name)
+    private static Option<int?> Integer(string name, string description, int minimum, bool hidden = false, int maximum = int.MaxValue) => new(name)
     {
         Description = description,
         Hidden = hidden,
         CustomParser = result =>
         {
             string token = result.Tokens.Single().Value;
-            if (int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value >= minimum) return value;
-            result.AddError($"{name}: '{token}' is not allowed; allowed: an integer >= {minimum}");
+            if (int.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value >= minimum && value <= maximum) return value;
+            result.AddError($"{name}: '{token}' is not allowed; allowed: {(maximum == int.MaxValue ? $"an integer >= {minimum}" : $"an integer from {minimum} to {maximum}")}");
             return null;
         },
     };

@@ -22,6 +22,7 @@ public static class TrainCommand
         command.SetAction(parsed =>
         {
             var settings = options.Load(parsed).Settings;
+            TrainingThreads.Apply(settings.Training.Threads);
             var fault = options.Fault(parsed);
             OptimizerImplementation.EnsureAvailable(settings.PlanFor(settings.ChosenOptimizer));
             string folder = OutputFolder.Prepare(settings.Output.Folder, "--out");
