@@ -42,14 +42,13 @@ public sealed class CheckpointKillTests(ITestOutputHelper log) : IDisposable
             double fraction = random.NextDouble();
             var delay = (newEpochs == 0 ? toFirstEpoch : perEpoch) * fraction;
             using var child = ToolProcess.Start([.. Run, "--out", folder["killed"], .. done > 0 ? ["--resume"] : Array.Empty<string>()]);
-            if (!child.WaitUntil(c => c.EpochRows.Count(r => r.Epoch > done) >= newEpochs) || child.ExitsWithin(delay))
+            if (!child.WaitUntil(c => c.EpochRows.Count(r => r.Epoch > done) >= newEpochs) || child.ExitsWithin(delay) || !child.Kill())
             {
                 // It finished (or failed) on its own before the kill: a resume that fails to load would show here.
                 int exitCode = child.WaitForExit();
                 Assert.True(exitCode == 0, $"round {round} (seed {seed}): exit code {exitCode}: {child.Error}");
                 break;
             }
-            child.Kill();
             kills++;
             if (File.Exists(checkpoint))
             {

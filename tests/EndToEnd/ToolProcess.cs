@@ -108,23 +108,29 @@ public sealed partial class ToolProcess : IDisposable
     /// <summary>Sleeps for <paramref name="delay"/> unless the child exits first; true if it exited.</summary>
     public bool ExitsWithin(TimeSpan delay) => process.WaitForExit(delay);
 
-    /// <summary>SIGKILL to the child and every process it started: no finally blocks, no flushing.</summary>
-    public void Kill()
+    /// <summary>
+    /// SIGKILL to the child and every process it started: no finally blocks, no flushing. False if
+    /// the child had already exited on its own.
+    /// </summary>
+    public bool Kill()
     {
-        process.Kill(entireProcessTree: true);
+        bool killed;
+        try
+        {
+            killed = !process.HasExited;
+            if (killed) process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            killed = false; // it exited between the check and the kill
+        }
         process.WaitForExit();
+        return killed;
     }
 
     public void Dispose()
     {
-        try
-        {
-            if (!process.HasExited) Kill();
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited between the check and the kill.
-        }
+        Kill();
         process.Dispose();
     }
 
