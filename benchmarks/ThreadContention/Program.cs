@@ -48,7 +48,8 @@ foreach (string condition in new[] { "quiet", "after-op", "pool-busy", "budget-1
         busy = new Thread(() =>
         {
             while (!stop.IsCancellationRequested) ParallelOp();
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         busy.Start();
     }
     int threadsBefore = get_num_threads();
