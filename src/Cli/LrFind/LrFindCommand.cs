@@ -31,6 +31,7 @@ public static class LrFindCommand
         command.SetAction(parsed =>
         {
             var settings = options.Load(parsed).Settings;
+            TrainingThreads.Apply(settings.Training.Threads);
             var test = defaults with
             {
                 StartLr = parsed.GetValue(startLr) ?? defaults.StartLr,
