@@ -6,6 +6,7 @@ using AdaptiveLR.Cli.Optimizers;
 using AdaptiveLR.Cli.Compare;
 using AdaptiveLR.Cli.Configuration;
 using AdaptiveLR.Cli.LrFind;
+using AdaptiveLR.Cli.Messages;
 using AdaptiveLR.Cli.Step;
 using AdaptiveLR.Cli.Train;
 
@@ -26,19 +27,19 @@ public static class CliApp
         {
             new HelpOption(),
             new VersionOption(),
-            StepCommand.Create(output),
+            StepCommand.Create(output, error),
             TrainCommand.Create(output),
             CompareCommand.Create(output),
             LrFindCommand.Create(output),
             ConfigCommand.Create(output),
             BenchCommand.Create(output),
-            ScheduleCommand.Create(output),
+            ScheduleCommand.Create(output, error),
             OptimizersCommand.Create(output),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            error.WriteLine($"adaptivelr: {WithHint(parsed.Errors[0].Message, parsed)}");
+            error.WriteLine($"adaptivelr: {MessageText.Escape(ParseErrorMessage.Of(parsed))}");
             return UsageError;
         }
         try
@@ -47,23 +48,15 @@ public static class CliApp
         }
         catch (UsageException e)
         {
-            error.WriteLine($"adaptivelr: {e.Message}");
+            error.WriteLine($"adaptivelr: {MessageText.Escape(e.Message)}");
             return UsageError;
         }
         catch (Exception e)
         {
             // A failure of ours or of the native library: one line, the first of its message; the full trace on request.
             string firstLine = e.Message.Split('\n', 2)[0].TrimEnd();
-            error.WriteLine(Environment.GetEnvironmentVariable("ADAPTIVELR_VERBOSE") == "1" ? $"adaptivelr: {e}" : $"adaptivelr: {firstLine}");
+            error.WriteLine(Environment.GetEnvironmentVariable("ADAPTIVELR_VERBOSE") == "1" ? $"adaptivelr: {e}" : $"adaptivelr: {MessageText.Escape(firstLine)}");
             return RuntimeFailure;
         }
     }
-
-    private static string HelpCommandOf(ParseResult parsed) =>
-        parsed.CommandResult.Command.Name == "adaptivelr" ? "adaptivelr" : $"adaptivelr {parsed.CommandResult.Command.Name}";
-
-    private static string WithHint(string message, ParseResult parsed) =>
-        !message.StartsWith("--", StringComparison.Ordinal)
-            ? $"{message.TrimEnd('.')}; see '{HelpCommandOf(parsed)} --help'"
-            : message;
 }

@@ -13,15 +13,18 @@ namespace AdaptiveLR.Cli.Bench;
 /// </summary>
 public static class BenchCommand
 {
+    /// <summary>The most timed steps per case (each case keeps one time per step).</summary>
+    public const int MaxRepeats = 10_000;
+
     public static Command Create(TextWriter output)
     {
         var optimizers = new Option<string>("--optimizers")
         {
             Description = $"Comma-separated algorithms (default: all): {string.Join(", ", OptimizerRegistry.Names)}",
         };
-        var sizes = new Option<string>("--sizes") { Description = "Comma-separated parameter counts, with K or M suffixes (default 1M,10M)", DefaultValueFactory = _ => "1M,10M" };
+        var sizes = new Option<string>("--sizes") { Description = "Comma-separated parameter counts, with K or M suffixes, up to 500M", DefaultValueFactory = _ => "1M,10M" };
         var layout = new Option<string>("--layout") { Description = "single (one tensor), model (about 50 tensors of mixed sizes) or both", DefaultValueFactory = _ => "both" };
-        var repeats = NumberParsing.PositiveInteger("--repeats", "Timed steps per case; medians are reported (default 15)", 15);
+        var repeats = NumberParsing.BoundedInteger("--repeats", "Timed steps per case; medians are reported", 15, MaxRepeats);
         var format = OutputFormat.Option(OutputFormat.Table, OutputFormat.Json);
         var oneCore = new Option<bool>("--one-core") { Description = "Keep every step on one core (by default steps of 4M elements or more are shared between the cores)" };
 
@@ -32,7 +35,7 @@ public static class BenchCommand
             var definitions = ParseOptimizers(parsed.GetValue(optimizers));
             long[] counts = ParseSizes(parsed.GetValue(sizes)!);
             string[] layouts = ParseLayout(parsed.GetValue(layout)!);
-            int timedSteps = parsed.GetValue(repeats);
+            int timedSteps = parsed.GetValue(repeats)!.Value;
             if (layouts.Contains(BenchmarkLayout.Model) && counts.Min() < BenchmarkLayout.MinimumModelParameters)
                 throw new UsageException($"--sizes: {counts.Min()} is too small for --layout model; allowed: at least {BenchmarkLayout.MinimumModelParameters} parameters, or --layout single");
             bool json = parsed.GetValue(format) == OutputFormat.Json;
@@ -77,8 +80,8 @@ public static class BenchCommand
         _ => throw new UsageException($"--layout: unknown layout '{text}'; allowed: single, model, both"),
     };
 
-    /// <summary>null where TorchSharp has no built-in optimizer to measure (JSON has no NaN).</summary>
-    private static double? Nullable(double value) => double.IsNaN(value) ? null : value;
+    /// <summary>null where TorchSharp has no built-in optimizer to measure, or a figure is not finite (JSON has no NaN).</summary>
+    private static double? Nullable(double value) => double.IsFinite(value) ? value : null;
 
     private static string Json(BenchmarkResult r) => JsonSerializer.Serialize(new
     {

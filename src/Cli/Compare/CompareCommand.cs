@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AdaptiveLR.Cli.Messages;
 using AdaptiveLR.Cli.Options;
 using AdaptiveLR.Cli.Output;
 using AdaptiveLR.Cli.Problems;
@@ -32,10 +33,11 @@ public static class CompareCommand
             foreach (string name in settings.Compare.OptimizerNames) OptimizerImplementation.EnsureAvailable(settings.PlanFor(settings.Optimizers[name]));
             string folder = OutputFolder.Prepare(settings.Output.Folder, "--out");
             using var data = ProblemCatalog.Load(settings.Training.Problem, settings.Data);
+            foreach (string name in settings.Compare.OptimizerNames) Trainer.EnsureFits(settings.PlanFor(settings.Optimizers[name]), data);
             var progress = new EpochProgress(EpochProgress.IsInteractive(output));
             int epochs = settings.Training.Epochs;
             string model = ModelCatalog.Describe(ProblemCatalog.ModelOf(settings.Training), data);
-            output.WriteLine($"{model} on {data.Description}: {data.Train.Count} train, {data.Test.Count} test {data.ExampleNoun}; {epochs} epochs, batch size {settings.Training.BatchSize}, seed{(seeds.Length == 1 ? "" : "s")} {string.Join(",", seeds)}, impl {settings.Training.Impl}");
+            output.WriteLine($"{model} on {data.Description}: {data.Train.Count} train, {data.Test.Count} test {data.ExampleNoun}; {Counted.Of(epochs, "epoch")}, batch size {settings.Training.BatchSize}, seed{(seeds.Length == 1 ? "" : "s")} {string.Join(",", seeds)}, impl {settings.Training.Impl}");
 
             var results = new SeededComparison(settings, effective.Values, seeds, tuning, output, progress).Run(data);
             int classes = data.Problem == ProblemCatalog.TwoMoons ? Problems.TwoMoons.Classes : SeedCnn.Classes;

@@ -6,6 +6,9 @@ namespace AdaptiveLR.Cli.Configuration;
 /// <summary>What values a configuration key accepts, checked on the text of every layer before binding.</summary>
 public sealed record SettingKind(string Allowed, Func<string, bool> Accepts)
 {
+    /// <summary>What exactly is wrong with a refused value, where "'value' is not allowed" would not say (which item of a list).</summary>
+    public Func<string, string?> Problem { get; init; } = _ => null;
+
     public static SettingKind PositiveInteger { get; } = new("an integer >= 1", text => Integer(text) >= 1);
 
     public static SettingKind NonNegativeInteger { get; } = new("an integer >= 0", text => Integer(text) >= 0);
@@ -48,11 +51,17 @@ public sealed record SettingKind(string Allowed, Func<string, bool> Accepts)
     public static SettingKind ListOf(IEnumerable<string> names)
     {
         string[] allowed = [.. names];
-        return new($"a comma-separated list of {string.Join(", ", allowed)}", text =>
+        string? ProblemOf(string text)
         {
             string[] items = text.Split(',', StringSplitOptions.TrimEntries);
-            return items.Length > 0 && items.All(allowed.Contains) && items.Distinct().Count() == items.Length;
-        });
+            if (text.Trim().Length == 0) return "the list is empty";
+            if (items.FirstOrDefault(i => i.Length == 0) is not null) return $"'{text}' has an empty name";
+            if (items.FirstOrDefault(i => !allowed.Contains(i)) is { } unknown)
+                return $"unknown name '{unknown}' in '{text}'{(Messages.NearestNames.Suggestion(unknown, allowed) is { } hint ? $" ({hint})" : "")}";
+            if (items.GroupBy(i => i).FirstOrDefault(g => g.Count() > 1) is { } twice) return $"'{twice.Key}' appears twice in '{text}'";
+            return null;
+        }
+        return new($"a comma-separated list of {string.Join(", ", allowed)}", text => ProblemOf(text) is null) { Problem = ProblemOf };
     }
 
     private static long Integer(string text) =>

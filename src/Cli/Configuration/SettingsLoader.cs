@@ -66,12 +66,21 @@ public static class SettingsLoader
         string Key(string name) => SettingSchema.HyperparameterKey(definition.Name, name);
         var given = definition.Settings.Select(name => (name, Text: Effective(layers, Key(name)))).Where(v => !string.IsNullOrEmpty(v.Text));
         var hyperparameters = definition.Configure(HyperparameterFields.From(given.Select(v => (v.name, v.Text!))));
-        var errors = hyperparameters.Validate();
+        var errors = hyperparameters.Validate().Concat(Float32Problems(hyperparameters)).ToList();
         if (errors.Count == 0) return hyperparameters;
         string key = Key(errors[0].Parameter);
         var layer = layers.LastOrDefault(l => l.ValueOf(key) is not null);
         throw new UsageException($"{(layer is null ? key : layer.Where(key))}: {errors[0].Problem}");
     }
+
+    /// <summary>
+    /// The model trains in float32, so every hyperparameter <c>train</c> and <c>compare</c> use must be
+    /// a float32 number (lr = 1e39 would become ∞, eps = 1e-50 would become 0); <c>step</c> runs in double.
+    /// </summary>
+    private static IEnumerable<ValidationError> Float32Problems(Hyperparameters hyperparameters) =>
+        Output.HyperparameterText.Values(hyperparameters)
+            .Where(v => v.Value is double d && d != 0 && (Math.Abs(d) < float.Epsilon || Math.Abs(d) > float.MaxValue))
+            .Select(v => new ValidationError(v.Name, $"{Output.NumberText.Exact((double)v.Value)} is not a float32 number (the model's type); allowed: 0 or a magnitude from {Output.NumberText.Short(float.Epsilon)} to {Output.NumberText.Short(float.MaxValue)}"));
 
     /// <summary>
     /// The schedule's parameters and the transformations' values, checked as their records check
@@ -131,7 +140,7 @@ public static class SettingsLoader
             }
             string value = layer.ValueOf(key) ?? "";
             if (!known.Kind.Accepts(value))
-                throw new UsageException($"{layer.Where(key)}: '{value}' is not allowed; allowed: {known.Kind.Allowed}");
+                throw new UsageException($"{layer.Where(key)}: {known.Kind.Problem(value) ?? $"'{value}' is not allowed"}; allowed: {known.Kind.Allowed}");
         }
     }
 
@@ -140,7 +149,7 @@ public static class SettingsLoader
         string fullPath = Path.GetFullPath(path);
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(fullPath), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            using var document = JsonDocument.Parse(WithoutByteOrderMark(File.ReadAllBytes(fullPath)), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 throw new UsageException($"{fullPath}: line 1: the top level must be a JSON object such as {{\"Training\": {{\"Epochs\": 10}}}}");
         }
@@ -170,6 +179,10 @@ public static class SettingsLoader
         }
         return new ConfigurationLayer(provider, _ => source, key => $"{fullPath}: {ProperKey(key)}");
     }
+
+    /// <summary>Editors on Windows save UTF-8 with a byte order mark; the configuration provider reads past it, so the check must too.</summary>
+    private static ReadOnlyMemory<byte> WithoutByteOrderMark(byte[] bytes) =>
+        bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsMemory(3) : bytes;
 
     private static ConfigurationLayer EnvironmentLayer()
     {

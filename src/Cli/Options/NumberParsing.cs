@@ -22,18 +22,26 @@ public static class NumberParsing
         },
     };
 
-    public static Option<int> PositiveInteger(string name, string description, int defaultValue) => new(name)
+    /// <summary>
+    /// An integer from 1 to <paramref name="maximum"/>; null when absent and <paramref name="defaultValue"/> is null
+    /// (the help shows the default once, as "[default: N]", so descriptions do not repeat it).
+    /// </summary>
+    public static Option<int?> BoundedInteger(string name, string description, int? defaultValue, int maximum)
     {
-        Description = description,
-        DefaultValueFactory = _ => defaultValue,
-        CustomParser = result =>
+        var option = new Option<int?>(name)
         {
-            string token = result.Tokens.Single().Value;
-            if (int.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= 1) return value;
-            result.AddError($"{name}: '{token}' is not allowed; allowed: an integer >= 1");
-            return defaultValue;
-        },
-    };
+            Description = $"{description}; at most {maximum.ToString("N0", CultureInfo.InvariantCulture)}",
+            CustomParser = result =>
+            {
+                string token = result.Tokens.Single().Value;
+                if (int.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= 1 && value <= maximum) return value;
+                result.AddError($"{name}: '{token}' is not allowed; allowed: an integer from 1 to {maximum}");
+                return null;
+            },
+        };
+        if (defaultValue is int fixedDefault) option.DefaultValueFactory = _ => fixedDefault;
+        return option;
+    }
 
     /// <summary>A comma-separated list of finite numbers, or a usage error naming <paramref name="option"/>.</summary>
     public static double[] ParseList(string text, string option, string what)

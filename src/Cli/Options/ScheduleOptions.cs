@@ -19,7 +19,7 @@ public sealed class ScheduleOptions
 
     public Option<string> Name { get; }
 
-    private readonly Option<double?> gamma = NumberParsing.FiniteNumber("--gamma", "step, exponential: factor per decay (step default 0.1)");
+    private readonly Option<double?> gamma = NumberParsing.FiniteNumber("--gamma", "step, exponential: factor per decay, > 0 (step default 0.1); above 1 the rate grows, as torch allows");
     private readonly Option<double?> stepSize = NumberParsing.FiniteNumber("--step-size", "step: steps between decays");
     private readonly Option<double?> warmup = NumberParsing.FiniteNumber("--warmup", "warmup-cosine: steps of linear warm-up");
     private readonly Option<double?> minLr = NumberParsing.FiniteNumber("--min-lr", "cosine, warmup-cosine, plateau: the lowest learning rate (default 0)");
@@ -91,6 +91,27 @@ public sealed class ScheduleOptions
         if (schedule is null) return (null, Required(settings.Name switch { "step" => "step_size", "exponential" => "gamma", _ => "warmup" }));
         var errors = schedule is Pure.Schedules.Schedule s ? s.Validate() : ((ReduceOnPlateau)schedule).Validate();
         return errors.Count > 0 ? (null, errors[0]) : (schedule, null);
+    }
+
+    /// <summary>
+    /// Step and exponential decay accept a gamma above 1, as torch's StepLR and ExponentialLR do, which
+    /// grows the rate; this names the problem when the rate would exceed <paramref name="largest"/>
+    /// (a finite double for <c>schedule</c>, float32's largest for a model) within <paramref name="steps"/> steps, else null.
+    /// </summary>
+    public static string? GrowthProblem(object schedule, long steps, double largest, string what)
+    {
+        if (schedule is not (StepDecaySchedule { Gamma: > 1 } or ExponentialSchedule { Gamma: > 1 })) return null;
+        var stepped = (Pure.Schedules.Schedule)schedule;
+        double last = stepped.LearningRate(steps - 1);
+        if (double.IsFinite(last) && last <= largest) return null;
+        var (gamma, lr, growths) = schedule switch
+        {
+            StepDecaySchedule step => (step.Gamma, step.Lr, (steps - 1) / step.StepSize),
+            ExponentialSchedule exponential => (exponential.Gamma, exponential.Lr, steps - 1),
+            _ => throw new InvalidOperationException("not a growing schedule"),
+        };
+        double limit = Math.Pow(largest / lr, 1.0 / growths);
+        return $"--gamma: {Output.NumberText.Exact(gamma)} grows the learning rate beyond {what} ({Output.NumberText.Short(largest)}) within {steps} steps; allowed: a gamma below {Output.NumberText.Short(limit)} for this lr and number of steps";
     }
 
     /// <summary>"--step-size is required for --name step" or "--gamma: -1 is out of range; …".</summary>

@@ -1,8 +1,17 @@
+using System.Text;
+
 namespace AdaptiveLR.Cli.Output;
 
 /// <summary>Writes a file so that readers see the old content or the whole new one, never half of it.</summary>
 public static class AtomicFile
 {
+    /// <summary>The longest file name (NAME_MAX) and path (PATH_MAX) of Linux file systems, in bytes.</summary>
+    public const int MaxNameBytes = 255, MaxPathBytes = 4096;
+
+    /// <summary>Where a write to <paramref name="fullPath"/> goes first: a hidden file beside it, named by this process.</summary>
+    private static string TemporaryPath(string fullPath) =>
+        Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.tmp{Path.GetExtension(fullPath)}");
+
     public static void Write(string path, Action<Stream> write) =>
         WriteVia(path, temporary =>
         {
@@ -15,7 +24,7 @@ public static class AtomicFile
     public static void WriteVia(string path, Action<string> write)
     {
         string fullPath = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.tmp{Path.GetExtension(fullPath)}");
+        string temporary = TemporaryPath(fullPath);
         try
         {
             write(temporary);
@@ -33,7 +42,15 @@ public static class AtomicFile
     /// </summary>
     public static void EnsureWritable(string path, string option)
     {
+        if (path.Trim().Length == 0) throw new UsageException($"{option}: the path is empty; allowed: a file path in an existing, writable folder");
         string fullPath = Path.GetFullPath(path);
+        // The temporary file's name is the longest this write creates.
+        int nameBytes = Encoding.UTF8.GetByteCount(Path.GetFileName(TemporaryPath(fullPath)));
+        int allowedNameBytes = MaxNameBytes - (nameBytes - Encoding.UTF8.GetByteCount(Path.GetFileName(fullPath)));
+        if (nameBytes > MaxNameBytes)
+            throw new UsageException($"{option}: the file name is {Encoding.UTF8.GetByteCount(Path.GetFileName(fullPath))} bytes long; allowed: at most {allowedNameBytes} bytes (the file system's {MaxNameBytes}, less the temporary file's prefix and suffix)");
+        if (Encoding.UTF8.GetByteCount(fullPath) >= MaxPathBytes)
+            throw new UsageException($"{option}: the path is {Encoding.UTF8.GetByteCount(fullPath)} bytes long; allowed: less than {MaxPathBytes} bytes");
         string? folder = Path.GetDirectoryName(fullPath);
         if (folder is null || !Directory.Exists(folder))
             throw new UsageException($"{option}: folder '{folder}' does not exist; allowed: a file path in an existing, writable folder");

@@ -21,7 +21,7 @@ public static class HyperparameterText
 
     public static string Format(object value) => value switch
     {
-        double d => d.ToString("R", CultureInfo.InvariantCulture).Replace("E", "e"),
+        double d => NumberText.Exact(d),
         bool b => b ? "true" : "false",
         _ => value.ToString() ?? "",
     };

@@ -34,7 +34,7 @@ public static class TransformText
         _ => value?.ToString() ?? "null",
     };
 
-    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    private static string Number(double value) => NumberText.Exact(value);
 
     private static string Snake(string property) =>
         string.Concat(property.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));

@@ -11,11 +11,16 @@ public static class ScheduleCommand
 {
     private const int TableRows = 20;
 
-    public static Command Create(TextWriter output)
+    /// <summary>The most steps one schedule may have (every rate is kept to draw the plot: 8 bytes a step).</summary>
+    public const int MaxSteps = 10_000_000;
+
+    /// <param name="error">Where the written plot is announced when stdout carries JSON or CSV.</param>
+    public static Command Create(TextWriter output, TextWriter error)
     {
         var schedule = new ScheduleOptions("--name", "The schedule");
-        var steps = NumberParsing.PositiveInteger("--steps", "Number of steps (default 1000)", 1000);
-        var lr = NumberParsing.FiniteNumber("--lr", "The base (peak) learning rate (default 0.1)");
+        var steps = NumberParsing.BoundedInteger("--steps", "Number of steps", 1000, MaxSteps);
+        var lr = NumberParsing.FiniteNumber("--lr", "The base (peak) learning rate (> 0)");
+        lr.DefaultValueFactory = _ => 0.1;
         var metrics = new Option<string>("--metrics") { Description = "plateau: the metric after each step (lower is better), e.g. 1,0.8,0.8,0.8" };
         var format = OutputFormat.Option();
         var plot = new Option<string>("--plot") { Description = "Also draw the learning rate over the steps to this PNG file" };
@@ -26,14 +31,15 @@ public static class ScheduleCommand
         command.SetAction(parsed =>
         {
             if (parsed.GetValue(schedule.Name) is null) throw new UsageException($"--name is required; allowed: {string.Join(", ", ScheduleOptions.Names)}");
-            double baseLr = parsed.GetValue(lr) ?? 0.1;
+            double baseLr = parsed.GetValue(lr)!.Value;
             if (baseLr <= 0) throw new UsageException($"--lr: {baseLr} is out of range; allowed: a finite number > 0");
             string? plotPath = parsed.GetValue(plot);
             if (plotPath is not null) AtomicFile.EnsureWritable(plotPath, "--plot");
             string? metricsText = parsed.GetValue(metrics);
-            int count = parsed.GetValue(steps);
+            int count = parsed.GetValue(steps)!.Value;
 
             object? resolved = schedule.Resolve(parsed, baseLr, count);
+            if (resolved is not null && ScheduleOptions.GrowthProblem(resolved, count, double.MaxValue, "the largest double") is { } growth) throw new UsageException(growth);
             double[] rates = resolved switch
             {
                 Pure.Schedules.Schedule s when metricsText is null => [.. Enumerable.Range(0, count).Select(step => s.LearningRate(step))],
@@ -41,8 +47,11 @@ public static class ScheduleCommand
                 ReduceOnPlateau plateau => Plateau(plateau, metricsText ?? throw new UsageException("--metrics is required for --name plateau, e.g. --metrics 1,0.8,0.8,0.8")),
                 _ => throw new InvalidOperationException("unknown schedule type"),
             };
-            Write(rates, parsed.GetValue(format)!, output);
-            if (plotPath is not null) SchedulePlot.Save(rates, TransformText.Describe(resolved!), plotPath);
+            string chosenFormat = parsed.GetValue(format)!;
+            Write(rates, chosenFormat, output);
+            if (plotPath is null) return CliApp.Success;
+            SchedulePlot.Save(rates, TransformText.Describe(resolved!), plotPath);
+            (chosenFormat == OutputFormat.Table ? output : error).WriteLine($"wrote {plotPath}");
             return CliApp.Success;
         });
         return command;
@@ -68,7 +77,7 @@ public static class ScheduleCommand
         switch (format)
         {
             case OutputFormat.Json:
-                for (int step = 0; step < rates.Length; step++) output.WriteLine($"{{\"step\":{step},\"lr\":{Number(rates[step])}}}");
+                for (int step = 0; step < rates.Length; step++) output.WriteLine($"{{\"step\":{step},\"lr\":{JsonNumbers.Literal(rates[step])}}}");
                 break;
             case OutputFormat.Csv:
                 output.WriteLine("step,lr");
@@ -78,7 +87,7 @@ public static class ScheduleCommand
                 // Evenly spaced rows and the last step: the shape of the schedule at a glance.
                 var shown = Enumerable.Range(0, TableRows).Select(i => (int)((long)i * (rates.Length - 1) / (TableRows - 1))).Append(rates.Length - 1).Distinct();
                 output.WriteLine($"{"step",8}  lr");
-                foreach (int step in shown) output.WriteLine($"{step,8}  {rates[step].ToString("G6", CultureInfo.InvariantCulture)}");
+                foreach (int step in shown) output.WriteLine($"{step,8}  {NumberText.Short(rates[step])}");
                 break;
         }
     }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using AdaptiveLR.Cli.Messages;
 
 namespace AdaptiveLR.Cli.Step;
 
@@ -31,7 +32,7 @@ public sealed record Quadratic : TestFunction
 /// <summary>Gradients given by the user, one per step.</summary>
 public sealed record GivenGradients(ImmutableArray<ImmutableArray<double>> Gradients) : GradientSource
 {
-    public override string Description => $"{Gradients.Length} given gradients";
+    public override string Description => $"{Counted.Of(Gradients.Length, "given gradient")}";
 
     public override ImmutableArray<double> GradientAt(int step, ImmutableArray<double> x) => Gradients[step - 1];
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.CommandLine;
+using System.Globalization;
 using AdaptiveLR.Cli.Options;
 using AdaptiveLR.Cli.Output;
 
@@ -11,7 +12,14 @@ namespace AdaptiveLR.Cli.Step;
 /// </summary>
 public static class StepCommand
 {
-    public static Command Create(TextWriter output)
+    /// <summary>The most steps one run may ask for (bounded time and memory; rows are written as they are computed).</summary>
+    public const int MaxSteps = 1_000_000;
+
+    /// <summary>The most steps with <c>--plot</c>, which keeps every point in memory to draw it.</summary>
+    public const int MaxPlottedSteps = 100_000;
+
+    /// <param name="error">Where the written plot is announced when stdout carries JSON or CSV.</param>
+    public static Command Create(TextWriter output, TextWriter error)
     {
         var hyperparameters = new HyperparameterOptions();
         var optimizers = new Option<string>("--optimizers")
@@ -27,7 +35,7 @@ public static class StepCommand
         {
             Description = "Explicit gradients instead of a function, one per step: 1,-2,0.5 for a scalar; 1,2;3,4 (steps separated by ';') for a vector",
         };
-        var steps = NumberParsing.PositiveInteger("--steps", "Number of steps (default 20 for quadratic, 500 for the 2-D functions; with --grads, the number of gradients)", 20);
+        var steps = NumberParsing.BoundedInteger("--steps", $"Number of steps (default: 20 for quadratic, 500 for the 2-D functions, the number of gradients with --grads; with --plot at most {MaxPlottedSteps.ToString("N0", CultureInfo.InvariantCulture)})", null, MaxSteps);
         var format = OutputFormat.Option();
         var plot = new Option<string>("--plot")
         {
@@ -48,13 +56,16 @@ public static class StepCommand
 
             var (source, start, count) = Problem(
                 parsed.GetValue(function), parsed.GetValue(x0), parsed.GetValue(grads),
-                parsed.GetResult(steps) is { Implicit: false } ? parsed.GetValue(steps) : null);
+                parsed.GetValue(steps));
             bool paths = source is TestFunction && start.Length == 2;
             if (plotPath is not null && resolved.Count > 1 && !paths)
                 throw new UsageException("--plot: several optimizers are drawn as paths over a 2-D function; give a 2-D --function or a 2-D --x0, or one --optimizer");
+            if (plotPath is not null && count > MaxPlottedSteps)
+                throw new UsageException($"--steps: {count} is too many to plot; allowed with --plot: at most {MaxPlottedSteps} (without --plot: {MaxSteps})");
             var trajectories = resolved.Select(h => Trajectory.Run(h, source, start, count)).ToList();
 
-            switch (parsed.GetValue(format))
+            string chosenFormat = parsed.GetValue(format)!;
+            switch (chosenFormat)
             {
                 case OutputFormat.Json: trajectories.ForEach(t => StepJsonRenderer.Write(t, output)); break;
                 case OutputFormat.Csv: StepCsvRenderer.Write(trajectories, output); break;
@@ -66,6 +77,7 @@ public static class StepCommand
             if (plotPath is null) return CliApp.Success;
             if (paths) PathsPlot.Save(trajectories, (TestFunction)source, plotPath);
             else TrajectoryPlot.Save(trajectories[0], plotPath);
+            (chosenFormat == OutputFormat.Table ? output : error).WriteLine($"wrote {plotPath}");
             return CliApp.Success;
         });
         return command;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using AdaptiveLR.Cli.Output;
 
 namespace AdaptiveLR.Cli.Step;
 
@@ -7,7 +8,7 @@ namespace AdaptiveLR.Cli.Step;
 /// The trajectory as JSON Lines for programs: one object per step with <c>step</c> (1-based),
 /// <c>x</c> after the step, <c>grad</c>, <c>lr</c>, <c>state</c> (named quantities after the step),
 /// <c>update</c>, <c>effective_lr</c> and, for a function, <c>loss</c>. A scalar problem gives numbers,
-/// a vector problem arrays.
+/// a vector problem arrays; a non-finite number is null (<see cref="JsonNumbers"/>).
 /// </summary>
 public static class StepJsonRenderer
 {
@@ -24,13 +25,13 @@ public static class StepJsonRenderer
                 json.WriteNumber("step", row.Step);
                 WriteValues(json, "x", row.X);
                 WriteValues(json, "grad", row.Gradient);
-                json.WriteNumber("lr", row.LearningRate);
+                JsonNumbers.Write(json, "lr", row.LearningRate);
                 json.WriteStartObject("state");
                 foreach (var quantity in row.State.Quantities) WriteValues(json, quantity.Name, quantity.Values);
                 json.WriteEndObject();
                 WriteValues(json, "update", row.Update);
                 WriteValues(json, "effective_lr", row.EffectiveLearningRate);
-                if (row.Loss is double loss) json.WriteNumber("loss", loss);
+                if (row.Loss is double loss) JsonNumbers.Write(json, "loss", loss);
                 json.WriteEndObject();
             }
             output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
@@ -41,11 +42,11 @@ public static class StepJsonRenderer
     {
         if (values.Length == 1)
         {
-            json.WriteNumber(name, values[0]);
+            JsonNumbers.Write(json, name, values[0]);
             return;
         }
         json.WriteStartArray(name);
-        foreach (double value in values) json.WriteNumberValue(value);
+        foreach (double value in values) JsonNumbers.WriteValue(json, value);
         json.WriteEndArray();
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AdaptiveLR.Cli.Output;
+using AdaptiveLR.Cli.Messages;
 
 namespace AdaptiveLR.Cli.Step;
 
@@ -10,7 +11,7 @@ public static class StepSummaryRenderer
     {
         var source = trajectories[0].Source;
         var function = source as TestFunction;
-        output.WriteLine($"{trajectories[0].Rows.Length} steps on {source.Description} from {Vector(trajectories[0].X0)}");
+        output.WriteLine($"{Counted.Of(trajectories[0].Rows.Length, "step")} on {source.Description} from {Vector(trajectories[0].X0)}");
         string[] header = ["optimizer", "final x", .. function is null ? Array.Empty<string>() : ["f(x)", "distance to minimum"], "hyperparameters"];
         var rows = new List<string[]> { header };
         foreach (var trajectory in trajectories)
@@ -38,5 +39,5 @@ public static class StepSummaryRenderer
     private static string Vector(System.Collections.Immutable.ImmutableArray<double> values) =>
         values.Length == 1 ? Number(values[0]) : $"[{string.Join(", ", values.Select(Number))}]";
 
-    private static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+    private static string Number(double value) => NumberText.Short(value);
 }

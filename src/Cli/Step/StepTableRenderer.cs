@@ -37,5 +37,5 @@ public static class StepTableRenderer
     private static string Cell(ImmutableArray<double> values) =>
         values.Length == 1 ? Number(values[0]) : $"[{string.Join(", ", values.Select(Number))}]";
 
-    private static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+    private static string Number(double value) => NumberText.Short(value);
 }

@@ -49,7 +49,7 @@ public static class MetricsFiles
         foreach (var (name, value) in HyperparameterText.Values(plan.Hyperparameters))
         {
             if (value is bool flag) json.WriteBoolean(name, flag);
-            else json.WriteNumber(name, (double)value);
+            else JsonNumbers.Write(json, name, (double)value);
         }
         json.WriteEndObject();
         json.WriteString("schedule", trainer.Schedule.Description);
@@ -60,26 +60,26 @@ public static class MetricsFiles
         json.WriteString("data", trainer.Data.Description);
         json.WriteNumber("train_images", trainer.Data.Train.Count);
         json.WriteNumber("test_images", trainer.Data.Test.Count);
-        json.WriteNumber("data_load_seconds", trainer.Data.LoadTime.TotalSeconds);
+        JsonNumbers.Write(json, "data_load_seconds", trainer.Data.LoadTime.TotalSeconds);
         json.WriteStartArray("epochs");
         foreach (var epoch in trainer.History)
         {
             json.WriteStartObject();
             json.WriteNumber("epoch", epoch.Epoch);
-            WriteNumberOrNull(json, "train_loss", epoch.TrainLoss);
-            WriteNumberOrNull(json, "test_loss", epoch.TestLoss);
-            WriteNumberOrNull(json, "test_accuracy", epoch.TestAccuracy);
-            json.WriteNumber("seconds", epoch.Seconds);
-            json.WriteNumber("data_seconds", epoch.DataSeconds);
-            json.WriteNumber("lr", epoch.LearningRate);
+            JsonNumbers.Write(json, "train_loss", epoch.TrainLoss);
+            JsonNumbers.Write(json, "test_loss", epoch.TestLoss);
+            JsonNumbers.Write(json, "test_accuracy", epoch.TestAccuracy);
+            JsonNumbers.Write(json, "seconds", epoch.Seconds);
+            JsonNumbers.Write(json, "data_seconds", epoch.DataSeconds);
+            JsonNumbers.Write(json, "lr", epoch.LearningRate);
             json.WriteNumber("skipped_steps", epoch.SkippedSteps);
             json.WriteStartObject("effective_lr");
             foreach (var layer in epoch.EffectiveLearningRates)
             {
                 json.WriteStartObject(layer.Layer);
-                json.WriteNumber("p10", layer.P10);
-                json.WriteNumber("median", layer.Median);
-                json.WriteNumber("p90", layer.P90);
+                JsonNumbers.Write(json, "p10", layer.P10);
+                JsonNumbers.Write(json, "median", layer.Median);
+                JsonNumbers.Write(json, "p90", layer.P90);
                 json.WriteEndObject();
             }
             json.WriteEndObject();
@@ -87,13 +87,6 @@ public static class MetricsFiles
         }
         json.WriteEndArray();
         json.WriteEndObject();
-    }
-
-    /// <summary>JSON has no NaN: a loss that was never finite (every batch of the epoch skipped) is null.</summary>
-    private static void WriteNumberOrNull(Utf8JsonWriter json, string name, double value)
-    {
-        if (double.IsFinite(value)) json.WriteNumber(name, value);
-        else json.WriteNull(name);
     }
 
     private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);

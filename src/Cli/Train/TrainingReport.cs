@@ -1,5 +1,6 @@
 using System.Globalization;
 using AdaptiveLR.Cli.Training;
+using AdaptiveLR.Cli.Messages;
 
 namespace AdaptiveLR.Cli.Train;
 
@@ -12,7 +13,7 @@ public sealed class TrainingReport(TextWriter output)
     {
         var data = trainer.Data;
         output.WriteLine($"{Training.Models.ModelCatalog.Describe(trainer.Plan.Model, data)} on {data.Description}: {data.Train.Count} train, {data.Test.Count} test {data.ExampleNoun} (loaded in {Seconds(data.LoadTime.TotalSeconds)})");
-        output.WriteLine($"{trainer.Plan.OptimizerDescription}, batch size {trainer.Plan.BatchSize}, seed {trainer.Plan.Seed}, {epochs} epochs");
+        output.WriteLine($"{trainer.Plan.OptimizerDescription}, batch size {trainer.Plan.BatchSize}, seed {trainer.Plan.Seed}, {Counted.Of(epochs, "epoch")}");
         if (trainer.Plan.Schedule.Name != "constant") output.WriteLine($"learning-rate schedule {trainer.Schedule.Description}");
         if (!trainer.Plan.Transforms.IsEmpty) output.WriteLine($"gradient transformations: {trainer.Plan.TransformsDescription}");
         if (trainer.CompletedEpochs > 0) output.WriteLine($"resumed after epoch {trainer.CompletedEpochs}");
@@ -28,7 +29,7 @@ public sealed class TrainingReport(TextWriter output)
         var last = trainer.History[^1];
         var best = trainer.History.MaxBy(e => e.TestAccuracy)!;
         long skipped = trainer.History.Sum(e => e.SkippedSteps);
-        if (skipped > 0) output.WriteLine($"skipped {skipped} steps whose loss or gradient was not finite (--nonfinite skip)");
+        if (skipped > 0) output.WriteLine($"skipped {Counted.Of(skipped, "step")} whose loss or gradient was not finite (--nonfinite skip)");
         output.WriteLine($"final test accuracy {Percent(last.TestAccuracy)} (best {Percent(best.TestAccuracy)} after epoch {best.Epoch}), test loss {Loss(last.TestLoss)}");
         if (last.EffectiveLearningRates.Length > 0)
         {

@@ -40,6 +40,19 @@ public static class OptimizerImplementation
             throw new UsageException($"{Flag(unavailable)}: not available with --impl {Torch} (TorchSharp's built-in optimizers take only --clip-grad-norm and --clip-grad-value); use --impl {Ours}");
         using var probe = torch.nn.Linear(1, 1);
         using var optimizer = TorchBuiltin(plan.Hyperparameters, probe);
+        // TorchSharp turns its per-step scalars (Adam's lr / (1 - beta1^t), …) into float32: one step on
+        // the probe finds a rate that overflows there before any training does.
+        using var input = torch.ones(1, 1);
+        using var loss = probe.forward(input).sum();
+        loss.backward();
+        try
+        {
+            optimizer.step();
+        }
+        catch (System.Runtime.InteropServices.ExternalException e) when (e.Message.Contains("overflow", StringComparison.Ordinal))
+        {
+            throw new UsageException($"--lr: {Output.NumberText.Exact(plan.Hyperparameters.Lr)} overflows float32 in TorchSharp's {plan.Hyperparameters.Algorithm} step ({e.Message.Split('\n')[0].Trim()}); allowed: a smaller lr, or --impl {Ours}");
+        }
     }
 
     private static string Flag(GradientTransform transform) => transform switch

@@ -44,6 +44,7 @@ public sealed class ScheduledLearningRate
         if (error is not null)
             throw new UsageException(ScheduleOptions.Message(error, error.Parameter == "steps" ? "--epochs" : HyperparameterOptions.FlagName(error.Parameter), $"--schedule {settings.Name}")
                 + (error.Parameter == "warmup" ? $" (this run has {steps} steps)" : ""));
+        if (ScheduleOptions.GrowthProblem(schedule!, steps, float.MaxValue, "float32's largest number") is { } growth) throw new UsageException(growth);
         return new ScheduledLearningRate(schedule!);
     }
 

@@ -54,6 +54,7 @@ public sealed class Trainer : IDisposable
     /// <param name="fault">A NaN to inject at one step (tests of the non-finite handling), or null.</param>
     public static Trainer Start(TrainingPlan plan, TrainingData data, InjectedFault? fault = null)
     {
+        EnsureFits(plan, data);
         var schedule = ScheduledLearningRate.Create(plan.Schedule, plan.Hyperparameters.Lr, (long)plan.Epochs * Batches(data, plan));
         manual_seed(plan.Seed);
         var model = Models.ModelCatalog.Create(plan.Model, data);
@@ -61,7 +62,18 @@ public sealed class Trainer : IDisposable
         return new Trainer(plan, data, model, optimizer, schedule, fault);
     }
 
-    private static int Batches(TrainingData data, TrainingPlan plan) => (data.Train.Count + plan.BatchSize - 1) / plan.BatchSize;
+    /// <summary>
+    /// A usage error, before any work, unless the plan fits the data: a batch no larger than the
+    /// training split, and a schedule whose rate stays within float32 over the run's steps.
+    /// </summary>
+    public static void EnsureFits(TrainingPlan plan, TrainingData data)
+    {
+        if (plan.BatchSize > data.Train.Count)
+            throw new UsageException($"--batch-size (Training:BatchSize): {plan.BatchSize} is larger than the {data.Train.Count} training images; allowed: an integer from 1 to {data.Train.Count}");
+        ScheduledLearningRate.Create(plan.Schedule, plan.Hyperparameters.Lr, (long)plan.Epochs * Batches(data, plan));
+    }
+
+    private static int Batches(TrainingData data, TrainingPlan plan) => (int)(((long)data.Train.Count + plan.BatchSize - 1) / plan.BatchSize);
 
     /// <summary>Trains one epoch and evaluates on the test split.</summary>
     /// <param name="onStep">Called after every optimizer step with the global step number (1-based) and the batch loss.</param>
@@ -190,10 +202,12 @@ public sealed class Trainer : IDisposable
         using var noGrad = no_grad();
         double lossSum = 0;
         long correct = 0;
-        for (int start = 0; start < Data.Test.Count; start += Plan.TestBatchSize)
+        // A test batch larger than the split is the whole split (and start + batch cannot overflow).
+        int batchSize = Math.Min(Plan.TestBatchSize, Data.Test.Count);
+        for (int start = 0; start < Data.Test.Count; start += batchSize)
         {
             using var scope = NewDisposeScope();
-            int size = Math.Min(Plan.TestBatchSize, Data.Test.Count - start);
+            int size = Math.Min(batchSize, Data.Test.Count - start);
             var images = Data.Test.Inputs(start, size);
             var labels = Data.Test.Targets.narrow(0, start, size);
             var output = Model.forward(images);
