@@ -19,9 +19,9 @@ public static class CompareCommand
 {
     public static Command Create(TextWriter output)
     {
-        var options = new TrainingOptions(hyperparameters: null, withOptimizerList: true);
+        var options = new TrainingOptions(new HyperparameterOptions(withOptimizer: false), withOptimizerList: true);
         var fair = new FairComparisonOptions();
-        var command = new Command("compare", "Train a model with several optimizers from the same initial weights, over one or more seeds, optionally tuning each learning rate on a validation split first; print a ranked table and plot the curves over one another.");
+        var command = new Command("compare", "Train a model with several optimizers from the same initial weights (hyperparameter flags such as --lr apply to each), over one or more seeds, optionally tuning each learning rate on a validation split first; print a ranked table and plot the curves over one another.");
         options.AddTo(command);
         fair.AddTo(command);
         command.SetAction(parsed =>

@@ -39,8 +39,9 @@ public static class SettingsLoader
         foreach (var layer in layers) CheckKeysAndValues(layer);
 
         string optimizer = commandLine.Values.TryGetValue("Training:Optimizer", out var flag) ? flag.Value : Effective(layers, "Training:Optimizer") ?? new TrainingSettings().Optimizer;
-        CheckFlagsApply(optimizer, commandLine.Hyperparameters);
-        var commandLineLayer = CommandLineLayer(commandLine, optimizer);
+        IReadOnlyList<string> targets = commandLine.ForComparedOptimizers ? ComparedOptimizers(commandLine, layers) : [optimizer];
+        foreach (string target in targets) CheckFlagsApply(target, commandLine.Hyperparameters);
+        var commandLineLayer = CommandLineLayer(commandLine, targets);
         CheckKeysAndValues(commandLineLayer);
         layers.Add(commandLineLayer);
 
@@ -192,13 +193,21 @@ public static class SettingsLoader
         return new ConfigurationLayer(provider, key => "env " + Variable(Spelling(provider, key)), key => Variable(Spelling(provider, key)));
     }
 
-    private static ConfigurationLayer CommandLineLayer(CommandLineSettings commandLine, string optimizer)
+    /// <summary>The known names of the list <c>compare</c> trains (an unknown one is reported with the list's other checks).</summary>
+    private static IReadOnlyList<string> ComparedOptimizers(CommandLineSettings commandLine, IReadOnlyList<ConfigurationLayer> layers)
+    {
+        string list = commandLine.Values.TryGetValue("Compare:Optimizers", out var flag) ? flag.Value : Effective(layers, "Compare:Optimizers") ?? new CompareSettings().Optimizers;
+        return [.. new CompareSettings { Optimizers = list }.OptimizerNames.Where(name => OptimizerRegistry.Find(name) is not null).Distinct()];
+    }
+
+    private static ConfigurationLayer CommandLineLayer(CommandLineSettings commandLine, IReadOnlyList<string> optimizers)
     {
         var values = commandLine.Values.ToDictionary(v => v.Key, v => v.Value, StringComparer.OrdinalIgnoreCase);
         var hyperparameters = commandLine.Hyperparameters;
         foreach (string name in hyperparameters.GivenNames())
         {
-            values[SettingSchema.HyperparameterKey(optimizer, name)] = (Text(HyperparameterFields.Get(hyperparameters, name)), HyperparameterOptions.FlagName(name));
+            foreach (string optimizer in optimizers)
+                values[SettingSchema.HyperparameterKey(optimizer, name)] = (Text(HyperparameterFields.Get(hyperparameters, name)), HyperparameterOptions.FlagName(name));
         }
         var provider = new MemoryConfigurationProvider(new MemoryConfigurationSource { InitialData = values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value.Value)) });
         return new ConfigurationLayer(provider, key => values[key].Flag, key => values[key].Flag);

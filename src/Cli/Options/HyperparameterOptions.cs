@@ -37,8 +37,16 @@ public sealed class HyperparameterOptions
     private readonly Option<bool> amsGrad = new("--amsgrad") { Description = "Adam, AdamW: use the running maximum of the second moment" };
     private readonly Option<bool> relativeStep = new("--relative-step") { Description = "Adafactor: step size min(lr, 1/sqrt(t)) (default true; --relative-step false for lr)" };
 
+    /// <param name="withOptimizer">Whether to offer <c>--optimizer</c>; <c>compare</c> names its optimizers with <c>--optimizers</c> and applies the flags to each.</param>
+    public HyperparameterOptions(bool withOptimizer = true)
+    {
+        this.withOptimizer = withOptimizer;
+    }
+
+    private readonly bool withOptimizer;
+
     public IEnumerable<Option> All =>
-        [Optimizer, lr, beta1, beta2, eps, weightDecay, momentum, dampening, alpha, lrDecay, initialAccumulatorValue, rho, momentumDecay, beta2Decay, eps1, eps2, clipThreshold, centered, nesterov, amsGrad, relativeStep];
+        [.. withOptimizer ? [Optimizer] : Array.Empty<Option>(), lr, beta1, beta2, eps, weightDecay, momentum, dampening, alpha, lrDecay, initialAccumulatorValue, rho, momentumDecay, beta2Decay, eps1, eps2, clipThreshold, centered, nesterov, amsGrad, relativeStep];
 
     public void AddTo(Command command)
     {

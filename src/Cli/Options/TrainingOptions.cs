@@ -14,7 +14,7 @@ namespace AdaptiveLR.Cli.Options;
 /// </summary>
 public sealed class TrainingOptions
 {
-    private readonly HyperparameterOptions? hyperparameters;
+    private readonly HyperparameterOptions hyperparameters;
 
     private readonly Option<string> config = new("--config") { Description = "A JSON file of settings over appsettings.json (see 'adaptivelr config')" };
     private readonly Option<string> impl = Text("--impl", $"Who runs the optimizer: {string.Join(", ", OptimizerImplementation.Names)} (TorchSharp's built-in, for comparison)");
@@ -42,13 +42,18 @@ public sealed class TrainingOptions
     private readonly Option<double?> lookaheadAlpha = NumberParsing.FiniteNumber("--lookahead-alpha", "Lookahead: the slow weights' step towards the fast ones, in (0, 1] (default 0.5)");
     private readonly Option<string> injectFault = Text("--inject-fault", "Testing: poison the loss or a gradient with NaN at a global step, as loss:STEP or gradient:STEP", hidden: true);
 
-    /// <param name="hyperparameters">The hyperparameter flags (<c>train</c>, <c>config</c>), or null where they would be ambiguous (<c>compare</c>).</param>
+    /// <param name="hyperparameters">The hyperparameter flags: for <c>train</c>'s optimizer (<c>train</c>, <c>config</c>) or, without <c>--optimizer</c>, for each compared one (<c>compare</c>).</param>
     /// <param name="withOptimizerList">Whether to offer <c>--optimizers</c> (<c>compare</c>, <c>config</c>).</param>
-    public TrainingOptions(HyperparameterOptions? hyperparameters, bool withOptimizerList)
+    public TrainingOptions(HyperparameterOptions hyperparameters, bool withOptimizerList)
     {
         this.hyperparameters = hyperparameters;
-        if (withOptimizerList) optimizers = Text("--optimizers", $"Comma-separated optimizers to compare (default {new CompareSettings().Optimizers})");
+        comparing = withOptimizerList && !hyperparameters.All.Contains(hyperparameters.Optimizer);
+        string defaults = new CompareSettings().Optimizers;
+        if (withOptimizerList)
+            optimizers = Text("--optimizers", comparing ? $"Comma-separated optimizers to compare (default {defaults})" : $"For compare: the optimizers it trains (Compare:Optimizers, default {defaults})");
     }
+
+    private readonly bool comparing;
 
     private IEnumerable<(Option Option, string Key)> Keyed =>
     [
@@ -62,7 +67,7 @@ public sealed class TrainingOptions
 
     public void AddTo(Command command)
     {
-        hyperparameters?.AddTo(command);
+        hyperparameters.AddTo(command);
         command.Options.Add(config);
         foreach (var (option, _) in Keyed) command.Options.Add(option);
         command.Options.Add(injectFault);
@@ -83,9 +88,9 @@ public sealed class TrainingOptions
             object? value = result.GetValueOrDefault<object?>();
             if (value is not null) values[key] = (SettingsLoader.Text(value), option.Name);
         }
-        if (hyperparameters is not null && parsed.GetResult(hyperparameters.Optimizer) is { Implicit: false })
+        if (!comparing && parsed.GetResult(hyperparameters.Optimizer) is { Implicit: false })
             values["Training:Optimizer"] = (OptimizerRegistry.Find(parsed.GetValue(hyperparameters.Optimizer)!)?.Name ?? parsed.GetValue(hyperparameters.Optimizer)!, hyperparameters.Optimizer.Name);
-        return new CommandLineSettings(values.ToImmutable(), hyperparameters?.ReadSettings(parsed) ?? new());
+        return new CommandLineSettings(values.ToImmutable(), hyperparameters.ReadSettings(parsed)) { ForComparedOptimizers = comparing };
     }
 
     private static Option<string> Text(string name, string description, bool hidden = false) => new(name) { Description = description, Hidden = hidden };
