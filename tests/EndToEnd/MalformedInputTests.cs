@@ -31,6 +31,11 @@ public sealed class MalformedInputTests : IDisposable
         "optimizers nope", "optimizers |", "optimizers --format xml", "optimizers adam sgd",
         "schedule --name cosine --steps NaN", "schedule --name cosine --lr Infinity", "schedule --name |", "schedule --name plateau --metrics NaN",
         "schedule --name exponential --gamma 1e400", "schedule --name step --step-size 1e300", "schedule --name cosine --steps 0", "schedule --name cosine --unknown",
+        // Numbers that overflow: each a usage error before any work.
+        "trian", "train --optimzer adam", "step --steps 2147483647", "schedule --name cosine --steps 2147483647", "bench --repeats 2147483647",
+        "step --plot |", "schedule --name cosine --plot |", "train --epochs 1 --batch-size 2147483647", "compare --epochs 1 --batch-size 2147483647",
+        "train --impl torch --lr 1e38", "compare --impl torch --optimizers adam --lr 1e38", "train --lr 3.5e38", "train --optimizer sgd --momentum 1e-300",
+        "train --schedule step --step-size 1 --gamma 1e8", "train --schedule exponential --gamma 1.1", "compare --optimizers adam,foo",
     ];
 
     [Theory]

@@ -42,7 +42,15 @@ public class BadInputTests
         "--steps many",
         "--format xml",
         "--plot /nonexistent-folder/trajectory.png",
+        "--plot |",
+        "--plot /tmp/" + new string('p', 300) + ".png",
+        "--function rosenbrock --steps 100001 --plot /tmp/adaptivelr-test-too-many.png",
+        "--steps 1000001",
+        "--steps 2147483647",
         "--unknown-flag",
+        "--optimzer adam",
+        "--bta1 0.5",
+        "3",
     ];
 
     public static TheoryData<string> BadStepArgumentRows() => new(BadStepArguments);
@@ -53,6 +61,41 @@ public class BadInputTests
     {
         var run = CliRun.Of(["step", .. CliRun.Arguments(arguments)]);
         run.AssertUsageError();
+    }
+
+    /// <summary>Unknown commands and options are named as such, with the nearest known name; user text cannot break the line.</summary>
+    [Theory]
+    [InlineData("trian", "adaptivelr: unknown command 'trian' (did you mean 'train'?); see 'adaptivelr --help'")]
+    [InlineData("tarin --epochs 1", "adaptivelr: unknown command 'tarin' (did you mean 'train'?); see 'adaptivelr --help'")]
+    [InlineData("nosuchcommand", "adaptivelr: unknown command 'nosuchcommand'; commands: step, train, compare, config, bench, schedule, optimizers; see 'adaptivelr --help'")]
+    [InlineData("train --optimzer adam", "adaptivelr: unknown option '--optimzer' for 'train' (did you mean '--optimizer'?); see 'adaptivelr train --help'")]
+    [InlineData("compare --optimizer adam", "adaptivelr: unknown option '--optimizer' for 'compare' (did you mean '--optimizers'?); see 'adaptivelr compare --help'")]
+    [InlineData("step --beta3 0.5", "adaptivelr: unknown option '--beta3' for 'step' (did you mean '--beta1' or '--beta2'?); see 'adaptivelr step --help'")]
+    [InlineData("compare --optimizers adam,foo", "unknown name 'foo' in 'adam,foo'")]
+    [InlineData("compare --optimizers adam,adamm", "unknown name 'adamm' in 'adam,adamm' (did you mean 'adam' or 'adamw'?)")]
+    [InlineData("compare --optimizers adam,adam", "'adam' appears twice in 'adam,adam'")]
+    public void UnknownNamesAreNamedWithTheNearest(string arguments, string expected)
+    {
+        var run = CliRun.Of(CliRun.Arguments(arguments));
+        run.AssertUsageError();
+        Assert.Contains(expected, run.Error);
+    }
+
+    public static TheoryData<string, string> ValuesWithControlCharacters() => new()
+    {
+        { "a\nb", @"'a\nb'" },
+        { "a\r\nb", @"'a\r\nb'" },
+        { "x\u001b[31m", @"'x\u001b[31m'" },
+        { "\tq", @"'\tq'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ValuesWithControlCharacters))]
+    public void ControlCharactersInValuesAreEscaped(string value, string expected)
+    {
+        var run = CliRun.Of("step", "--lr", value);
+        run.AssertUsageError();
+        Assert.Contains(expected, run.Error);
     }
 
     [Fact]

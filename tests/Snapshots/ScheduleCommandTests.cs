@@ -19,6 +19,14 @@ public class ScheduleCommandTests
         Assert.Equal(["{\"step\":0,\"lr\":1}", "{\"step\":1,\"lr\":0.5}", "{\"step\":2,\"lr\":0.25}", "{\"step\":3,\"lr\":0.125}"], lines);
     }
 
+    /// <summary>As torch's StepLR and ExponentialLR, a gamma above 1 grows the rate, as long as it stays finite.</summary>
+    [Fact]
+    public void GammaAboveOneGrowsTheRate()
+    {
+        var lines = Succeeded("schedule", "--name", "step", "--step-size", "2", "--gamma", "3", "--steps", "5", "--lr", "1", "--format", "csv").TrimEnd('\n').Split('\n');
+        Assert.Equal(["step,lr", "0,1", "1,1", "2,3", "3,3", "4,9"], lines);
+    }
+
     [Theory]
     [InlineData("schedule")]
     [InlineData("schedule --name linear")]
@@ -34,6 +42,10 @@ public class ScheduleCommandTests
     [InlineData("schedule --name cosine --lr 0")]
     [InlineData("schedule --name cosine --steps 0")]
     [InlineData("schedule --name cosine --plot /nonexistent-folder/lr.png")]
+    [InlineData("schedule --name cosine --steps 10000001")]
+    [InlineData("schedule --name cosine --steps 2147483647")]
+    [InlineData("schedule --name exponential --gamma 10 --steps 1000")]
+    [InlineData("schedule --name step --step-size 1 --gamma 1e300 --steps 3")]
     public void BadInputExitsWithTwoAndOneLine(string arguments)
     {
         var run = CliRun.Of(arguments.Split(' '));

@@ -19,7 +19,18 @@ public class TrainBadInputTests
         "train --out /proc/adaptivelr-cannot-write-here",
         "train --config /nonexistent-adaptivelr.json",
         "train --limit-train 0",
-        "compare --lr 0.1",
+        "compare --lr 0",
+        "compare --optimizers sgd,adam --beta1 0.5",
+        "train --epochs 1 --batch-size 2147483647",
+        "train --limit-train 100 --batch-size 101",
+        "compare --limit-train 100 --batch-size 101",
+        "train --lr 1e39",
+        "train --eps 1e-50",
+        "config --weight-decay 1e-46",
+        "train --impl torch --lr 1e38",
+        "train --schedule step --step-size 1 --gamma 1e8",
+        "compare --schedule exponential --gamma 1.5",
+        "train --optimzer adam",
         "config --epochs 0",
         "train --schedule linear",
         "train --schedule step",
@@ -47,7 +58,7 @@ public class TrainBadInputTests
     // Their messages list the registry's algorithms, so they are checked but not snapshotted.
     private static readonly string[] BadOptimizerNames =
     [
-        "train --optimizer adamax2", "compare --optimizers sgd,adamax2", "compare --optimizers |",
+        "train --optimizer adamax2", "compare --optimizers sgd,adamax2", "compare --optimizers |", "compare --optimizers adam,foo",
         "train --impl torch --optimizer lion", "compare --impl torch --optimizers adam,lion",
     ];
 

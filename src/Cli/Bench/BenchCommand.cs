@@ -24,7 +24,7 @@ public static class BenchCommand
         };
         var sizes = new Option<string>("--sizes") { Description = "Comma-separated parameter counts, with K or M suffixes, up to 500M", DefaultValueFactory = _ => "1M,10M" };
         var layout = new Option<string>("--layout") { Description = "single (one tensor), model (about 50 tensors of mixed sizes) or both", DefaultValueFactory = _ => "both" };
-        var repeats = NumberParsing.BoundedInteger("--repeats", "Timed steps per case; medians are reported", 15, MaxRepeats);
+        var repeats = NumberParsing.BoundedInteger("--repeats", $"Timed steps per case, up to {MaxRepeats.ToString("N0", CultureInfo.InvariantCulture)}; medians are reported", 15, MaxRepeats);
         var format = OutputFormat.Option(OutputFormat.Table, OutputFormat.Json);
         var oneCore = new Option<bool>("--one-core") { Description = "Keep every step on one core (by default steps of 4M elements or more are shared between the cores)" };
 

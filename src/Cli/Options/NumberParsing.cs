@@ -23,14 +23,14 @@ public static class NumberParsing
     };
 
     /// <summary>
-    /// An integer from 1 to <paramref name="maximum"/>; null when absent and <paramref name="defaultValue"/> is null
-    /// (the help shows the default once, as "[default: N]", so descriptions do not repeat it).
+    /// An integer from 1 to <paramref name="maximum"/> (which the description states); null when absent and
+    /// <paramref name="defaultValue"/> is null (the help shows a default once, as "[default: N]", so descriptions do not repeat it).
     /// </summary>
     public static Option<int?> BoundedInteger(string name, string description, int? defaultValue, int maximum)
     {
         var option = new Option<int?>(name)
         {
-            Description = $"{description}; at most {maximum.ToString("N0", CultureInfo.InvariantCulture)}",
+            Description = description,
             CustomParser = result =>
             {
                 string token = result.Tokens.Single().Value;

@@ -10,7 +10,9 @@ public static class AtomicFile
 
     /// <summary>Where a write to <paramref name="fullPath"/> goes first: a hidden file beside it, named by this process.</summary>
     private static string TemporaryPath(string fullPath) =>
-        Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.tmp{Path.GetExtension(fullPath)}");
+        Path.Combine(Path.GetDirectoryName(fullPath)!, TemporaryName(Path.GetFileName(fullPath), Environment.ProcessId));
+
+    private static string TemporaryName(string name, int processId) => $".{name}.{processId}.tmp{Path.GetExtension(name)}";
 
     public static void Write(string path, Action<Stream> write) =>
         WriteVia(path, temporary =>
@@ -44,11 +46,11 @@ public static class AtomicFile
     {
         if (path.Trim().Length == 0) throw new UsageException($"{option}: the path is empty; allowed: a file path in an existing, writable folder");
         string fullPath = Path.GetFullPath(path);
-        // The temporary file's name is the longest this write creates.
-        int nameBytes = Encoding.UTF8.GetByteCount(Path.GetFileName(TemporaryPath(fullPath)));
-        int allowedNameBytes = MaxNameBytes - (nameBytes - Encoding.UTF8.GetByteCount(Path.GetFileName(fullPath)));
-        if (nameBytes > MaxNameBytes)
-            throw new UsageException($"{option}: the file name is {Encoding.UTF8.GetByteCount(Path.GetFileName(fullPath))} bytes long; allowed: at most {allowedNameBytes} bytes (the file system's {MaxNameBytes}, less the temporary file's prefix and suffix)");
+        // The temporary file's name is the longest this write creates; its process id is counted at its widest, so the limit does not depend on the process.
+        int nameBytes = Encoding.UTF8.GetByteCount(Path.GetFileName(fullPath));
+        int allowedNameBytes = MaxNameBytes - Encoding.UTF8.GetByteCount(TemporaryName(Path.GetFileName(fullPath), int.MaxValue)) + nameBytes;
+        if (nameBytes > allowedNameBytes)
+            throw new UsageException($"{option}: the file name is {nameBytes} bytes long; allowed: at most {allowedNameBytes} bytes (the file system's {MaxNameBytes}, less the temporary file's prefix and suffix)");
         if (Encoding.UTF8.GetByteCount(fullPath) >= MaxPathBytes)
             throw new UsageException($"{option}: the path is {Encoding.UTF8.GetByteCount(fullPath)} bytes long; allowed: less than {MaxPathBytes} bytes");
         string? folder = Path.GetDirectoryName(fullPath);

@@ -18,7 +18,7 @@ public static class ScheduleCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var schedule = new ScheduleOptions("--name", "The schedule");
-        var steps = NumberParsing.BoundedInteger("--steps", "Number of steps", 1000, MaxSteps);
+        var steps = NumberParsing.BoundedInteger("--steps", $"Number of steps, up to {MaxSteps.ToString("N0", CultureInfo.InvariantCulture)}", 1000, MaxSteps);
         var lr = NumberParsing.FiniteNumber("--lr", "The base (peak) learning rate (> 0)");
         lr.DefaultValueFactory = _ => 0.1;
         var metrics = new Option<string>("--metrics") { Description = "plateau: the metric after each step (lower is better), e.g. 1,0.8,0.8,0.8" };

@@ -35,7 +35,7 @@ public static class StepCommand
         {
             Description = "Explicit gradients instead of a function, one per step: 1,-2,0.5 for a scalar; 1,2;3,4 (steps separated by ';') for a vector",
         };
-        var steps = NumberParsing.BoundedInteger("--steps", $"Number of steps (default: 20 for quadratic, 500 for the 2-D functions, the number of gradients with --grads; with --plot at most {MaxPlottedSteps.ToString("N0", CultureInfo.InvariantCulture)})", null, MaxSteps);
+        var steps = NumberParsing.BoundedInteger("--steps", $"Number of steps, up to {Thousands(MaxSteps)} ({Thousands(MaxPlottedSteps)} with --plot); default 20 for quadratic, 500 for the 2-D functions, the number of gradients with --grads", null, MaxSteps);
         var format = OutputFormat.Option();
         var plot = new Option<string>("--plot")
         {
@@ -82,6 +82,8 @@ public static class StepCommand
         });
         return command;
     }
+
+    private static string Thousands(int count) => count.ToString("N0", CultureInfo.InvariantCulture);
 
     private static (GradientSource Source, ImmutableArray<double> X0, int Steps) Problem(string? function, string? x0Text, string? gradsText, int? steps)
     {

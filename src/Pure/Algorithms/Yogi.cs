@@ -13,7 +13,9 @@ public sealed record YogiHyperparameters(
     public const string Reference = """
         Yogi — Zaheer et al., "Adaptive Methods for Nonconvex Optimization", NeurIPS 2018, Algorithm 2:
         the second moment moves additively towards g², so it cannot collapse as fast as Adam's.
-        As in the paper and optax, no bias correction; v starts at initial_accumulator_value.
+        As in the paper's Algorithm 2: no bias correction, m starts at 0 and v at initial_accumulator_value.
+        (optax's scale_by_yogi differs: m and v both start at initial_accumulator_value and both are
+        bias-corrected, m/(1 − β₁ᵗ) and v/(1 − β₂ᵗ).)
 
           g ← g + λθ                               (weight decay, when λ > 0)
           m ← β₁m + (1 − β₁)g
