@@ -70,8 +70,9 @@ public sealed class ConfigurationTests : IDisposable
         { """{ "Training": { "Threads": 1.5 } }""", "Training:Threads: '1.5' is not allowed; allowed: an integer from 1 to 256" },
         { """{ "Training": { "Threads": 257 } }""", "Training:Threads: '257' is not allowed; allowed: an integer from 1 to 256" },
         { """{ "Training": { "Impl": "fast" } }""", "Training:Impl: 'fast' is not allowed; allowed: ours, torch" },
-        { """{ "Training": { "Optimizer": "adamax2" } }""", "Training:Optimizer: 'adamax2' is not allowed; allowed: sgd, adagrad, rmsprop, adam, adamw, amsgrad" },
-        { """{ "Compare": { "Optimizers": "sgd,sgd" } }""", "Compare:Optimizers: 'sgd,sgd' is not allowed; allowed: a comma-separated list of sgd" },
+        { """{ "Training": { "Optimizer": "adamax2" } }""", "Training:Optimizer: 'adamax2' is not allowed (did you mean 'adamax'?); allowed: sgd, adagrad, rmsprop, adam, adamw, amsgrad" },
+        { """{ "Compare": { "Optimizers": "sgd,sgd" } }""", "Compare:Optimizers: 'sgd' appears twice in 'sgd,sgd'; allowed: a comma-separated list of sgd" },
+        { """{ "Compare": { "Optimizers": "adam,foo" } }""", "Compare:Optimizers: unknown name 'foo' in 'adam,foo'; allowed: a comma-separated list of sgd" },
         { """{ "Optimizers": { "adam": { "beta1": 1 } } }""", "Optimizers:adam:beta1: 1 is out of range; allowed: a number in [0, 1)" },
         { """{ "Optimizers": { "rmsprop": { "centered": "yes" } } }""", "Optimizers:rmsprop:centered: 'yes' is not allowed; allowed: true or false" },
     };

@@ -81,6 +81,40 @@ public class BadInputTests
         Assert.Contains(expected, run.Error);
     }
 
+    /// <summary>One edit (a swap of neighbours, a lost or a wrong letter) from a command or an option, the message names it.</summary>
+    [Theory]
+    [InlineData("step")]
+    [InlineData("train")]
+    [InlineData("compare")]
+    [InlineData("config")]
+    [InlineData("bench")]
+    [InlineData("schedule")]
+    [InlineData("optimizers")]
+    [InlineData("train --optimizer")]
+    [InlineData("train --batch-size")]
+    [InlineData("compare --optimizers")]
+    [InlineData("step --function")]
+    [InlineData("schedule --warmup")]
+    public void EveryNameOneEditAwayIsSuggested(string arguments)
+    {
+        string[] words = arguments.Split(' ');
+        string name = words[^1];
+        int at = name.StartsWith("--", StringComparison.Ordinal) ? 3 : 1;
+        string[] typos =
+        [
+            name[..at] + name[at + 1] + name[at] + name[(at + 2)..],
+            name[..^1],
+            name[..at] + 'q' + name[(at + 1)..],
+        ];
+        foreach (string typo in typos)
+        {
+            var run = CliRun.Of([.. words[..^1], typo, .. typo.StartsWith('-') ? new[] { "1" } : []]);
+            run.AssertUsageError();
+            Assert.Contains($"'{typo}'", run.Error);
+            Assert.Contains($"did you mean '{name}'", run.Error);
+        }
+    }
+
     public static TheoryData<string, string> ValuesWithControlCharacters() => new()
     {
         { "a\nb", @"'a\nb'" },

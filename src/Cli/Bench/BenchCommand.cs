@@ -59,7 +59,7 @@ public static class BenchCommand
     {
         if (text is null) return [.. OptimizerRegistry.All];
         return [.. text.Split(',').Select(name => OptimizerRegistry.Find(name.Trim())
-            ?? throw new UsageException($"--optimizers: unknown optimizer '{name.Trim()}'; allowed: {string.Join(", ", OptimizerRegistry.Names)}"))];
+            ?? throw new UsageException($"--optimizers: unknown optimizer '{name.Trim()}'{Messages.NearestNames.Hint(name.Trim(), OptimizerRegistry.Names)}; allowed: {string.Join(", ", OptimizerRegistry.Names)}"))];
     }
 
     private static long[] ParseSizes(string text) =>
@@ -77,7 +77,7 @@ public static class BenchCommand
     {
         BenchmarkLayout.Single or BenchmarkLayout.Model => [text],
         "both" => [.. BenchmarkLayout.All],
-        _ => throw new UsageException($"--layout: unknown layout '{text}'; allowed: single, model, both"),
+        _ => throw new UsageException($"--layout: unknown layout '{text}'{Messages.NearestNames.Hint(text, ["single", "model", "both"])}; allowed: single, model, both"),
     };
 
     /// <summary>null where TorchSharp has no built-in optimizer to measure, or a figure is not finite (JSON has no NaN).</summary>

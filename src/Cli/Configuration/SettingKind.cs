@@ -38,7 +38,10 @@ public sealed record SettingKind(string Allowed, Func<string, bool> Accepts)
     public static SettingKind OneOf(IEnumerable<string> names)
     {
         string[] allowed = [.. names];
-        return new(string.Join(", ", allowed), text => allowed.Contains(text));
+        return new(string.Join(", ", allowed), text => allowed.Contains(text))
+        {
+            Problem = text => Messages.NearestNames.Suggestion(text, allowed) is { } hint ? $"'{text}' is not allowed ({hint})" : null,
+        };
     }
 
     /// <summary>Empty (JSON null) means "the default".</summary>
@@ -57,7 +60,7 @@ public sealed record SettingKind(string Allowed, Func<string, bool> Accepts)
             if (text.Trim().Length == 0) return "the list is empty";
             if (items.FirstOrDefault(i => i.Length == 0) is not null) return $"'{text}' has an empty name";
             if (items.FirstOrDefault(i => !allowed.Contains(i)) is { } unknown)
-                return $"unknown name '{unknown}' in '{text}'{(Messages.NearestNames.Suggestion(unknown, allowed) is { } hint ? $" ({hint})" : "")}";
+                return $"unknown name '{unknown}' in '{text}'{Messages.NearestNames.Hint(unknown, allowed)}";
             if (items.GroupBy(i => i).FirstOrDefault(g => g.Count() > 1) is { } twice) return $"'{twice.Key}' appears twice in '{text}'";
             return null;
         }

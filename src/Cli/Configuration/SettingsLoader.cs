@@ -119,7 +119,7 @@ public static class SettingsLoader
     private static void CheckFlagsApply(string optimizer, HyperparameterSettings flags)
     {
         var definition = OptimizerRegistry.Find(optimizer)
-            ?? throw new UsageException($"--optimizer: unknown optimizer '{optimizer}'; allowed: {string.Join(", ", OptimizerRegistry.Names)}");
+            ?? throw new UsageException($"--optimizer: unknown optimizer '{optimizer}'{Messages.NearestNames.Hint(optimizer, OptimizerRegistry.Names)}; allowed: {string.Join(", ", OptimizerRegistry.Names)}");
         foreach (string given in flags.GivenNames())
         {
             if (!definition.Settings.Contains(given))

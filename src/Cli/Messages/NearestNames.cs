@@ -21,8 +21,15 @@ public static class NearestNames
     public static string? Suggestion(string typed, IEnumerable<string> candidates)
     {
         var nearest = Of(typed, candidates);
-        return nearest.Count == 0 ? null : $"did you mean {string.Join(" or ", nearest.Select(n => $"'{n}'"))}?";
+        if (nearest.Count == 0) return null;
+        var quoted = nearest.Select(n => $"'{n}'").ToList();
+        string names = quoted.Count == 1 ? quoted[0] : $"{string.Join(", ", quoted.SkipLast(1))} or {quoted[^1]}";
+        return $"did you mean {names}?";
     }
+
+    /// <summary>" (did you mean 'adam'?)" to append to a message about an unknown name, or "" when nothing is near.</summary>
+    public static string Hint(string typed, IEnumerable<string> candidates) =>
+        Suggestion(typed, candidates) is { } suggestion ? $" ({suggestion})" : "";
 
     private static string Bare(string name) => name.TrimStart('-').ToLowerInvariant();
 

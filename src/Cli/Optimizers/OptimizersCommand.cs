@@ -24,7 +24,7 @@ public static class OptimizersCommand
             string? requested = parsed.GetValue(name);
             var definitions = requested is null
                 ? OptimizerRegistry.All.ToList()
-                : [OptimizerRegistry.Find(requested) ?? throw new UsageException($"optimizers: unknown optimizer '{requested}'; allowed: {string.Join(", ", OptimizerRegistry.Names)}")];
+                : [OptimizerRegistry.Find(requested) ?? throw new UsageException($"optimizers: unknown optimizer '{requested}'{Messages.NearestNames.Hint(requested, OptimizerRegistry.Names)}; allowed: {string.Join(", ", OptimizerRegistry.Names)}")];
             if (parsed.GetValue(format) == OutputFormat.Json) definitions.ForEach(d => output.WriteLine(Json(d)));
             else if (requested is null) WriteList(definitions, output);
             else WriteOne(definitions[0], output);

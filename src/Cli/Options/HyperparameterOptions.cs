@@ -83,7 +83,7 @@ public sealed class HyperparameterOptions
     public static Hyperparameters Resolve(string optimizerName, HyperparameterSettings settings, string option = "--optimizer")
     {
         var definition = OptimizerRegistry.Find(optimizerName)
-            ?? throw new UsageException($"{option}: unknown optimizer '{optimizerName}'; allowed: {string.Join(", ", OptimizerRegistry.Names)}");
+            ?? throw new UsageException($"{option}: unknown optimizer '{optimizerName}'{Messages.NearestNames.Hint(optimizerName, OptimizerRegistry.Names)}; allowed: {string.Join(", ", OptimizerRegistry.Names)}");
         foreach (string given in settings.GivenNames())
         {
             if (!definition.Settings.Contains(given))

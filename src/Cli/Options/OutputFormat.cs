@@ -18,7 +18,7 @@ public static class OutputFormat
         option.Validators.Add(result =>
         {
             string value = result.GetValueOrDefault<string>();
-            if (!formats.Contains(value)) result.AddError($"--format: unknown format '{value}'; allowed: {string.Join(", ", formats)}");
+            if (!formats.Contains(value)) result.AddError($"--format: unknown format '{value}'{Messages.NearestNames.Hint(value, formats)}; allowed: {string.Join(", ", formats)}");
         });
         return option;
     }

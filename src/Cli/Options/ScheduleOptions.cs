@@ -51,7 +51,7 @@ public sealed class ScheduleOptions
     {
         string? name = parsed.GetValue(Name);
         if (name is null) return null;
-        if (!Names.Contains(name)) throw new UsageException($"{Name.Name}: unknown schedule '{name}'; allowed: {string.Join(", ", Names)}");
+        if (!Names.Contains(name)) throw new UsageException($"{Name.Name}: unknown schedule '{name}'{Messages.NearestNames.Hint(name, Names)}; allowed: {string.Join(", ", Names)}");
         var settings = new Configuration.ScheduleSettings
         {
             Name = name,

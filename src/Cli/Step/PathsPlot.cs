@@ -1,3 +1,4 @@
+using AdaptiveLR.Cli.Messages;
 using AdaptiveLR.Cli.Output;
 using AdaptiveLR.Cli.Plotting;
 using ScottPlot;

@@ -99,7 +99,7 @@ public static class StepCommand
         }
 
         var objective = TestFunction.Find(function ?? "quadratic") as TestFunction
-            ?? throw new UsageException($"--function: unknown function '{function}'; allowed: {string.Join(", ", TestFunction.Names)}");
+            ?? throw new UsageException($"--function: unknown function '{function}'{Messages.NearestNames.Hint(function!, TestFunction.Names)}; allowed: {string.Join(", ", TestFunction.Names)}");
         ImmutableArray<double> start = x0Text is null ? objective.Start : [.. NumberParsing.ParseList(x0Text, "--x0", "the start")];
         if (objective is not Quadratic && start.Length != 2)
             throw new UsageException($"--x0: {function} is a function of 2 variables but --x0 has {start.Length}; give x,y such as {string.Join(",", objective.Start)}");

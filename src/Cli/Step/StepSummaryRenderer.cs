@@ -1,6 +1,6 @@
 using System.Globalization;
-using AdaptiveLR.Cli.Output;
 using AdaptiveLR.Cli.Messages;
+using AdaptiveLR.Cli.Output;
 
 namespace AdaptiveLR.Cli.Step;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using AdaptiveLR.Cli.Training;
 using AdaptiveLR.Cli.Messages;
+using AdaptiveLR.Cli.Training;
 
 namespace AdaptiveLR.Cli.Train;
 
