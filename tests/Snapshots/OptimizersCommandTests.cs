@@ -32,6 +32,6 @@ public class OptimizersCommandTests
     {
         var run = CliRun.Of("optimizers", "adamx");
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal("adaptivelr: optimizers: unknown optimizer 'adamx'; allowed: " + string.Join(", ", OptimizerRegistry.Names) + "\n", run.Error);
+        Assert.Equal("adaptivelr: optimizers: unknown optimizer 'adamx' (did you mean 'adam', 'adamw' or 'adamax'?); allowed: " + string.Join(", ", OptimizerRegistry.Names) + "\n", run.Error);
     }
 }
