@@ -45,7 +45,7 @@ public sealed class NonFiniteTrainingTests : IDisposable
     public void UnderSkipTheStepIsSkippedAndCounted(string impl, string where)
     {
         var run = Train("skip", "--epochs", "2", "--impl", impl, "--nonfinite", "skip", "--inject-fault", $"{where}:3").Succeeded();
-        Assert.Contains("skipped 1 steps whose loss or gradient was not finite", run.Output);
+        Assert.Contains("skipped 1 step whose loss or gradient was not finite", run.Output);
         Assert.Equal([1, 0], ScheduleAndTransformTests.Column(folder["skip"], "skipped_steps"));
         Assert.All(ScheduleAndTransformTests.Column(folder["skip"], "test_loss"), loss => Assert.True(double.IsFinite(loss)));
     }
