@@ -43,6 +43,19 @@ public static class NumberParsing
         return option;
     }
 
+    public static Option<int> PositiveInteger(string name, string description, int defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = result =>
+        {
+            string token = result.Tokens.Single().Value;
+            if (int.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= 1) return value;
+            result.AddError($"{name}: '{token}' is not allowed; allowed: an integer >= 1");
+            return defaultValue;
+        },
+    };
+
     /// <summary>A comma-separated list of finite numbers, or a usage error naming <paramref name="option"/>.</summary>
     public static double[] ParseList(string text, string option, string what)
     {
