@@ -67,7 +67,7 @@ public class BadInputTests
     [Theory]
     [InlineData("trian", "adaptivelr: unknown command 'trian' (did you mean 'train'?); see 'adaptivelr --help'")]
     [InlineData("tarin --epochs 1", "adaptivelr: unknown command 'tarin' (did you mean 'train'?); see 'adaptivelr --help'")]
-    [InlineData("nosuchcommand", "adaptivelr: unknown command 'nosuchcommand'; commands: step, train, compare, config, bench, schedule, optimizers; see 'adaptivelr --help'")]
+    [InlineData("nosuchcommand", "adaptivelr: unknown command 'nosuchcommand'; commands: step, train, compare, lr-find, config, bench, schedule, optimizers; see 'adaptivelr --help'")]
     [InlineData("train --optimzer adam", "adaptivelr: unknown option '--optimzer' for 'train' (did you mean '--optimizer'?); see 'adaptivelr train --help'")]
     [InlineData("compare --optimizer adam", "adaptivelr: unknown option '--optimizer' for 'compare' (did you mean '--optimizers'?); see 'adaptivelr compare --help'")]
     [InlineData("step --beta3 0.5", "adaptivelr: unknown option '--beta3' for 'step' (did you mean '--beta1' or '--beta2'?); see 'adaptivelr step --help'")]
