@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace AdaptiveLR.Pure.Numerics;
@@ -7,18 +8,30 @@ namespace AdaptiveLR.Pure.Numerics;
 public readonly record struct Float256Lane(Vector256<float> Value) : IFloatLane<Float256Lane>
 {
     public static int Count => Vector256<float>.Count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane Load(ref float source, nuint offset) => new(Vector256.LoadUnsafe(ref source, offset));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Float256Lane value, ref float destination, nuint offset) => value.Value.StoreUnsafe(ref destination, offset);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane Broadcast(double value) => new(Vector256.Create((float)value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane Sqrt(Float256Lane x) => new(Vector256.Sqrt(x.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane Max(Float256Lane left, Float256Lane right) => new(Vector256.Max(left.Value, right.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane Abs(Float256Lane x) => new(Vector256.Abs(x.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane Sign(Float256Lane x) =>
         new(Vector256.ConditionalSelect(Vector256.GreaterThan(x.Value, Vector256<float>.Zero), Vector256<float>.One, Vector256<float>.Zero)
             - Vector256.ConditionalSelect(Vector256.LessThan(x.Value, Vector256<float>.Zero), Vector256<float>.One, Vector256<float>.Zero));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane operator +(Float256Lane left, Float256Lane right) => new(left.Value + right.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane operator -(Float256Lane left, Float256Lane right) => new(left.Value - right.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane operator *(Float256Lane left, Float256Lane right) => new(left.Value * right.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane operator /(Float256Lane left, Float256Lane right) => new(left.Value / right.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane operator -(Float256Lane x) => new(-x.Value);
 }

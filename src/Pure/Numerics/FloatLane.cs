@@ -6,16 +6,28 @@ namespace AdaptiveLR.Pure.Numerics;
 public readonly record struct FloatLane(float Value) : IFloatLane<FloatLane>
 {
     public static int Count => 1;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane Load(ref float source, nuint offset) => new(Unsafe.Add(ref source, offset));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(FloatLane value, ref float destination, nuint offset) => Unsafe.Add(ref destination, offset) = value.Value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane Broadcast(double value) => new((float)value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane Sqrt(FloatLane x) => new(MathF.Sqrt(x.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane Max(FloatLane left, FloatLane right) => new(MathF.Max(left.Value, right.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane Abs(FloatLane x) => new(MathF.Abs(x.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane Sign(FloatLane x) => new(MathF.Sign(x.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane operator +(FloatLane left, FloatLane right) => new(left.Value + right.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane operator -(FloatLane left, FloatLane right) => new(left.Value - right.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane operator *(FloatLane left, FloatLane right) => new(left.Value * right.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane operator /(FloatLane left, FloatLane right) => new(left.Value / right.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane operator -(FloatLane x) => new(-x.Value);
 }
