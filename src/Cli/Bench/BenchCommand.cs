@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using AdaptiveLR.Cli.Options;
 using AdaptiveLR.Pure;
 using AdaptiveLR.Torch.Benchmarking;
@@ -21,12 +20,13 @@ public static class BenchCommand
         };
         var sizes = new Option<string>("--sizes") { Description = "Comma-separated parameter counts, with K or M suffixes (default 1M,10M)", DefaultValueFactory = _ => "1M,10M" };
         var layout = new Option<string>("--layout") { Description = "single (one tensor), model (about 50 tensors of mixed sizes) or both", DefaultValueFactory = _ => "both" };
-        var repeats = NumberParsing.PositiveInteger("--repeats", "Timed steps per case; medians are reported (default 15)", 15);
+        var repeats = NumberParsing.PositiveInteger("--repeats", "Timing rounds per case, each a block of steps of ours, TorchSharp's and the copy floor; medians are reported (default 15)", 15);
         var format = OutputFormat.Option(OutputFormat.Table, OutputFormat.Json);
         var oneCore = new Option<bool>("--one-core") { Description = "Keep every step on one core (by default steps of 4M elements or more are shared between the cores)" };
+        var inProcess = new Option<bool>("--in-process") { Description = "Run every case in this process (by default each case runs in a fresh process of its own)" };
 
         var command = new Command("bench", "Measure ms per optimizer step, ours against TorchSharp's built-in, and the memory-traffic floor.");
-        foreach (var option in new Option[] { optimizers, sizes, layout, repeats, format, oneCore }) command.Options.Add(option);
+        foreach (var option in new Option[] { optimizers, sizes, layout, repeats, format, oneCore, inProcess }) command.Options.Add(option);
         command.SetAction(parsed =>
         {
             var definitions = ParseOptimizers(parsed.GetValue(optimizers));
@@ -42,9 +42,11 @@ public static class BenchCommand
                 foreach (string shape in layouts)
                     foreach (var definition in definitions)
                     {
-                        var result = StepBenchmark.Run(StepBenchmark.Configuration(definition.Defaults), count, shape, repeats: timedSteps, oneCore: parsed.GetValue(oneCore));
+                        var result = parsed.GetValue(inProcess)
+                            ? StepBenchmark.Run(StepBenchmark.Configuration(definition.Defaults), count, shape, repeats: timedSteps, oneCore: parsed.GetValue(oneCore))
+                            : FreshProcessCase.Run(definition.Name, count, shape, timedSteps, parsed.GetValue(oneCore));
                         results.Add(result);
-                        if (json) output.WriteLine(Json(result));
+                        if (json) output.WriteLine(BenchmarkJson.Write(result));
                     }
             if (!json) output.Write(BenchmarkReport.Markdown(results, $"{Environment.ProcessorCount} cores."));
             return CliApp.Success;
@@ -76,23 +78,4 @@ public static class BenchCommand
         "both" => [.. BenchmarkLayout.All],
         _ => throw new UsageException($"--layout: unknown layout '{text}'; allowed: single, model, both"),
     };
-
-    /// <summary>null where TorchSharp has no built-in optimizer to measure (JSON has no NaN).</summary>
-    private static double? Nullable(double value) => double.IsNaN(value) ? null : value;
-
-    private static string Json(BenchmarkResult r) => JsonSerializer.Serialize(new
-    {
-        optimizer = r.Optimizer,
-        @params = r.Params,
-        layout = r.Layout,
-        tensors = r.Tensors,
-        ours_ms = r.OursMs,
-        torch_ms = Nullable(r.TorchMs),
-        floor_ms = r.FloorMs,
-        speedup = Nullable(r.Speedup),
-        ours_over_floor = r.TimesFloor,
-        bytes_per_step = r.BytesPerStep,
-        copy_gb_per_s = r.CopyGigabytesPerSecond,
-        ours_alloc_bytes_per_step = r.OursAllocatedBytesPerStep,
-    });
 }
