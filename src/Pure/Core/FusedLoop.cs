@@ -56,8 +56,10 @@ internal static class Loop<TRule, TLane, THas0, THas1, THas2>
         bool has0 = THas0.Present(memory.Has0), has1 = THas1.Present(memory.Has1), has2 = THas2.Present(memory.Has2);
         nuint width = (nuint)TLane.Count;
         nuint i = start;
+        if (i + width > length) return i;
         TLane unused = default;
-        for (; i + width <= length; i += width)
+        // Tested at the bottom, so that the body dominates the exit and the JIT hoists the rule's broadcasts out of it.
+        do
         {
             TLane parameter = TLane.Load(ref parameters, i);
             TLane s0 = has0 ? TLane.Load(ref state0, i) : unused;
@@ -68,7 +70,9 @@ internal static class Loop<TRule, TLane, THas0, THas1, THas2>
             if (has0) TLane.Store(s0, ref state0, i);
             if (has1) TLane.Store(s1, ref state1, i);
             if (has2) TLane.Store(s2, ref state2, i);
+            i += width;
         }
+        while (i + width <= length);
         return i;
     }
 }
