@@ -20,7 +20,7 @@ public static class BenchCommand
         };
         var sizes = new Option<string>("--sizes") { Description = "Comma-separated parameter counts, with K or M suffixes (default 1M,10M)", DefaultValueFactory = _ => "1M,10M" };
         var layout = new Option<string>("--layout") { Description = "single (one tensor), model (about 50 tensors of mixed sizes) or both", DefaultValueFactory = _ => "both" };
-        var repeats = NumberParsing.PositiveInteger("--repeats", "Timing rounds per case, each a block of steps of ours, TorchSharp's and the copy floor; medians are reported (default 15)", 15);
+        var repeats = NumberParsing.PositiveInteger("--repeats", "Timing rounds per case, each a block of steps of ours, TorchSharp's and the copy floor, in every order in turn; medians are reported (default 18)", 18);
         var format = OutputFormat.Option(OutputFormat.Table, OutputFormat.Json);
         var oneCore = new Option<bool>("--one-core") { Description = "Keep every step on one core (by default steps of 4M elements or more are shared between the cores)" };
         var inProcess = new Option<bool>("--in-process") { Description = "Run every case in this process (by default each case runs in a fresh process of its own)" };

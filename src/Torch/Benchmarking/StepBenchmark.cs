@@ -14,7 +14,7 @@ namespace AdaptiveLR.Torch.Benchmarking;
 /// <remarks>
 /// This shared VM throttles: absolute times drift by several × within a minute. So every figure is a
 /// ratio of neighbours in time: each round times a block of our steps, of TorchSharp's and of a plain
-/// copy (the floor) back to back, in an order that rotates; the reported ratios are medians of the
+/// copy (the floor) back to back, in every order in turn; the reported ratios are medians of the
 /// per-round ratios, with their interquartile range. The early window (our first steps after the first
 /// call) and the late window (the rounds, after at least <see cref="SettleSeconds"/> of stepping, past
 /// tiered compilation's promotion to tier 1 and dynamic PGO) are reported apart, so a kernel whose
@@ -32,7 +32,7 @@ public static class StepBenchmark
     public static Hyperparameters Configuration(Hyperparameters defaults) =>
         defaults is SgdHyperparameters sgd ? sgd with { Momentum = 0.9 } : defaults;
 
-    public static BenchmarkResult Run(Hyperparameters hyperparameters, long parameters, string layout, int repeats = 15, bool oneCore = false)
+    public static BenchmarkResult Run(Hyperparameters hyperparameters, long parameters, string layout, int repeats = 18, bool oneCore = false)
     {
         using var scope = NewDisposeScope();
         long[][] shapes = BenchmarkLayout.TensorShapes(layout, parameters);
@@ -74,15 +74,14 @@ public static class StepBenchmark
         // A block lasts about 20 ms (at least one step), so that a round is short against the drift.
         Side[] sides = torchSide is null ? [ourSide, copySide] : [ourSide, torchSide, copySide];
         foreach (var side in sides) side.PlanBlock(targetMs: 20);
+        // Every order of the sides in turn, so that each follows each other equally often (a side run
+        // right after TorchSharp's step competes with its threads winding down).
+        Side[][] orders = [.. Orders(sides)];
         var rounds = new List<Round>(repeats);
         for (int round = 0; round < repeats; round++)
         {
             var medians = new Dictionary<Side, double>();
-            for (int k = 0; k < sides.Length; k++)
-            {
-                var side = sides[(round + k) % sides.Length];
-                medians[side] = side.TimeBlock();
-            }
+            foreach (var side in orders[round % orders.Length]) medians[side] = side.TimeBlock();
             rounds.Add(new Round(medians[ourSide], torchSide is null ? double.NaN : medians[torchSide], medians[copySide]));
         }
         // The rounds mix in TorchSharp's steps, which allocate managed wrappers; ours must not: counted alone.
@@ -110,6 +109,9 @@ public static class StepBenchmark
             OursAllocatedBytesPerStep: oursAllocated,
             Rounds: rounds.Count);
     }
+
+    private static IEnumerable<Side[]> Orders(Side[] sides) =>
+        sides.Length <= 1 ? [sides] : sides.SelectMany((first, i) => Orders([.. sides.Where((_, j) => j != i)]).Select(rest => (Side[])[first, .. rest]));
 
     /// <summary>One round's ms per step of each side.</summary>
     private sealed record Round(double OursMs, double TorchMs, double CopyMs);
