@@ -25,6 +25,7 @@ public static class BenchmarkJson
         ours_over_floor_p25 = Nullable(r.TimesFloorSpread.Low),
         ours_over_floor_p75 = Nullable(r.TimesFloorSpread.High),
         early_ms = Nullable(r.EarlyMs),
+        early_ours_over_floor = Nullable(r.EarlyTimesFloor),
         late_over_early = Nullable(r.LateOverEarly),
         bytes_per_step = Nullable(r.BytesPerStep),
         copy_gb_per_s = Nullable(r.CopyGigabytesPerSecond),
@@ -41,7 +42,7 @@ public static class BenchmarkJson
             OursMs: D("ours_ms"), OursSpread: (D("ours_ms_p25"), D("ours_ms_p75")),
             TorchMs: D("torch_ms"), Speedup: D("speedup"), SpeedupSpread: (D("speedup_p25"), D("speedup_p75")),
             FloorMs: D("floor_ms"), TimesFloor: D("ours_over_floor"), TimesFloorSpread: (D("ours_over_floor_p25"), D("ours_over_floor_p75")),
-            EarlyMs: D("early_ms"), BytesPerStep: D("bytes_per_step"), CopyGigabytesPerSecond: D("copy_gb_per_s"),
+            EarlyMs: D("early_ms"), EarlyTimesFloor: D("early_ours_over_floor"), BytesPerStep: D("bytes_per_step"), CopyGigabytesPerSecond: D("copy_gb_per_s"),
             OursAllocatedBytesPerStep: D("ours_alloc_bytes_per_step"), Rounds: o["rounds"]!.GetValue<int>());
     }
 

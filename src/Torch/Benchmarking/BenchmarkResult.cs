@@ -19,11 +19,12 @@ public sealed record BenchmarkResult(
     double TimesFloor,
     (double Low, double High) TimesFloorSpread,
     double EarlyMs,
+    double EarlyTimesFloor,
     double BytesPerStep,
     double CopyGigabytesPerSecond,
     double OursAllocatedBytesPerStep,
     int Rounds)
 {
-    /// <summary>Our late (after tier-up) ms per step over our early ms: well above 1 means the code got worse after tier-up.</summary>
-    public double LateOverEarly => OursMs / EarlyMs;
+    /// <summary>Ours / floor late (after tier-up) over ours / floor early: well above 1 means the code got worse after tier-up.</summary>
+    public double LateOverEarly => TimesFloor / EarlyTimesFloor;
 }
