@@ -8,15 +8,19 @@ using AdaptiveLR.Cli;
 // each fresh process is asked to do).
 if (args is ["bench", ..]) return CliApp.Run(args, Console.Out, Console.Error);
 
-string output = args.Length > 0 ? args[0] : Path.Combine(FindRepositoryRoot(), "benchmarks", "results", "step-benchmark.md");
+// Arguments: [OUTPUT.md] [more bench options, e.g. --torch-threads 1 --repeats 12].
+bool hasOutput = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal);
+string output = hasOutput ? args[0] : Path.Combine(FindRepositoryRoot(), "benchmarks", "results", "step-benchmark.md");
 var table = new StringWriter();
 var progress = new TeeWriter(table, Console.Out);
-int exit = CliApp.Run(["bench", "--sizes", "1M,10M", "--layout", "both", "--format", "json"], progress, Console.Error);
+int exit = CliApp.Run(["bench", "--sizes", "1M,10M", "--layout", "both", "--format", "json", .. args.Skip(hasOutput ? 1 : 0)], progress, Console.Error);
 if (exit != 0) return exit;
 var results = table.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(AdaptiveLR.Cli.Bench.BenchmarkJson.Read);
 
+string options = string.Join(' ', args.Skip(hasOutput ? 1 : 0));
+string load = File.Exists("/proc/loadavg") ? $", load average at the end {File.ReadAllText("/proc/loadavg").Split(' ')[1]} (5 min)" : "";
 string machine = $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, " +
-                 $"AVX-512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}, .NET {Environment.Version}.";
+                 $"AVX-512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}, .NET {Environment.Version}{load}{(options.Length > 0 ? $"; bench options: `{options}`" : "")}.";
 Directory.CreateDirectory(Path.GetDirectoryName(output)!);
 string temporary = output + ".tmp";
 File.WriteAllText(temporary, AdaptiveLR.Torch.Benchmarking.BenchmarkReport.Markdown(results, machine));

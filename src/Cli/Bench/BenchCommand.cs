@@ -23,10 +23,12 @@ public static class BenchCommand
         var repeats = NumberParsing.PositiveInteger("--repeats", "Timing rounds per case, each a block of steps of ours, TorchSharp's and the copy floor, in every order in turn; medians are reported (default 18)", 18);
         var format = OutputFormat.Option(OutputFormat.Table, OutputFormat.Json);
         var oneCore = new Option<bool>("--one-core") { Description = "Keep every step on one core (by default steps of 4M elements or more are shared between the cores)" };
+        // 0 (the default) leaves LibTorch's own thread count, one per core.
+        var torchThreads = NumberParsing.PositiveInteger("--torch-threads", "LibTorch's threads for TorchSharp's built-in optimizers (default: LibTorch's own, one per core)", 0);
         var inProcess = new Option<bool>("--in-process") { Description = "Run every case in this process (by default each case runs in a fresh process of its own)" };
 
         var command = new Command("bench", "Measure ms per optimizer step, ours against TorchSharp's built-in, and the memory-traffic floor.");
-        foreach (var option in new Option[] { optimizers, sizes, layout, repeats, format, oneCore, inProcess }) command.Options.Add(option);
+        foreach (var option in new Option[] { optimizers, sizes, layout, repeats, format, oneCore, torchThreads, inProcess }) command.Options.Add(option);
         command.SetAction(parsed =>
         {
             var definitions = ParseOptimizers(parsed.GetValue(optimizers));
@@ -43,8 +45,8 @@ public static class BenchCommand
                     foreach (var definition in definitions)
                     {
                         var result = parsed.GetValue(inProcess)
-                            ? StepBenchmark.Run(StepBenchmark.Configuration(definition.Defaults), count, shape, repeats: timedSteps, oneCore: parsed.GetValue(oneCore))
-                            : FreshProcessCase.Run(definition.Name, count, shape, timedSteps, parsed.GetValue(oneCore));
+                            ? StepBenchmark.Run(StepBenchmark.Configuration(definition.Defaults), count, shape, repeats: timedSteps, oneCore: parsed.GetValue(oneCore), torchThreads: parsed.GetValue(torchThreads))
+                            : FreshProcessCase.Run(definition.Name, count, shape, timedSteps, parsed.GetValue(oneCore), parsed.GetValue(torchThreads));
                         results.Add(result);
                         if (json) output.WriteLine(BenchmarkJson.Write(result));
                     }

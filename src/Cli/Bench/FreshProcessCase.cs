@@ -11,7 +11,7 @@ namespace AdaptiveLR.Cli.Bench;
 /// </summary>
 public static class FreshProcessCase
 {
-    public static BenchmarkResult Run(string optimizer, long parameters, string layout, int repeats, bool oneCore)
+    public static BenchmarkResult Run(string optimizer, long parameters, string layout, int repeats, bool oneCore, int torchThreads)
     {
         var info = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         string host = Environment.ProcessPath ?? throw new InvalidOperationException("bench: cannot find this program to start a fresh process; use --in-process");
@@ -22,6 +22,11 @@ public static class FreshProcessCase
                                             "--layout", layout, "--repeats", repeats.ToString(System.Globalization.CultureInfo.InvariantCulture), "--format", "json", "--in-process" })
             info.ArgumentList.Add(argument);
         if (oneCore) info.ArgumentList.Add("--one-core");
+        if (torchThreads > 0)
+        {
+            info.ArgumentList.Add("--torch-threads");
+            info.ArgumentList.Add(torchThreads.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
 
         using var child = Process.Start(info) ?? throw new InvalidOperationException("bench: could not start a fresh process; use --in-process");
         var error = child.StandardError.ReadToEndAsync();

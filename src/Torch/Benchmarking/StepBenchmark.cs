@@ -33,8 +33,10 @@ public static class StepBenchmark
     public static Hyperparameters Configuration(Hyperparameters defaults) =>
         defaults is SgdHyperparameters sgd ? sgd with { Momentum = 0.9 } : defaults;
 
-    public static BenchmarkResult Run(Hyperparameters hyperparameters, long parameters, string layout, int repeats = 18, bool oneCore = false)
+    public static BenchmarkResult Run(Hyperparameters hyperparameters, long parameters, string layout, int repeats = 18, bool oneCore = false, int torchThreads = 0)
     {
+        // LibTorch's intra-op threads for TorchSharp's side (0: its default, one per core).
+        if (torchThreads > 0) set_num_threads(torchThreads);
         using var scope = NewDisposeScope();
         long[][] shapes = BenchmarkLayout.TensorShapes(layout, parameters);
         var generator = new Generator().manual_seed(1);
