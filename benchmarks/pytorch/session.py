@@ -46,6 +46,7 @@ def main():
     parser.add_argument("--layouts", default="single,model")
     parser.add_argument("--sessions", type=int, default=3, help="repetitions of every case")
     parser.add_argument("--repeats", type=int, default=9, help="timing rounds per case and process")
+    parser.add_argument("--threads", type=int, default=0, help="LibTorch's threads for TorchSharp and PyTorch alike (default: their own, one per core)")
     parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "pytorch-anchor.md"))
     args = parser.parse_args()
 
@@ -54,9 +55,11 @@ def main():
     for session in range(args.sessions):
         for name, size, layout in cases:
             ours = lines([args.adaptivelr, "bench", "--optimizers", name, "--sizes", size, "--layout", layout,
-                          "--repeats", str(args.repeats), "--format", "json"])[0]
+                          "--repeats", str(args.repeats), "--format", "json"]
+                         + (["--torch-threads", str(args.threads)] if args.threads else []))[0]
             theirs = {r["impl"]: r for r in lines([sys.executable, os.path.join(HERE, "pytorch_step.py"), "--optimizers", name,
-                                                   "--sizes", size, "--layout", layout, "--repeats", str(args.repeats)])}
+                                                   "--sizes", size, "--layout", layout, "--repeats", str(args.repeats)]
+                                                  + (["--threads", str(args.threads)] if args.threads else []))}
             entry = figures.setdefault((name, size, layout), {"ours": [], "torchsharp": [], "floor": [], "pytorch": [], "foreach": [],
                                                               "pytorch_over_ours": [], "foreach_over_ours": [], "tensors": ours["tensors"]})
             entry["ours"].append(ours["ours_ms"])
