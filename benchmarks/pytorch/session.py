@@ -47,6 +47,7 @@ def main():
     parser.add_argument("--sessions", type=int, default=3, help="repetitions of every case")
     parser.add_argument("--repeats", type=int, default=9, help="timing rounds per case and process")
     parser.add_argument("--threads", type=int, default=0, help="LibTorch's threads for TorchSharp and PyTorch alike (default: their own, one per core)")
+    parser.add_argument("--clock", default="wall", choices=["wall", "cpu"], help="what the timings count, for all sides (cpu: the process's CPU time; with --threads 1, ours on one core)")
     parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "pytorch-anchor.md"))
     args = parser.parse_args()
 
@@ -56,10 +57,11 @@ def main():
         for name, size, layout in cases:
             ours = lines([args.adaptivelr, "bench", "--optimizers", name, "--sizes", size, "--layout", layout,
                           "--repeats", str(args.repeats), "--format", "json"]
-                         + (["--torch-threads", str(args.threads)] if args.threads else []))[0]
+                         + (["--torch-threads", str(args.threads)] if args.threads else [])
+                         + (["--clock", "cpu", "--one-core"] if args.clock == "cpu" else []))[0]
             theirs = {r["impl"]: r for r in lines([sys.executable, os.path.join(HERE, "pytorch_step.py"), "--optimizers", name,
                                                    "--sizes", size, "--layout", layout, "--repeats", str(args.repeats)]
-                                                  + (["--threads", str(args.threads)] if args.threads else []))}
+                                                  + (["--threads", str(args.threads)] if args.threads else []) + ["--clock", args.clock])}
             entry = figures.setdefault((name, size, layout), {"ours": [], "torchsharp": [], "floor": [], "pytorch": [], "foreach": [],
                                                               "pytorch_over_ours": [], "foreach_over_ours": [], "tensors": ours["tensors"]})
             entry["ours"].append(ours["ours_ms"])
@@ -76,7 +78,8 @@ def main():
 
     out = []
     out.append(f"ms per `step()`, float32 on CPU: ours, TorchSharp's built-in and PyTorch {version} ({threads} threads), "
-               f"measured {datetime.now(timezone.utc):%Y-%m-%d} on {os.cpu_count()} cores in one session of {args.sessions} repetitions, "
+               f"{args.clock} clock{', ours on one core' if args.clock == 'cpu' else ''}, measured {datetime.now(timezone.utc):%Y-%m-%d} on {os.cpu_count()} cores "
+               f"(load average {os.getloadavg()[1]:.0f}) in one session of {args.sessions} repetitions, "
                "each case's processes interleaved. Cells: median over the repetitions (min–max).")
     out.append("")
     out.append("| optimizer | params | layout | tensors | ours ms | TorchSharp ms | PyTorch ms | PyTorch foreach ms | PyTorch / ours | foreach / ours | ours / floor |")

@@ -25,10 +25,15 @@ public static class BenchCommand
         var oneCore = new Option<bool>("--one-core") { Description = "Keep every step on one core (by default steps of 4M elements or more are shared between the cores)" };
         // 0 (the default) leaves LibTorch's own thread count, one per core.
         var torchThreads = NumberParsing.PositiveInteger("--torch-threads", "LibTorch's threads for TorchSharp's built-in optimizers (default: LibTorch's own, one per core)", 0);
+        var clock = new Option<string>("--clock")
+        {
+            Description = "What the timings count: wall (wall-clock time) or cpu (the process's CPU time: steadier on a machine with more busy threads than cores; use with --one-core --torch-threads 1)",
+            DefaultValueFactory = _ => BenchmarkClock.Wall,
+        };
         var inProcess = new Option<bool>("--in-process") { Description = "Run every case in this process (by default each case runs in a fresh process of its own)" };
 
         var command = new Command("bench", "Measure ms per optimizer step, ours against TorchSharp's built-in, and the memory-traffic floor.");
-        foreach (var option in new Option[] { optimizers, sizes, layout, repeats, format, oneCore, torchThreads, inProcess }) command.Options.Add(option);
+        foreach (var option in new Option[] { optimizers, sizes, layout, repeats, format, oneCore, torchThreads, clock, inProcess }) command.Options.Add(option);
         command.SetAction(parsed =>
         {
             var definitions = ParseOptimizers(parsed.GetValue(optimizers));
@@ -38,6 +43,8 @@ public static class BenchCommand
             if (layouts.Contains(BenchmarkLayout.Model) && counts.Min() < BenchmarkLayout.MinimumModelParameters)
                 throw new UsageException($"--sizes: {counts.Min()} is too small for --layout model; allowed: at least {BenchmarkLayout.MinimumModelParameters} parameters, or --layout single");
             bool json = parsed.GetValue(format) == OutputFormat.Json;
+            string timing = parsed.GetValue(clock)!;
+            if (!BenchmarkClock.All.Contains(timing)) throw new UsageException($"--clock: unknown clock '{timing}'; allowed: {string.Join(", ", BenchmarkClock.All)}");
 
             var results = new List<BenchmarkResult>();
             foreach (long count in counts)
@@ -45,12 +52,12 @@ public static class BenchCommand
                     foreach (var definition in definitions)
                     {
                         var result = parsed.GetValue(inProcess)
-                            ? StepBenchmark.Run(StepBenchmark.Configuration(definition.Defaults), count, shape, repeats: timedSteps, oneCore: parsed.GetValue(oneCore), torchThreads: parsed.GetValue(torchThreads))
-                            : FreshProcessCase.Run(definition.Name, count, shape, timedSteps, parsed.GetValue(oneCore), parsed.GetValue(torchThreads));
+                            ? StepBenchmark.Run(StepBenchmark.Configuration(definition.Defaults), count, shape, repeats: timedSteps, oneCore: parsed.GetValue(oneCore), torchThreads: parsed.GetValue(torchThreads), clock: timing)
+                            : FreshProcessCase.Run(definition.Name, count, shape, timedSteps, parsed.GetValue(oneCore), parsed.GetValue(torchThreads), timing);
                         results.Add(result);
                         if (json) output.WriteLine(BenchmarkJson.Write(result));
                     }
-            if (!json) output.Write(BenchmarkReport.Markdown(results, $"{Environment.ProcessorCount} cores."));
+            if (!json) output.Write(BenchmarkReport.Markdown(results, $"{Environment.ProcessorCount} cores, {timing} clock."));
             return CliApp.Success;
         });
         return command;

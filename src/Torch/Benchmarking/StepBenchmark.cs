@@ -33,7 +33,7 @@ public static class StepBenchmark
     public static Hyperparameters Configuration(Hyperparameters defaults) =>
         defaults is SgdHyperparameters sgd ? sgd with { Momentum = 0.9 } : defaults;
 
-    public static BenchmarkResult Run(Hyperparameters hyperparameters, long parameters, string layout, int repeats = 18, bool oneCore = false, int torchThreads = 0)
+    public static BenchmarkResult Run(Hyperparameters hyperparameters, long parameters, string layout, int repeats = 18, bool oneCore = false, int torchThreads = 0, string clock = BenchmarkClock.Wall)
     {
         // LibTorch's intra-op threads for TorchSharp's side (0: its default, one per core).
         if (torchThreads > 0) set_num_threads(torchThreads);
@@ -57,9 +57,9 @@ public static class StepBenchmark
         using var builtin = TorchBuiltinOptimizers.Has(hyperparameters) ? TorchBuiltinOptimizers.Create(hyperparameters, theirs) : null;
         using var copy = new CopyBandwidth(parameters);
 
-        var clock = Stopwatch.StartNew();
-        var ourSide = new Side(() => adapter.step());
-        var copySide = new Side(copy.Run);
+        var settling = Stopwatch.StartNew();
+        var ourSide = new Side(() => adapter.step(), clock);
+        var copySide = new Side(copy.Run, clock);
         // The early window alternates single steps with copies, so that its ratio to the floor is as immune to the VM's drift as the rounds'.
         var (early, earlyCopies) = (new double[EarlySteps], new double[EarlySteps]);
         for (int i = 0; i < EarlySteps; i++) (early[i], earlyCopies[i]) = (ourSide.Time(), copySide.Time());
@@ -67,8 +67,8 @@ public static class StepBenchmark
         {
             using var stepScope = NewDisposeScope();
             builtin.step();
-        });
-        while (clock.Elapsed.TotalSeconds < SettleSeconds || ourSide.Calls < 60)
+        }, clock);
+        while (settling.Elapsed.TotalSeconds < SettleSeconds || ourSide.Calls < 60)
         {
             ourSide.Time();
             if (ourSide.Calls % 4 == 0) torchSide?.Time();
@@ -122,7 +122,7 @@ public static class StepBenchmark
     private sealed record Round(double OursMs, double TorchMs, double CopyMs);
 
     /// <summary>One thing being timed, step by step or in blocks.</summary>
-    private sealed class Side(Action step)
+    private sealed class Side(Action step, string clock)
     {
         private readonly List<double> recent = [];
         private int block = 1;
@@ -132,9 +132,9 @@ public static class StepBenchmark
         /// <summary>Runs one step; returns its ms.</summary>
         public double Time()
         {
-            long start = Stopwatch.GetTimestamp();
+            double start = BenchmarkClock.NowMs(clock);
             step();
-            double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            double ms = BenchmarkClock.NowMs(clock) - start;
             Calls++;
             recent.Add(ms);
             if (recent.Count > 16) recent.RemoveAt(0);
@@ -153,10 +153,10 @@ public static class StepBenchmark
             // One untimed step first: the other sides' blocks have evicted this side's data from the caches.
             step();
             Calls++;
-            long start = Stopwatch.GetTimestamp();
+            double start = BenchmarkClock.NowMs(clock);
             for (int i = 0; i < block; i++) step();
             Calls += block;
-            return Stopwatch.GetElapsedTime(start).TotalMilliseconds / block;
+            return (BenchmarkClock.NowMs(clock) - start) / block;
         }
     }
 
