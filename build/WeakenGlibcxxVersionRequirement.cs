@@ -1,4 +1,5 @@
-// MSBuild inline task (RoslynCodeTaskFactory, Code Type="Class"), used by /Directory.Build.targets.
+// MSBuild inline task (RoslynCodeTaskFactory, Code Type="Class"), used by WeakenGlibcxx.targets beside it
+// (imported by this repository's Directory.Build.targets and shipped in the AdaptiveLR.TorchSharp package).
 //
 // Why this exists
 // ---------------

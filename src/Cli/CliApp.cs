@@ -5,6 +5,7 @@ using AdaptiveLR.Cli.Schedule;
 using AdaptiveLR.Cli.Optimizers;
 using AdaptiveLR.Cli.Compare;
 using AdaptiveLR.Cli.Configuration;
+using AdaptiveLR.Cli.LrFind;
 using AdaptiveLR.Cli.Step;
 using AdaptiveLR.Cli.Train;
 
@@ -28,6 +29,7 @@ public static class CliApp
             StepCommand.Create(output),
             TrainCommand.Create(output),
             CompareCommand.Create(output),
+            LrFindCommand.Create(output),
             ConfigCommand.Create(output),
             BenchCommand.Create(output),
             ScheduleCommand.Create(output),

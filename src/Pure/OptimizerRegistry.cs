@@ -12,6 +12,7 @@ public static class OptimizerRegistry
 {
     private static readonly ImmutableArray<string> AdamSettings = ["lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad"];
 
+    /// <summary>Every algorithm: name, summary, settings it takes, defaults and reference.</summary>
     public static ImmutableArray<OptimizerDefinition> All { get; } =
     [
         new("sgd", "stochastic gradient descent with optional (Nesterov) momentum",
@@ -38,8 +39,10 @@ public static class OptimizerRegistry
             ["lr", "beta2_decay", "eps1", "eps2", "clip_threshold", "weight_decay", "relative_step"], new AdafactorHyperparameters(), AdafactorHyperparameters.Reference),
     ];
 
+    /// <summary>The algorithms' registry names (<c>sgd</c>, <c>adam</c>, <c>amsgrad</c>, …).</summary>
     public static IEnumerable<string> Names => All.Select(d => d.Name);
 
+    /// <summary>The algorithm called <paramref name="name"/>, or null.</summary>
     public static OptimizerDefinition? Find(string name) =>
         All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -1,19 +1,31 @@
+using AdaptiveLR.Pure.Core;
 using TorchSharp.Modules;
+using static TorchSharp.torch.optim;
 
 namespace AdaptiveLR.Torch;
 
 public sealed partial class AdaptiveOptimizer
 {
     /// <summary>
-    /// A parameter group's own hyperparameters: learning rate (what schedulers change) and weight
-    /// decay. The algorithm's other hyperparameters belong to the optimizer.
+    /// A parameter group's hyperparameters: the learning rate (what schedulers change), the weight decay,
+    /// and the algorithm's record with every other hyperparameter (β₁, β₂, eps, momentum, …; what
+    /// <c>cycle_momentum</c> changes). Where a group gives none, the optimizer's apply.
     /// </summary>
     public sealed class Options : OptimizerOptions
     {
+        /// <summary>The weight decay of the group's parameters (λ; decoupled or L2 as the algorithm defines it).</summary>
         public double? WeightDecay { get; set; }
+
+        /// <summary>
+        /// The group's record of the optimizer's algorithm (same type, same state layout). Its <c>Lr</c> and
+        /// <c>WeightDecay</c> are those of <see cref="OptimizerOptions.LearningRate"/> and <see cref="WeightDecay"/>
+        /// when the group was added; from then on those two properties are what a step uses.
+        /// </summary>
+        public Hyperparameters? Hyperparameters { get; internal set; }
 
         private (double Initial, double Lr, double WeightDecay)? pending;
 
+        /// <summary>Writes the initial and current learning rate and the weight decay (the record is configuration, not state).</summary>
         public override void SaveStateDict(BinaryWriter writer)
         {
             base.SaveStateDict(writer);
@@ -24,10 +36,12 @@ public sealed partial class AdaptiveOptimizer
         public override void LoadStateDict(BinaryReader reader) =>
             pending = (reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
 
+        /// <summary>Copies another group's learning rates, weight decay and record.</summary>
         public override void LoadStateDict(OptimizerOptions source)
         {
             base.LoadStateDict(source);
-            WeightDecay = ((Options)source).WeightDecay;
+            var options = (Options)source;
+            (WeightDecay, Hyperparameters) = (options.WeightDecay, options.Hyperparameters ?? Hyperparameters);
         }
 
         internal void CommitPending()
@@ -39,16 +53,51 @@ public sealed partial class AdaptiveOptimizer
         internal void DiscardPending() => pending = null;
     }
 
-    /// <summary>A group of parameters with their own learning rate and weight decay (null: the optimizer's).</summary>
-    public sealed class ParamGroup : ParamGroup<Options>
+    /// <summary>
+    /// A group of parameters with their own hyperparameters: a learning rate and weight decay (null: the
+    /// optimizer's), and optionally a whole record of the optimizer's algorithm, typed per algorithm —
+    /// <c>new ParamGroup(head, hyperparameters with { Beta1 = 0.8, Eps = 1e-6 })</c>.
+    /// <see cref="Momentum"/> and <see cref="Betas"/> are TorchSharp's <c>IMomentum</c> and <c>IBetas</c>, through
+    /// which its schedulers cycle momentum (see <see cref="AdaptiveOptimizer.Momentum"/>).
+    /// </summary>
+    public sealed class ParamGroup : ParamGroup<Options>, IMomentum, IBetas
     {
+        /// <summary>An empty group (TorchSharp's loaders create groups this way).</summary>
         public ParamGroup()
         {
         }
 
+        /// <summary>Parameters with their own learning rate and weight decay (null: the optimizer's).</summary>
         public ParamGroup(IEnumerable<Parameter> parameters, double? lr = null, double? weightDecay = null)
             : base(parameters, new Options { LearningRate = lr, WeightDecay = weightDecay })
         {
         }
+
+        /// <summary>
+        /// Parameters with their own record of the optimizer's algorithm: every hyperparameter of it, its <c>Lr</c> and
+        /// <c>WeightDecay</c> included. It must be the same algorithm with the same state layout (amsgrad, centered,
+        /// momentum on or off), which <see cref="AdaptiveOptimizer.add_param_group"/> checks.
+        /// </summary>
+        public ParamGroup(IEnumerable<Parameter> parameters, Hyperparameters hyperparameters)
+            : base(parameters, new Options { LearningRate = hyperparameters.Lr, WeightDecay = hyperparameters.WeightDecay, Hyperparameters = hyperparameters })
+        {
+        }
+
+        /// <summary>The group's momentum: SGD's and RMSprop's <c>momentum</c>, β₁ for algorithms with betas (as torch.optim's schedulers use it).</summary>
+        public double Momentum
+        {
+            get => CyclicCoefficients.Momentum(Record);
+            set => Options.Hyperparameters = CyclicCoefficients.WithMomentum(Record, value);
+        }
+
+        /// <summary>The group's (β₁, β₂); for SGD and RMSprop (momentum, 0), so that OneCycleLR cycles their momentum.</summary>
+        public (double, double) Betas
+        {
+            get => CyclicCoefficients.Betas(Record);
+            set => Options.Hyperparameters = CyclicCoefficients.WithBetas(Record, value);
+        }
+
+        private Hyperparameters Record =>
+            Options.Hyperparameters ?? throw new InvalidOperationException("the parameter group has not been added to an optimizer yet");
     }
 }

@@ -27,6 +27,7 @@ public sealed partial class AdaptiveOptimizer
         /// <summary>The parameter's name in messages: its module path where the optimizer was given names.</summary>
         public string Name { get; }
 
+        /// <summary>How many steps this parameter has taken (torch.optim's <c>step</c>).</summary>
         public long Step { get; internal set; }
 
         /// <summary>The algorithm this state belongs to.</summary>
@@ -53,6 +54,7 @@ public sealed partial class AdaptiveOptimizer
         /// <summary>The state of the chain's transformations.</summary>
         private sealed record Extras(Tensor? Accumulator, int MicroSteps, Tensor? Slow);
 
+        /// <summary>The parameter this state belongs to.</summary>
         public Parameter Parameter => _parameter;
 
         /// <summary>The state quantity called <paramref name="name"/> (<c>m</c>, <c>v</c>, <c>square_avg</c>, …).</summary>
@@ -67,6 +69,7 @@ public sealed partial class AdaptiveOptimizer
             }
         }
 
+        /// <summary>Step 0 and every slot at its initial value, shaped for the parameter; transformation state as the chain needs.</summary>
         public override void Initialize(OptimizerOptions options)
         {
             DisposeSlots();
@@ -85,6 +88,7 @@ public sealed partial class AdaptiveOptimizer
             Decayed = chain.Find<MaskedWeightDecay>()?.Applies(_parameter.shape) ?? false;
         }
 
+        /// <summary>Writes the algorithm's name, the step, each slot (or its absence) and the transformations' state.</summary>
         public override void SaveStateDict(BinaryWriter writer)
         {
             writer.Write(owner.Hyperparameters.Algorithm);
@@ -131,6 +135,7 @@ public sealed partial class AdaptiveOptimizer
             owner.CommitIfLast(this);
         }
 
+        /// <summary>Copies another state of this optimizer's kind (checked by <see cref="AdaptiveOptimizer.load_state_dict(TorchSharp.Modules.OptimizerHelper.StateDictionary)"/>).</summary>
         public override void LoadStateDict(OptimizerState source)
         {
             var other = (State)source;
@@ -145,10 +150,12 @@ public sealed partial class AdaptiveOptimizer
         private static Tensor? ReadTensor(BinaryReader reader) =>
             reader.ReadBoolean() ? TensorExtensionMethods.Load(reader).DetachFromDisposeScope() : null;
 
+        /// <summary>Same step and every slot close (<c>allclose</c>).</summary>
         public override bool ApproximatelyEquals(OptimizerState other) =>
             other is State state && state.Step == Step &&
             Slots.Zip(state.Slots).All(pair => pair.First is null ? pair.Second is null : pair.Second is not null && pair.First.allclose(pair.Second));
 
+        /// <summary>Moves the slots to <paramref name="device"/>.</summary>
         public override void to(Device device)
         {
             for (int k = 0; k < Slots.Length; k++)
@@ -157,6 +164,13 @@ public sealed partial class AdaptiveOptimizer
                 Slots[k] = slot.to(device).DetachFromDisposeScope();
                 if (!ReferenceEquals(slot, Slots[k])) slot.Dispose();
             }
+        }
+
+        /// <summary>Takes <paramref name="slots"/> (already checked) as this parameter's state at <paramref name="step"/>.</summary>
+        internal void Replace(long step, Tensor?[] slots)
+        {
+            foreach (var slot in Slots) slot?.Dispose();
+            (Step, Slots) = (step, slots);
         }
 
         internal bool HasPending => pending is not null;
@@ -175,6 +189,7 @@ public sealed partial class AdaptiveOptimizer
             pending = null;
         }
 
+        /// <summary>Frees the slot tensors and anything staged by a load.</summary>
         public void Dispose()
         {
             DiscardPending();

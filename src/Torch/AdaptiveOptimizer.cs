@@ -29,6 +29,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
     private readonly KernelJob job = new();
     private IntPtr[] gradients = [];
 
+    /// <summary>The parameters, in one group, stepped by the algorithm <paramref name="hyperparameters"/> configures. Throws if they are invalid.</summary>
     public AdaptiveOptimizer(IEnumerable<Parameter> parameters, Hyperparameters hyperparameters)
         : this([new ParamGroup(parameters)], new OptimizerChain(hyperparameters, []), null)
     {
@@ -46,6 +47,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
     {
     }
 
+    /// <summary>Parameter groups, each with its own learning rate and weight decay or its own record of the algorithm (<see cref="ParamGroup"/>).</summary>
     public AdaptiveOptimizer(IEnumerable<ParamGroup> groups, Hyperparameters hyperparameters)
         : this(groups, new OptimizerChain(hyperparameters, []), null)
     {
@@ -59,12 +61,12 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
         Hyperparameters = hyperparameters;
         Chain = chain;
         if (parameterNames is not null) names = parameterNames;
-        _defaults = new Options { LearningRate = hyperparameters.Lr, InitialLearningRate = hyperparameters.Lr, WeightDecay = hyperparameters.WeightDecay };
+        _defaults = new Options { LearningRate = hyperparameters.Lr, InitialLearningRate = hyperparameters.Lr, WeightDecay = hyperparameters.WeightDecay, Hyperparameters = hyperparameters };
         _parameter_groups = [];
         foreach (var group in groups) add_param_group(group);
     }
 
-    /// <summary>The algorithm and its hyperparameters (a group's lr and weight decay override the record's).</summary>
+    /// <summary>The algorithm and its hyperparameters; a parameter group may override any of them (<see cref="ParamGroup"/>).</summary>
     public Hyperparameters Hyperparameters { get; }
 
     /// <summary>
@@ -86,16 +88,20 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
     /// <summary>Every parameter's state, in parameter-group order.</summary>
     public IReadOnlyList<State> States => states;
 
+    /// <summary>
+    /// Adds a group (an <see cref="ParamGroup"/>): what it leaves unset comes from the optimizer; its record must be
+    /// of the optimizer's algorithm and state layout, with valid values. Throws, naming the group, otherwise.
+    /// </summary>
     public override void add_param_group(TorchSharp.Modules.ParamGroup param_group)
     {
         if (param_group is not ParamGroup group)
             throw new ArgumentException($"parameter groups of {nameof(AdaptiveOptimizer)} must be {nameof(AdaptiveOptimizer)}.{nameof(ParamGroup)}", nameof(param_group));
         var options = group.Options ??= new Options();
-        options.LearningRate ??= _defaults.LearningRate;
-        options.WeightDecay ??= ((Options)_defaults).WeightDecay;
+        var defaults = (Options)_defaults;
+        options.LearningRate ??= defaults.LearningRate;
+        options.WeightDecay ??= defaults.WeightDecay;
         options.InitialLearningRate = options.LearningRate!.Value;
-        var errors = Allowed.Collect(Allowed.Positive("lr", options.LearningRate.Value), Allowed.NonNegative("weight_decay", options.WeightDecay!.Value));
-        if (errors.Count > 0) throw new ArgumentException($"parameter group {_parameter_groups.Count}: {string.Join("; ", errors)}", nameof(param_group));
+        options.Hyperparameters = GroupRecord(options.Hyperparameters ?? defaults.Hyperparameters!, options, _parameter_groups.Count);
 
         var parameters = group.Parameters.ToList();
         group.Parameters = parameters;
@@ -115,6 +121,26 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
         skipped = new bool[states.Count];
     }
 
+    /// <summary>
+    /// The group's record with its learning rate and weight decay, checked: the optimizer's algorithm, the same
+    /// state layout (every parameter's state is allocated from it), valid values.
+    /// </summary>
+    private Hyperparameters GroupRecord(Hyperparameters given, Options options, int index)
+    {
+        if (given.GetType() != Hyperparameters.GetType() || given.Algorithm != Hyperparameters.Algorithm || !given.Slots.SequenceEqual(Hyperparameters.Slots))
+            throw new ArgumentException(
+                $"parameter group {index}: its hyperparameters are {given.Algorithm}'s ({given.GetType().Name}) but the optimizer runs {Hyperparameters.Algorithm} ({Hyperparameters.GetType().Name}); " +
+                "a group may change values, not the algorithm or its state layout (amsgrad, centered, momentum on or off)", "param_group");
+        var record = given.With(new HyperparameterSettings { Lr = options.LearningRate, WeightDecay = options.WeightDecay });
+        var errors = record.Validate();
+        if (errors.Count > 0) throw new ArgumentException($"parameter group {index}: {string.Join("; ", errors)}", "param_group");
+        return record;
+    }
+
+    /// <summary>
+    /// One step of every parameter that has a gradient, each with its group's hyperparameters (the learning rate
+    /// and weight decay in force, the record's other values); returns the closure's loss, if any.
+    /// </summary>
     public override Tensor step(Func<Tensor>? closure = null)
     {
         Tensor? loss = null;
@@ -131,7 +157,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
                 return loss!;
             }
             if (!Chain.Transforms.IsEmpty) TransformGradients();
-            job.Begin(Hyperparameters, states.Count);
+            job.Begin(states.Count);
             for (int i = 0; i < states.Count; i++)
             {
                 if (gradients[i] == IntPtr.Zero || skipped[i]) continue;
@@ -139,10 +165,11 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
                 var options = (Options)_parameter_groups[groupOfState[i]].Options;
                 state.Step++;
                 var context = new StepContext(state.Step, options.LearningRate!.Value, options.WeightDecay!.Value);
+                var record = options.Hyperparameters!;
                 bool float32 = NativeTensor.IsDenseCpuFloat32(state.Parameter.Handle) && NativeTensor.IsDenseCpuFloat32(gradients[i]);
-                if (Hyperparameters is TensorHyperparameters tensorLevel) TensorStep(tensorLevel, state, gradients[i], context, float32);
-                else if (float32) AddToFusedStep(state, gradients[i], context);
-                else GeneralStep(state, context);
+                if (record is TensorHyperparameters tensorLevel) TensorStep(tensorLevel, state, gradients[i], context, float32);
+                else if (float32) AddToFusedStep(record, state, gradients[i], context);
+                else GeneralStep(record, state, context);
             }
             RunFusedStep();
             if (Chain.Find<Lookahead>() is { } lookahead) SynchroniseLookahead(lookahead);
@@ -203,10 +230,10 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
         }
     }
 
-    private void AddToFusedStep(State state, IntPtr gradient, StepContext context)
+    private void AddToFusedStep(Hyperparameters record, State state, IntPtr gradient, StepContext context)
     {
         var slots = state.Slots;
-        job.Add(context, NativeTensor.Data(state.Parameter.Handle), NativeTensor.Data(gradient),
+        job.Add(record, context, NativeTensor.Data(state.Parameter.Handle), NativeTensor.Data(gradient),
             SlotData(slots[0]), SlotData(slots[1]), SlotData(slots[2]), NativeTensor.ElementCount(state.Parameter.Handle));
     }
 
@@ -220,11 +247,11 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
     private static IntPtr SlotData(Tensor? slot) => slot is null ? IntPtr.Zero : NativeTensor.Data(slot.Handle);
 
     /// <summary>Any dtype or device: the double-precision reference rule on copies, written back in the tensors' own dtype.</summary>
-    private void GeneralStep(State state, StepContext context)
+    private static void GeneralStep(Hyperparameters record, State state, StepContext context)
     {
         // The reference rule wants every slot as long as the parameters, unused ones too.
         OnDoubleCopies(state, unusedSlotLength: checked((int)state.Parameter.numel()),
-            (values, gradient, slots) => ReferenceStep.Apply(Hyperparameters, context, values, gradient, slots[0], slots[1], slots[2]));
+            (values, gradient, slots) => ReferenceStep.Apply(record, context, values, gradient, slots[0], slots[1], slots[2]));
     }
 
     /// <summary>
@@ -262,14 +289,20 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
         var slots = state.Slots;
         if (float32)
         {
+            var gradientValues = new ReadOnlySpan<float>((float*)NativeTensor.Data(gradient), view.Length);
+            // maximize: the step reads −g from a copy; the parameter's own gradient is left as it is, as in torch.optim.
+            float[]? ascent = algorithm.Maximize ? System.Buffers.ArrayPool<float>.Shared.Rent(view.Length) : null;
+            if (ascent is not null) GradientAscent.Negate(gradientValues, ascent);
             algorithm.Step(context, view,
                 new Span<float>((float*)NativeTensor.Data(state.Parameter.Handle), view.Length),
-                new ReadOnlySpan<float>((float*)NativeTensor.Data(gradient), view.Length),
+                ascent is null ? gradientValues : ascent.AsSpan(0, view.Length),
                 FloatSlot(slots[0], algorithm.SlotLength(0, view)), FloatSlot(slots[1], algorithm.SlotLength(1, view)), FloatSlot(slots[2], algorithm.SlotLength(2, view)));
+            if (ascent is not null) System.Buffers.ArrayPool<float>.Shared.Return(ascent);
             return;
         }
         OnDoubleCopies(state, unusedSlotLength: 0,
-            (values, gradientValues, buffers) => algorithm.Step<double>(context, view, values, gradientValues, buffers[0], buffers[1], buffers[2]));
+            (values, gradientValues, buffers) => algorithm.Step<double>(context, view, values,
+                algorithm.Maximize ? GradientAscent.Negated(gradientValues) : gradientValues, buffers[0], buffers[1], buffers[2]));
     }
 
     private static unsafe Span<float> FloatSlot(Tensor? slot, int length) =>
@@ -277,6 +310,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
 
     private static double[] AsDoubles(Tensor source) => source.detach().to(float64, CPU).contiguous().data<double>().ToArray();
 
+    /// <summary>Frees every parameter's state tensors.</summary>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

@@ -11,8 +11,8 @@ namespace AdaptiveLR.Torch;
 /// </summary>
 internal sealed unsafe class KernelJob : RangeJob
 {
-    private Hyperparameters? hyperparameters;
     private int count;
+    private Hyperparameters[] rules = [];
     private StepContext[] contexts = [];
     private IntPtr[] parameters = [], gradients = [], states0 = [], states1 = [], states2 = [];
     private long[] starts = [0];
@@ -20,10 +20,11 @@ internal sealed unsafe class KernelJob : RangeJob
     /// <summary>The total number of elements added since <see cref="Begin"/>.</summary>
     public long Length => starts[count];
 
-    public void Begin(Hyperparameters rule, int capacity)
+    public void Begin(int capacity)
     {
-        (hyperparameters, count) = (rule, 0);
+        count = 0;
         if (contexts.Length >= capacity) return;
+        rules = new Hyperparameters[capacity];
         contexts = new StepContext[capacity];
         parameters = new IntPtr[capacity];
         gradients = new IntPtr[capacity];
@@ -33,9 +34,10 @@ internal sealed unsafe class KernelJob : RangeJob
         starts = new long[capacity + 1];
     }
 
-    public void Add(StepContext context, IntPtr parameter, IntPtr gradient, IntPtr state0, IntPtr state1, IntPtr state2, long length)
+    /// <summary>One tensor, stepped with <paramref name="rule"/>: its parameter group's hyperparameters.</summary>
+    public void Add(Hyperparameters rule, StepContext context, IntPtr parameter, IntPtr gradient, IntPtr state0, IntPtr state1, IntPtr state2, long length)
     {
-        (contexts[count], parameters[count], gradients[count]) = (context, parameter, gradient);
+        (rules[count], contexts[count], parameters[count], gradients[count]) = (rule, context, parameter, gradient);
         (states0[count], states1[count], states2[count]) = (state0, state1, state2);
         starts[count + 1] = starts[count] + length;
         count++;
@@ -56,7 +58,7 @@ internal sealed unsafe class KernelJob : RangeJob
             long from = Math.Max(start, starts[tensor]) - starts[tensor];
             int elements = checked((int)(Math.Min(end, starts[tensor + 1]) - starts[tensor] - from));
             if (elements <= 0) continue;
-            FusedStep.Apply(hyperparameters!, contexts[tensor],
+            FusedStep.Apply(rules[tensor], contexts[tensor],
                 new Span<float>((float*)parameters[tensor] + from, elements),
                 new ReadOnlySpan<float>((float*)gradients[tensor] + from, elements),
                 Slot(states0[tensor], from, elements), Slot(states1[tensor], from, elements), Slot(states2[tensor], from, elements));

@@ -16,6 +16,7 @@ public static class TorchBuiltinOptimizers
         hyperparameters is SgdHyperparameters or AdagradHyperparameters or RmsPropHyperparameters or AdamHyperparameters or AdamWHyperparameters
             or AdadeltaHyperparameters or AdamaxHyperparameters or NAdamHyperparameters or RAdamHyperparameters;
 
+    /// <summary>TorchSharp's optimizer with the record's values. Throws for algorithms it lacks (see <see cref="Has"/>).</summary>
     public static optim.Optimizer Create(Hyperparameters hyperparameters, IEnumerable<TorchSharp.Modules.Parameter> parameters) => hyperparameters switch
     {
         SgdHyperparameters h => optim.SGD(parameters, h.Lr, h.Momentum, h.Dampening, h.WeightDecay, h.Nesterov),

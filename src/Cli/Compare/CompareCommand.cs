@@ -1,48 +1,52 @@
 using System.CommandLine;
 using AdaptiveLR.Cli.Options;
 using AdaptiveLR.Cli.Output;
+using AdaptiveLR.Cli.Problems;
 using AdaptiveLR.Cli.Train;
 using AdaptiveLR.Cli.Training;
+using AdaptiveLR.Cli.Training.Models;
 
 namespace AdaptiveLR.Cli.Compare;
 
 /// <summary>
-/// <c>adaptivelr compare</c>: trains the seed's CNN once per optimizer — the same data, seed and
-/// initial weights for each, hyperparameters from the configuration — and sets the results side by side.
+/// <c>adaptivelr compare</c>: trains a problem's model once per optimizer and seed — the same data
+/// and, for a seed, the same initial weights for each — at a learning rate tuned on a validation
+/// split (<c>--tune-lr</c>), tuned beforehand for the built-in problem, or configured; and sets the
+/// results side by side, mean ± std over the seeds.
 /// </summary>
 public static class CompareCommand
 {
     public static Command Create(TextWriter output)
     {
         var options = new TrainingOptions(hyperparameters: null, withOptimizerList: true);
-        var command = new Command("compare", "Train the seed's CNN with several optimizers from the same initial weights; print a summary table and plot the curves over one another.");
+        var fair = new FairComparisonOptions();
+        var command = new Command("compare", "Train a model with several optimizers from the same initial weights, over one or more seeds, optionally tuning each learning rate on a validation split first; print a ranked table and plot the curves over one another.");
         options.AddTo(command);
+        fair.AddTo(command);
         command.SetAction(parsed =>
         {
-            var settings = options.Load(parsed).Settings;
+            var effective = options.Load(parsed);
+            var settings = effective.Settings;
+            var (seeds, tuning) = fair.Read(parsed, settings.Training.Seed);
             foreach (string name in settings.Compare.OptimizerNames) OptimizerImplementation.EnsureAvailable(settings.PlanFor(settings.Optimizers[name]));
             string folder = OutputFolder.Prepare(settings.Output.Folder, "--out");
-            using var data = TrainingData.Load(settings.Data.Folder, settings.Data.LimitTrain, settings.Data.LimitTest);
+            using var data = ProblemCatalog.Load(settings.Training.Problem, settings.Data);
             var progress = new EpochProgress(EpochProgress.IsInteractive(output));
             int epochs = settings.Training.Epochs;
-            output.WriteLine($"{SeedCnn.Name} on {data.Description}: {data.Train.Count} train, {data.Test.Count} test images; {epochs} epochs, batch size {settings.Training.BatchSize}, seed {settings.Training.Seed}, impl {settings.Training.Impl}");
+            string model = ModelCatalog.Describe(ProblemCatalog.ModelOf(settings.Training), data);
+            output.WriteLine($"{model} on {data.Description}: {data.Train.Count} train, {data.Test.Count} test {data.ExampleNoun}; {epochs} epochs, batch size {settings.Training.BatchSize}, seed{(seeds.Length == 1 ? "" : "s")} {string.Join(",", seeds)}, impl {settings.Training.Impl}");
 
-            var results = new List<ComparisonResult>();
-            foreach (string name in settings.Compare.OptimizerNames)
-            {
-                using var trainer = Trainer.Start(settings.PlanFor(settings.Optimizers[name]), data);
-                while (trainer.CompletedEpochs < epochs)
-                    progress.Run($"{name} epoch {trainer.CompletedEpochs + 1}/{epochs}", trainer.BatchesPerEpoch, batchDone => trainer.RunEpoch((_, _) => batchDone()));
-                var result = new ComparisonResult(trainer.Plan, trainer.History);
-                output.WriteLine($"{trainer.Plan.OptimizerDescription}: test accuracy {100 * result.Final.TestAccuracy:0.00}% after {epochs} epochs ({TrainingReport.Seconds(result.Seconds)})");
-                results.Add(result);
-            }
-
-            ComparisonReport.WriteTable(results, output);
-            ComparisonReport.WriteCsv(results, Path.Combine(folder, ComparisonReport.CsvName));
-            ComparisonPlot.Save(results, data.Description, Path.Combine(folder, ComparisonPlot.FileName));
+            var results = new SeededComparison(settings, effective.Values, seeds, tuning, output, progress).Run(data);
+            int classes = data.Problem == ProblemCatalog.TwoMoons ? Problems.TwoMoons.Classes : SeedCnn.Classes;
+            SeededComparisonReport.WriteTable(results, data.Objective, classes, output);
+            SeededComparisonFiles.WriteCsv(results, Path.Combine(folder, SeededComparisonFiles.CsvName));
+            var setup = new ComparisonSetup(settings.Training.Problem, model, data.Description, epochs, settings.Training.BatchSize, settings.Training.Impl, seeds, tuning, data.Objective);
+            SeededComparisonFiles.WriteJson(results, setup, Path.Combine(folder, SeededComparisonFiles.JsonName));
+            string[] title = [$"Optimizers on {data.Description}: {model}, {epochs} epochs, batch size {settings.Training.BatchSize}", $"seeds {string.Join(",", seeds)} (per seed the same initial weights for every optimizer); {(tuning is null ? "lr as configured or tuned default" : "lr tuned on a validation split")}; mean ± std"];
+            if (seeds.Length == 1 && data.Objective == Objective.Classification) ComparisonPlot.Save([.. results.Select(r => r.Runs[0].Result)], data.Description, Path.Combine(folder, ComparisonPlot.FileName));
+            else SeedBandPlot.Save(results, title, data.Objective, Path.Combine(folder, SeedBandPlot.FileName));
             string shown = Path.GetRelativePath(Environment.CurrentDirectory, folder);
-            output.WriteLine($"wrote {Path.Combine(shown, ComparisonReport.CsvName)}, {Path.Combine(shown, ComparisonPlot.FileName)}");
+            output.WriteLine($"wrote {string.Join(", ", new[] { SeededComparisonFiles.CsvName, SeededComparisonFiles.JsonName, SeedBandPlot.FileName }.Select(f => Path.Combine(shown, f)))}");
             return CliApp.Success;
         });
         return command;

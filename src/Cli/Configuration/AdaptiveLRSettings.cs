@@ -16,6 +16,12 @@ public sealed record TrainingSettings
     public int TestBatchSize { get; init; } = 1000;
     public int Seed { get; init; } = 1;
 
+    /// <summary>The problem (<c>--problem</c>): IDX images (<c>mnist</c>), <c>noisy-quadratic</c> or <c>two-moons</c>.</summary>
+    public string Problem { get; init; } = Problems.ProblemCatalog.Images;
+
+    /// <summary>The model (<c>--model</c>); null: the problem's default (the seed's CNN for images).</summary>
+    public string? Model { get; init; }
+
     /// <summary>What a NaN or infinite loss or gradient does: <c>error</c> stops the run, <c>skip</c> skips the step and counts it.</summary>
     public string NonFinite { get; init; } = NonFiniteHandling.Error;
 }
@@ -110,6 +116,7 @@ public sealed record AdaptiveLRSettings
         new(hyperparameters, Training.Impl, Training.BatchSize, Training.TestBatchSize, Training.Seed)
         {
             Epochs = Training.Epochs,
+            Model = Problems.ProblemCatalog.ModelOf(Training),
             Schedule = Schedule,
             Transforms = Transforms.Build(),
             NonFinite = NonFiniteHandling.Policy(Training.NonFinite),

@@ -35,6 +35,13 @@ public sealed record SettingKind(string Allowed, Func<string, bool> Accepts)
         return new(string.Join(", ", allowed), text => allowed.Contains(text));
     }
 
+    /// <summary>Empty (JSON null) means "the default".</summary>
+    public static SettingKind OptionalOneOf(IEnumerable<string> names)
+    {
+        string[] allowed = [.. names];
+        return new($"{string.Join(", ", allowed)}, or null", text => text.Length == 0 || allowed.Contains(text));
+    }
+
     public static SettingKind ListOf(IEnumerable<string> names)
     {
         string[] allowed = [.. names];

@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using AdaptiveLR.Cli.Options;
 using AdaptiveLR.Cli.Output;
+using AdaptiveLR.Cli.Problems;
 using AdaptiveLR.Cli.Training;
+using AdaptiveLR.Cli.Training.Models;
 using AdaptiveLR.Pure;
 
 namespace AdaptiveLR.Cli.Configuration;
@@ -20,6 +22,8 @@ public static class SettingSchema
         new("Training:BatchSize", SettingKind.PositiveInteger, "--batch-size", s => s.Training.BatchSize),
         new("Training:TestBatchSize", SettingKind.PositiveInteger, "--test-batch-size", s => s.Training.TestBatchSize),
         new("Training:Seed", SettingKind.NonNegativeInteger, "--seed", s => s.Training.Seed),
+        new("Training:Problem", SettingKind.OneOf(ProblemCatalog.Names), "--problem", s => s.Training.Problem),
+        new("Training:Model", SettingKind.OptionalOneOf(ModelCatalog.Names), "--model", s => s.Training.Model),
         new("Training:NonFinite", SettingKind.OneOf(NonFiniteHandling.Names), "--nonfinite", s => s.Training.NonFinite),
         new("Data:Folder", SettingKind.OptionalPath, "--data", s => s.Data.Folder),
         new("Data:LimitTrain", SettingKind.OptionalPositiveInteger, "--limit-train", s => s.Data.LimitTrain),

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using AdaptiveLR.Cli.Configuration;
 using AdaptiveLR.Cli.Training;
+using AdaptiveLR.Cli.Training.Models;
 using AdaptiveLR.Pure;
 
 namespace AdaptiveLR.Cli.Options;
@@ -21,6 +22,8 @@ public sealed class TrainingOptions
     private readonly Option<int?> batchSize = Integer("--batch-size", "Training batch size (the seed's 64)", minimum: 1);
     private readonly Option<int?> testBatchSize = Integer("--test-batch-size", "Evaluation batch size (the seed's 1000)", minimum: 1);
     private readonly Option<int?> seed = Integer("--seed", "Seed of the initial weights, dropout and shuffling (default 1)", minimum: 0);
+    private readonly Option<string> problem = Text("--problem", $"The problem: {string.Join(", ", Problems.ProblemCatalog.Names)} (default mnist: MNIST-style IDX images, the embedded subset or --data)");
+    private readonly Option<string> model = Text("--model", $"The model: {ModelCatalog.Cnn} (the seed's, default for images), {ModelCatalog.Mlp}, {ModelCatalog.LogisticRegression}; the noisy quadratic has its own");
     private readonly Option<string> data = Text("--data", "An IDX dataset folder (train-images-idx3-ubyte[.gz], …), e.g. /usr/share/datasets/fashion-mnist; default: the embedded MNIST subset");
     private readonly Option<string> output = Text("--out", "Folder for metrics, plots and the checkpoint (created if missing; default runs)");
     private readonly Option<string> tensorBoard = Text("--tensorboard", "Also write TensorBoard event files to this folder");
@@ -49,7 +52,7 @@ public sealed class TrainingOptions
     private IEnumerable<(Option Option, string Key)> Keyed =>
     [
         (impl, "Training:Impl"), (epochs, "Training:Epochs"), (batchSize, "Training:BatchSize"), (testBatchSize, "Training:TestBatchSize"),
-        (seed, "Training:Seed"), (data, "Data:Folder"), (limitTrain, "Data:LimitTrain"), (limitTest, "Data:LimitTest"),
+        (seed, "Training:Seed"), (problem, "Training:Problem"), (model, "Training:Model"), (data, "Data:Folder"), (limitTrain, "Data:LimitTrain"), (limitTest, "Data:LimitTest"),
         (output, "Output:Folder"), (tensorBoard, "Output:TensorBoard"), .. optimizers is null ? [] : new[] { ((Option)optimizers, "Compare:Optimizers") },
         (nonFinite, "Training:NonFinite"), .. schedule.Keyed,
         (clipGradNorm, "Transforms:ClipGradNorm"), (clipGradValue, "Transforms:ClipGradValue"), (maskedWeightDecay, "Transforms:MaskedWeightDecay"),

@@ -3,7 +3,6 @@ using System.Globalization;
 using AdaptiveLR.Cli.Options;
 using AdaptiveLR.Cli.Output;
 using AdaptiveLR.Pure.Schedules;
-using ScottPlot;
 
 namespace AdaptiveLR.Cli.Schedule;
 
@@ -34,7 +33,8 @@ public static class ScheduleCommand
             string? metricsText = parsed.GetValue(metrics);
             int count = parsed.GetValue(steps);
 
-            double[] rates = schedule.Resolve(parsed, baseLr, count) switch
+            object? resolved = schedule.Resolve(parsed, baseLr, count);
+            double[] rates = resolved switch
             {
                 Pure.Schedules.Schedule s when metricsText is null => [.. Enumerable.Range(0, count).Select(step => s.LearningRate(step))],
                 Pure.Schedules.Schedule => throw new UsageException("--metrics applies to --name plateau only"),
@@ -42,7 +42,7 @@ public static class ScheduleCommand
                 _ => throw new InvalidOperationException("unknown schedule type"),
             };
             Write(rates, parsed.GetValue(format)!, output);
-            if (plotPath is not null) Plot(rates, parsed.GetValue(schedule.Name)!, plotPath);
+            if (plotPath is not null) SchedulePlot.Save(rates, TransformText.Describe(resolved!), plotPath);
             return CliApp.Success;
         });
         return command;
@@ -81,15 +81,5 @@ public static class ScheduleCommand
                 foreach (int step in shown) output.WriteLine($"{step,8}  {rates[step].ToString("G6", CultureInfo.InvariantCulture)}");
                 break;
         }
-    }
-
-    private static void Plot(double[] rates, string name, string path)
-    {
-        var plot = new Plot();
-        plot.Add.Signal(rates).LegendText = name;
-        plot.Title($"{name} schedule, {rates.Length} steps");
-        plot.XLabel("step");
-        plot.YLabel("learning rate");
-        AtomicFile.WriteVia(path, temporary => plot.SavePng(temporary, 900, 500));
     }
 }

@@ -42,7 +42,7 @@ public static class MetricsFiles
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         var plan = trainer.Plan;
         json.WriteStartObject();
-        json.WriteString("model", SeedCnn.Name);
+        json.WriteString("model", Training.Models.ModelCatalog.Describe(plan.Model, trainer.Data));
         json.WriteString("optimizer", plan.Hyperparameters.Algorithm);
         json.WriteString("impl", plan.Implementation);
         json.WriteStartObject("hyperparameters");
@@ -68,7 +68,7 @@ public static class MetricsFiles
             json.WriteNumber("epoch", epoch.Epoch);
             WriteNumberOrNull(json, "train_loss", epoch.TrainLoss);
             WriteNumberOrNull(json, "test_loss", epoch.TestLoss);
-            json.WriteNumber("test_accuracy", epoch.TestAccuracy);
+            WriteNumberOrNull(json, "test_accuracy", epoch.TestAccuracy);
             json.WriteNumber("seconds", epoch.Seconds);
             json.WriteNumber("data_seconds", epoch.DataSeconds);
             json.WriteNumber("lr", epoch.LearningRate);

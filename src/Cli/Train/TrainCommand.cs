@@ -26,7 +26,7 @@ public static class TrainCommand
             OptimizerImplementation.EnsureAvailable(settings.PlanFor(settings.ChosenOptimizer));
             string folder = OutputFolder.Prepare(settings.Output.Folder, "--out");
             string? tensorBoardFolder = settings.Output.TensorBoard is { } tb ? OutputFolder.Prepare(tb, "--tensorboard") : null;
-            using var data = TrainingData.Load(settings.Data.Folder, settings.Data.LimitTrain, settings.Data.LimitTest);
+            using var data = Problems.ProblemCatalog.Load(settings.Training.Problem, settings.Data);
             using var trainer = Trainer.Start(settings.PlanFor(settings.ChosenOptimizer), data, fault);
             string checkpoint = Path.Combine(folder, Checkpoint.FileName);
             if (parsed.GetValue(resume)) Checkpoint.Resume(trainer, checkpoint);

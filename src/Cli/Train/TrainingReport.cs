@@ -11,7 +11,7 @@ public sealed class TrainingReport(TextWriter output)
     public void Start(Trainer trainer, int epochs)
     {
         var data = trainer.Data;
-        output.WriteLine($"{SeedCnn.Name} on {data.Description}: {data.Train.Count} train, {data.Test.Count} test images (loaded in {Seconds(data.LoadTime.TotalSeconds)})");
+        output.WriteLine($"{Training.Models.ModelCatalog.Describe(trainer.Plan.Model, data)} on {data.Description}: {data.Train.Count} train, {data.Test.Count} test {data.ExampleNoun} (loaded in {Seconds(data.LoadTime.TotalSeconds)})");
         output.WriteLine($"{trainer.Plan.OptimizerDescription}, batch size {trainer.Plan.BatchSize}, seed {trainer.Plan.Seed}, {epochs} epochs");
         if (trainer.Plan.Schedule.Name != "constant") output.WriteLine($"learning-rate schedule {trainer.Schedule.Description}");
         if (!trainer.Plan.Transforms.IsEmpty) output.WriteLine($"gradient transformations: {trainer.Plan.TransformsDescription}");
@@ -50,7 +50,7 @@ public sealed class TrainingReport(TextWriter output)
 
     private static string Loss(double loss) => loss.ToString("0.0000", CultureInfo.InvariantCulture);
 
-    private static string Percent(double fraction) => (100 * fraction).ToString("0.00", CultureInfo.InvariantCulture) + "%";
+    private static string Percent(double fraction) => double.IsNaN(fraction) ? "—" : (100 * fraction).ToString("0.00", CultureInfo.InvariantCulture) + "%";
 
     private static string Rate(double rate) => rate.ToString("0.000e+00", CultureInfo.InvariantCulture);
 }

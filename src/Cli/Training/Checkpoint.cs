@@ -154,7 +154,7 @@ public static class Checkpoint
     /// <summary>What must match for a checkpoint to continue a run, as (what, value) for messages.</summary>
     private static IEnumerable<(string What, string Value)> Identity(Trainer trainer) =>
     [
-        ("model", SeedCnn.Name),
+        ("model", Models.ModelCatalog.Describe(trainer.Plan.Model, trainer.Data)),
         ("parameters", string.Join(", ", trainer.Model.named_parameters().Select(p => $"{p.name}[{string.Join('x', p.parameter.shape)}]"))),
         ("optimizer", trainer.Plan.OptimizerDescription),
         ("chain of gradient transformations", trainer.Plan.TransformsDescription),

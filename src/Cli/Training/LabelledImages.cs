@@ -9,7 +9,7 @@ namespace AdaptiveLR.Cli.Training;
 /// the memory of floats: 47 MB rather than 188 MB for 60,000 images) and normalised batch by batch,
 /// labels [N] int64.
 /// </summary>
-public sealed class LabelledImages : IDisposable
+public sealed class LabelledImages : Examples
 {
     // The seed's normalisation (MNIST's pixel mean and standard deviation), used for every dataset.
     public const double PixelMean = 0.1307, PixelStandardDeviation = 0.3081;
@@ -24,7 +24,7 @@ public sealed class LabelledImages : IDisposable
 
     public Tensor Labels { get; }
 
-    public int Count => (int)Labels.shape[0];
+    public override Tensor Targets => Labels;
 
     /// <summary>The first <paramref name="limit"/> examples (all when null or larger than the split).</summary>
     public static LabelledImages From(IdxDataset dataset, int? limit)
@@ -45,9 +45,21 @@ public sealed class LabelledImages : IDisposable
     /// <summary>Images <paramref name="start"/> to <paramref name="start"/> + <paramref name="size"/>, normalised, in a new float32 tensor.</summary>
     public Tensor Images(int start, int size) => Normalised(pixels.narrow(0, start, size));
 
+    public override Tensor Inputs(Tensor indices) => Images(indices);
+
+    public override Tensor Inputs(int start, int size) => Images(start, size);
+
+    public override Examples Subset(long[] indices)
+    {
+        using var scope = NewDisposeScope();
+        var index = tensor(indices);
+        var subset = new LabelledImages(pixels.index_select(0, index).MoveToOuterDisposeScope(), Labels.index_select(0, index).MoveToOuterDisposeScope());
+        return subset;
+    }
+
     private static Tensor Normalised(Tensor bytes) => bytes.to(float32).div_(255).sub_(PixelMean).div_(PixelStandardDeviation);
 
-    public void Dispose()
+    public override void Dispose()
     {
         pixels.Dispose();
         Labels.Dispose();

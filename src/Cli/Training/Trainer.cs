@@ -16,7 +16,7 @@ namespace AdaptiveLR.Cli.Training;
 /// </summary>
 public sealed class Trainer : IDisposable
 {
-    private Trainer(TrainingPlan plan, TrainingData data, SeedCnn model, OptimizerHelper optimizer, ScheduledLearningRate schedule, InjectedFault? fault)
+    private Trainer(TrainingPlan plan, TrainingData data, nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, ScheduledLearningRate schedule, InjectedFault? fault)
     {
         Plan = plan;
         Data = data;
@@ -32,7 +32,8 @@ public sealed class Trainer : IDisposable
 
     public TrainingData Data { get; }
 
-    public SeedCnn Model { get; }
+    /// <summary>The plan's model (<see cref="Models.ModelCatalog"/>): the seed's CNN by default.</summary>
+    public nn.Module<Tensor, Tensor> Model { get; }
 
     public OptimizerHelper Optimizer { get; }
 
@@ -55,7 +56,7 @@ public sealed class Trainer : IDisposable
     {
         var schedule = ScheduledLearningRate.Create(plan.Schedule, plan.Hyperparameters.Lr, (long)plan.Epochs * Batches(data, plan));
         manual_seed(plan.Seed);
-        var model = new SeedCnn();
+        var model = Models.ModelCatalog.Create(plan.Model, data);
         var optimizer = OptimizerImplementation.Create(plan, model);
         return new Trainer(plan, data, model, optimizer, schedule, fault);
     }
@@ -82,14 +83,14 @@ public sealed class Trainer : IDisposable
             dataClock.Start();
             int start = batch * Plan.BatchSize, size = Math.Min(Plan.BatchSize, Data.Train.Count - start);
             var indices = order.narrow(0, start, size);
-            var images = Data.Train.Images(indices);
-            var labels = Data.Train.Labels.index_select(0, indices);
+            var images = Data.Train.Inputs(indices);
+            var labels = Data.Train.Targets.index_select(0, indices);
             dataClock.Stop();
 
             long step = firstStep + batch + 1;
             Schedule.Apply(Optimizer);
             Optimizer.zero_grad();
-            var loss = F.nll_loss(Model.forward(images), labels);
+            var loss = Loss(Model.forward(images), labels);
             if (fault is { InLoss: true } && fault.Step == step) loss = loss * float.NaN;
             double value = loss.item<float>();
             // A non-finite loss never reaches backward: its gradients would be NaN everywhere.
@@ -169,7 +170,20 @@ public sealed class Trainer : IDisposable
         Model.parameters().First().grad!.mul_(float.NaN);
     }
 
-    /// <summary>Mean NLL and accuracy over the test split, without dropout.</summary>
+    /// <summary>The mean loss of the training examples at <paramref name="indices"/>, in training mode (dropout on), ready for backward.</summary>
+    public Tensor TrainingLoss(Tensor indices)
+    {
+        Model.train();
+        using var images = Data.Train.Inputs(indices);
+        using var labels = Data.Train.Targets.index_select(0, indices);
+        return Loss(Model.forward(images), labels);
+    }
+
+    /// <summary>The batch's mean loss under the data's objective.</summary>
+    private Tensor Loss(Tensor output, Tensor targets) =>
+        Data.Objective == Objective.Classification ? F.nll_loss(output, targets) : output.mean();
+
+    /// <summary>Mean loss and accuracy (NaN when the objective has none) over the test split, without dropout.</summary>
     public (double Loss, double Accuracy) Evaluate()
     {
         Model.eval();
@@ -180,13 +194,21 @@ public sealed class Trainer : IDisposable
         {
             using var scope = NewDisposeScope();
             int size = Math.Min(Plan.TestBatchSize, Data.Test.Count - start);
-            var images = Data.Test.Images(start, size);
-            var labels = Data.Test.Labels.narrow(0, start, size);
+            var images = Data.Test.Inputs(start, size);
+            var labels = Data.Test.Targets.narrow(0, start, size);
             var output = Model.forward(images);
-            lossSum += F.nll_loss(output, labels, reduction: nn.Reduction.Sum).item<float>();
-            correct += output.argmax(1).eq(labels).sum().item<long>();
+            if (Data.Objective == Objective.Classification)
+            {
+                lossSum += F.nll_loss(output, labels, reduction: nn.Reduction.Sum).item<float>();
+                correct += output.argmax(1).eq(labels).sum().item<long>();
+            }
+            else
+            {
+                lossSum += output.sum().item<float>();
+            }
         }
-        return (lossSum / Data.Test.Count, (double)correct / Data.Test.Count);
+        double accuracy = Data.Objective == Objective.Classification ? (double)correct / Data.Test.Count : double.NaN;
+        return (lossSum / Data.Test.Count, accuracy);
     }
 
     /// <summary>A Fisher–Yates permutation from <c>System.Random(seed)</c>, whose seeded sequence .NET keeps stable.</summary>

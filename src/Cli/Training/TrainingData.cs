@@ -4,23 +4,61 @@ using TorchSharp;
 
 namespace AdaptiveLR.Cli.Training;
 
-/// <summary>The train and test splits of one IDX dataset folder, loaded once for every epoch (and every optimizer of a comparison).</summary>
+/// <summary>
+/// A problem's train and test splits — an IDX dataset folder, or a synthetic problem's samples —
+/// loaded once for every epoch (and every optimizer of a comparison).
+/// </summary>
 public sealed class TrainingData : IDisposable
 {
-    private TrainingData(string description, LabelledImages train, LabelledImages test, TimeSpan loadTime)
+    public TrainingData(string description, Examples train, Examples test, TimeSpan loadTime, Objective objective = Objective.Classification, string problem = Problems.ProblemCatalog.Images)
     {
         Description = description;
         Train = train;
         Test = test;
         LoadTime = loadTime;
+        Objective = objective;
+        Problem = problem;
     }
 
-    /// <summary>For people and for checkpoints: the folder, or the embedded subset.</summary>
+    /// <summary>For people and for checkpoints: the folder, the embedded subset, or the synthetic problem.</summary>
     public string Description { get; }
 
-    public LabelledImages Train { get; }
+    public Examples Train { get; }
 
-    public LabelledImages Test { get; }
+    public Examples Test { get; }
+
+    /// <summary>What the loss is: the NLL of a class, or the model's own output.</summary>
+    public Objective Objective { get; }
+
+    /// <summary>The problem's name (<c>--problem</c>), which decides the models that fit.</summary>
+    public string Problem { get; }
+
+    /// <summary>"images" for image data, "points" for the 2-D problem, …: what a split holds, for people.</summary>
+    public string ExampleNoun => Problem == Problems.ProblemCatalog.Images ? "images" : "examples";
+
+    /// <summary>Features per example, for models that flatten their input.</summary>
+    public long InputFeatures
+    {
+        get
+        {
+            using var one = Train.Inputs(0, 1);
+            return one.numel();
+        }
+    }
+
+    /// <summary>
+    /// A validation split carved from the training split — a fixed 1/<paramref name="parts"/> of it,
+    /// drawn with a seed of its own so that every optimizer and seed sees the same split — as the
+    /// test split of a new <see cref="TrainingData"/>. The test split is never used.
+    /// </summary>
+    public TrainingData WithValidationSplit(int parts = 5)
+    {
+        long[] order = Trainer.ShuffledOrder(Train.Count, ValidationSplitSeed);
+        int validation = Math.Max(1, Train.Count / parts);
+        return new TrainingData($"{Description}, validation split of the training set", Train.Subset(order[validation..]), Train.Subset(order[..validation]), LoadTime, Objective, Problem);
+    }
+
+    private const int ValidationSplitSeed = 20170630;
 
     /// <summary>Reading, decompressing and normalising both splits.</summary>
     public TimeSpan LoadTime { get; }

@@ -16,6 +16,9 @@ public sealed record TrainingPlan(Hyperparameters Hyperparameters, string Implem
     /// <summary>The epochs the run is planned for: the length of cosine, warmup-cosine and one-cycle schedules.</summary>
     public int Epochs { get; init; } = 1;
 
+    /// <summary>The model (<c>--model</c>): <c>cnn</c>, <c>mlp</c>, <c>logreg</c> or <c>quadratic</c>.</summary>
+    public string Model { get; init; } = Models.ModelCatalog.Cnn;
+
     public ScheduleSettings Schedule { get; init; } = new();
 
     public ImmutableArray<GradientTransform> Transforms { get; init; } = [];

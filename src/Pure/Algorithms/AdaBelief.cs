@@ -6,7 +6,7 @@ namespace AdaptiveLR.Pure.Algorithms;
 
 /// <summary>AdaBelief's hyperparameters (the authors' defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-16).</summary>
 public sealed record AdaBeliefHyperparameters(double Lr = 1e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-16, double WeightDecay = 0)
-    : Hyperparameters
+    : Hyperparameters, IBetasHyperparameters
 {
     /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
     public const string Reference = """
@@ -22,15 +22,20 @@ public sealed record AdaBeliefHyperparameters(double Lr = 1e-3, double Beta1 = 0
 
     private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("m"), new StateSlot("s"), null];
 
+    /// <inheritdoc/>
     public override string Algorithm => "adabelief";
 
+    /// <inheritdoc/>
     public override ImmutableArray<StateSlot?> Slots => Layout2;
 
+    /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
         this with { Lr = s.Lr ?? Lr, Beta1 = s.Beta1 ?? Beta1, Beta2 = s.Beta2 ?? Beta2, Eps = s.Eps ?? Eps, WeightDecay = s.WeightDecay ?? WeightDecay };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() => AdamSlots.Validate(Lr, Beta1, Beta2, Eps, WeightDecay);
 
+    /// <inheritdoc/>
     public override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
         visitor.Visit(new AdaBeliefRule(context, Beta1, Beta2, Eps));
 }

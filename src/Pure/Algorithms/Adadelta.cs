@@ -21,13 +21,17 @@ public sealed record AdadeltaHyperparameters(double Lr = 1.0, double Rho = 0.9, 
 
     private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("square_avg"), new StateSlot("acc_delta"), null];
 
+    /// <inheritdoc/>
     public override string Algorithm => "adadelta";
 
+    /// <inheritdoc/>
     public override ImmutableArray<StateSlot?> Slots => Layout2;
 
+    /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
         this with { Lr = s.Lr ?? Lr, Rho = s.Rho ?? Rho, Eps = s.Eps ?? Eps, WeightDecay = s.WeightDecay ?? WeightDecay };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() =>
         Allowed.Collect(
             Allowed.Positive("lr", Lr),
@@ -35,6 +39,7 @@ public sealed record AdadeltaHyperparameters(double Lr = 1.0, double Rho = 0.9, 
             Allowed.Positive("eps", Eps),
             Allowed.NonNegative("weight_decay", WeightDecay));
 
+    /// <inheritdoc/>
     public override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
         visitor.Visit(new AdadeltaRule(context, Rho, Eps));
 }

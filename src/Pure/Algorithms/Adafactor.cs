@@ -38,19 +38,23 @@ public sealed record AdafactorHyperparameters(
           θ ← θ − αₜÛ
         """;
 
+    /// <inheritdoc/>
     public override string Algorithm => "adafactor";
 
+    /// <inheritdoc/>
     public override ImmutableArray<StateSlot?> SlotsFor(MatrixView view) =>
         view.Factored
             ? Layout(new StateSlot("exp_avg_sq_row"), new StateSlot("exp_avg_sq_col"))
             : Layout(null, null, new StateSlot("exp_avg_sq"));
 
+    /// <inheritdoc/>
     public override long[] SlotShape(int slot, long[] parameterShape)
     {
         var view = MatrixView.Of(parameterShape);
         return !view.Factored ? parameterShape : [SlotLength(slot, view)];
     }
 
+    /// <inheritdoc/>
     public override int SlotLength(int slot, MatrixView view) => (slot, view.Factored) switch
     {
         (0, true) => view.Rows,
@@ -59,6 +63,7 @@ public sealed record AdafactorHyperparameters(
         _ => 0,
     };
 
+    /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
         this with
         {
@@ -71,6 +76,7 @@ public sealed record AdafactorHyperparameters(
             RelativeStep = s.RelativeStep ?? RelativeStep,
         };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() =>
         Allowed.Collect(
             Allowed.Positive("lr", Lr),
@@ -87,6 +93,7 @@ public sealed record AdafactorHyperparameters(
     /// <summary>β̂₂ₜ = 1 − t^c.</summary>
     public double Decay(long step) => 1 - Math.Pow(step, Beta2Decay);
 
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Step<T>(StepContext context, MatrixView view, Span<T> parameters, ReadOnlySpan<T> gradients,
                                  Span<T> row, Span<T> column, Span<T> unfactored)

@@ -23,10 +23,13 @@ public sealed record AdagradHyperparameters(
           θ   ← θ − lrₜ · g / (√s + ε)
         """;
 
+    /// <inheritdoc/>
     public override string Algorithm => "adagrad";
 
+    /// <inheritdoc/>
     public override ImmutableArray<StateSlot?> Slots => Layout(new StateSlot("sum", InitialAccumulatorValue));
 
+    /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
         this with
         {
@@ -37,6 +40,7 @@ public sealed record AdagradHyperparameters(
             Eps = s.Eps ?? Eps
         };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() =>
         Allowed.Collect(
             Allowed.Positive("lr", Lr),
@@ -45,6 +49,7 @@ public sealed record AdagradHyperparameters(
             Allowed.NonNegative("initial_accumulator_value", InitialAccumulatorValue),
             Allowed.Positive("eps", Eps));
 
+    /// <inheritdoc/>
     public override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
         visitor.Visit(new AdagradRule(context, LrDecay, Eps));
 }

@@ -11,7 +11,7 @@ public sealed record AdamHyperparameters(
     double Beta2 = 0.999,
     double Eps = 1e-8,
     double WeightDecay = 0,
-    bool AmsGrad = false) : Hyperparameters
+    bool AmsGrad = false) : Hyperparameters, IBetasHyperparameters
 {
     /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
     public const string Reference = """
@@ -26,10 +26,13 @@ public sealed record AdamHyperparameters(
           θ  ← θ − lr/(1 − β₁ᵗ) · m / (√v/√(1 − β₂ᵗ) + ε)  (√v̂ in place of √v for AMSGrad)
         """;
 
+    /// <inheritdoc/>
     public override string Algorithm => AmsGrad ? "amsgrad" : "adam";
 
+    /// <inheritdoc/>
     public override ImmutableArray<StateSlot?> Slots => AdamSlots.For(AmsGrad);
 
+    /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
         this with
         {
@@ -41,8 +44,10 @@ public sealed record AdamHyperparameters(
             AmsGrad = s.AmsGrad ?? AmsGrad
         };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() => AdamSlots.Validate(Lr, Beta1, Beta2, Eps, WeightDecay);
 
+    /// <inheritdoc/>
     public override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
         visitor.Visit(AdamRule.For(context, Beta1, Beta2, Eps, AmsGrad, decoupledWeightDecay: false));
 }
@@ -77,6 +82,7 @@ public readonly struct AdamRule : IElementRule
         (this.l2WeightDecay, this.decayFactor, this.amsGrad) = (l2WeightDecay, decayFactor, amsGrad);
     }
 
+    /// <summary>The rule for one step of Adam (<paramref name="decoupledWeightDecay"/> false) or AdamW (true); AMSGrad when <paramref name="amsGrad"/>.</summary>
     public static AdamRule For(StepContext context, double beta1, double beta2, double eps, bool amsGrad, bool decoupledWeightDecay)
     {
         double biasCorrection1 = 1 - Math.Pow(beta1, context.Step);

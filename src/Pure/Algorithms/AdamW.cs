@@ -3,14 +3,19 @@ using AdaptiveLR.Pure.Core;
 
 namespace AdaptiveLR.Pure.Algorithms;
 
-/// <summary>AdamW's hyperparameters (torch.optim.AdamW defaults: weight decay 1e-2).</summary>
+/// <summary>AdamW's hyperparameters, with torch.optim.AdamW's defaults.</summary>
+/// <remarks>
+/// <c>WeightDecay</c> defaults to <b>0.01</b>, PyTorch's default. TorchSharp's <c>torch.optim.AdamW(parameters)</c>
+/// defaults <c>weight_decay</c> to 0: to reproduce a TorchSharp AdamW that relied on its default, pass
+/// <c>WeightDecay: 0</c>.
+/// </remarks>
 public sealed record AdamWHyperparameters(
     double Lr = 1e-3,
     double Beta1 = 0.9,
     double Beta2 = 0.999,
     double Eps = 1e-8,
     double WeightDecay = 1e-2,
-    bool AmsGrad = false) : Hyperparameters
+    bool AmsGrad = false) : Hyperparameters, IBetasHyperparameters
 {
     /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
     public const string Reference = """
@@ -22,10 +27,13 @@ public sealed record AdamWHyperparameters(
           then Adam's step (see Adam.cs) on the raw gradient.
         """;
 
+    /// <inheritdoc/>
     public override string Algorithm => "adamw";
 
+    /// <inheritdoc/>
     public override ImmutableArray<StateSlot?> Slots => AdamSlots.For(AmsGrad);
 
+    /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
         this with
         {
@@ -37,8 +45,10 @@ public sealed record AdamWHyperparameters(
             AmsGrad = s.AmsGrad ?? AmsGrad
         };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() => AdamSlots.Validate(Lr, Beta1, Beta2, Eps, WeightDecay);
 
+    /// <inheritdoc/>
     public override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
         visitor.Visit(AdamRule.For(context, Beta1, Beta2, Eps, AmsGrad, decoupledWeightDecay: true));
 }

@@ -6,7 +6,7 @@ namespace AdaptiveLR.Pure.Algorithms;
 
 /// <summary>Adamax's hyperparameters (torch.optim.Adamax defaults: lr 2e-3).</summary>
 public sealed record AdamaxHyperparameters(double Lr = 2e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-8, double WeightDecay = 0)
-    : Hyperparameters
+    : Hyperparameters, IBetasHyperparameters
 {
     /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
     public const string Reference = """
@@ -21,15 +21,20 @@ public sealed record AdamaxHyperparameters(double Lr = 2e-3, double Beta1 = 0.9,
 
     private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("m"), new StateSlot("u"), null];
 
+    /// <inheritdoc/>
     public override string Algorithm => "adamax";
 
+    /// <inheritdoc/>
     public override ImmutableArray<StateSlot?> Slots => Layout2;
 
+    /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
         this with { Lr = s.Lr ?? Lr, Beta1 = s.Beta1 ?? Beta1, Beta2 = s.Beta2 ?? Beta2, Eps = s.Eps ?? Eps, WeightDecay = s.WeightDecay ?? WeightDecay };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() => AdamSlots.Validate(Lr, Beta1, Beta2, Eps, WeightDecay);
 
+    /// <inheritdoc/>
     public override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
         visitor.Visit(new AdamaxRule(context, Beta1, Beta2, Eps));
 }

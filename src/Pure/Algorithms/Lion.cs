@@ -5,7 +5,7 @@ using AdaptiveLR.Pure.Core;
 namespace AdaptiveLR.Pure.Algorithms;
 
 /// <summary>Lion's hyperparameters (the paper's defaults: lr 1e-4, betas (0.9, 0.99); weight decay 0).</summary>
-public sealed record LionHyperparameters(double Lr = 1e-4, double Beta1 = 0.9, double Beta2 = 0.99, double WeightDecay = 0) : Hyperparameters
+public sealed record LionHyperparameters(double Lr = 1e-4, double Beta1 = 0.9, double Beta2 = 0.99, double WeightDecay = 0) : Hyperparameters, IBetasHyperparameters
 {
     /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
     public const string Reference = """
@@ -19,13 +19,17 @@ public sealed record LionHyperparameters(double Lr = 1e-4, double Beta1 = 0.9, d
 
     private static readonly ImmutableArray<StateSlot?> Layout1 = [new StateSlot("m"), null, null];
 
+    /// <inheritdoc/>
     public override string Algorithm => "lion";
 
+    /// <inheritdoc/>
     public override ImmutableArray<StateSlot?> Slots => Layout1;
 
+    /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
         this with { Lr = s.Lr ?? Lr, Beta1 = s.Beta1 ?? Beta1, Beta2 = s.Beta2 ?? Beta2, WeightDecay = s.WeightDecay ?? WeightDecay };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() =>
         Allowed.Collect(
             Allowed.Positive("lr", Lr),
@@ -33,6 +37,7 @@ public sealed record LionHyperparameters(double Lr = 1e-4, double Beta1 = 0.9, d
             Allowed.DecayRate("beta2", Beta2),
             Allowed.NonNegative("weight_decay", WeightDecay));
 
+    /// <inheritdoc/>
     public override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
         visitor.Visit(new LionRule(context, Beta1, Beta2));
 }

@@ -8,7 +8,7 @@ namespace AdaptiveLR.Pure.Algorithms;
 /// <summary>NAdam's hyperparameters (torch.optim.NAdam defaults: lr 2e-3, momentum_decay 4e-3).</summary>
 public sealed record NAdamHyperparameters(
     double Lr = 2e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-8, double WeightDecay = 0, double MomentumDecay = 4e-3)
-    : Hyperparameters
+    : Hyperparameters, IBetasHyperparameters
 {
     /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
     public const string Reference = """
@@ -24,10 +24,13 @@ public sealed record NAdamHyperparameters(
 
     private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("m"), new StateSlot("v"), null];
 
+    /// <inheritdoc/>
     public override string Algorithm => "nadam";
 
+    /// <inheritdoc/>
     public override ImmutableArray<StateSlot?> Slots => Layout2;
 
+    /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
         this with
         {
@@ -39,9 +42,14 @@ public sealed record NAdamHyperparameters(
             MomentumDecay = s.MomentumDecay ?? MomentumDecay
         };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() =>
         [.. AdamSlots.Validate(Lr, Beta1, Beta2, Eps, WeightDecay), .. Allowed.Collect(Allowed.NonNegative("momentum_decay", MomentumDecay))];
 
+    /// <summary>Πₜ = μ₁…μₜ after <paramref name="step"/> steps at these β₁ and ψ (TorchSharp's and torch's <c>mu_product</c>).</summary>
+    public double MomentumProduct(long step) => MomentumSchedule.Product(Beta1, MomentumDecay, step);
+
+    /// <inheritdoc/>
     public override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
         visitor.Visit(new NAdamRule(context, Beta1, Beta2, Eps, MomentumDecay));
 }
@@ -51,6 +59,7 @@ public readonly struct NAdamRule : IElementRule
 {
     private readonly double gradientStep, momentumStep, inverseBiasCorrection2, weightDecay, beta1, beta2, eps;
 
+    /// <summary>The rule for one step: μₜ, μₜ₊₁ and their running product from β₁ and <paramref name="momentumDecay"/>.</summary>
     public NAdamRule(StepContext context, double beta1, double beta2, double eps, double momentumDecay)
     {
         long t = context.Step;

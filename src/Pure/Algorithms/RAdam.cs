@@ -6,7 +6,7 @@ namespace AdaptiveLR.Pure.Algorithms;
 
 /// <summary>RAdam's hyperparameters (torch.optim.RAdam defaults).</summary>
 public sealed record RAdamHyperparameters(double Lr = 1e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-8, double WeightDecay = 0)
-    : Hyperparameters
+    : Hyperparameters, IBetasHyperparameters
 {
     /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
     public const string Reference = """
@@ -22,15 +22,20 @@ public sealed record RAdamHyperparameters(double Lr = 1e-3, double Beta1 = 0.9, 
 
     private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("m"), new StateSlot("v"), null];
 
+    /// <inheritdoc/>
     public override string Algorithm => "radam";
 
+    /// <inheritdoc/>
     public override ImmutableArray<StateSlot?> Slots => Layout2;
 
+    /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
         this with { Lr = s.Lr ?? Lr, Beta1 = s.Beta1 ?? Beta1, Beta2 = s.Beta2 ?? Beta2, Eps = s.Eps ?? Eps, WeightDecay = s.WeightDecay ?? WeightDecay };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() => AdamSlots.Validate(Lr, Beta1, Beta2, Eps, WeightDecay);
 
+    /// <inheritdoc/>
     public override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
         visitor.Visit(new RAdamRule(context, Beta1, Beta2, Eps));
 }
@@ -41,6 +46,7 @@ public readonly struct RAdamRule : IElementRule
     private readonly double momentumStep, adaptiveScale, weightDecay, beta1, beta2, eps;
     private readonly bool rectified;
 
+    /// <summary>The rule for one step: the bias corrections and, once ρₜ &gt; 5, the rectification term.</summary>
     public RAdamRule(StepContext context, double beta1, double beta2, double eps)
     {
         double biasCorrection1 = 1 - Math.Pow(beta1, context.Step);

@@ -11,7 +11,7 @@ public sealed record RmsPropHyperparameters(
     double Eps = 1e-8,
     double WeightDecay = 0,
     double Momentum = 0,
-    bool Centered = false) : Hyperparameters
+    bool Centered = false) : Hyperparameters, IMomentumHyperparameters
 {
     /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
     public const string Reference = """
@@ -27,13 +27,16 @@ public sealed record RmsPropHyperparameters(
           θ ← θ − lr·g/d                                (otherwise)
         """;
 
+    /// <inheritdoc/>
     public override string Algorithm => "rmsprop";
 
+    /// <inheritdoc/>
     public override ImmutableArray<StateSlot?> Slots =>
         Layout(new StateSlot("square_avg"),
                Momentum > 0 ? new StateSlot("momentum_buffer") : null,
                Centered ? new StateSlot("grad_avg") : null);
 
+    /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
         this with
         {
@@ -45,6 +48,7 @@ public sealed record RmsPropHyperparameters(
             Centered = s.Centered ?? Centered
         };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() =>
         Allowed.Collect(
             Allowed.Positive("lr", Lr),
@@ -53,6 +57,7 @@ public sealed record RmsPropHyperparameters(
             Allowed.NonNegative("weight_decay", WeightDecay),
             Allowed.NonNegative("momentum", Momentum));
 
+    /// <inheritdoc/>
     public override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
         visitor.Visit(new RmsPropRule(context, Alpha, Eps, Momentum, Centered));
 }

@@ -10,7 +10,7 @@ public sealed record SgdHyperparameters(
     double Momentum = 0,
     double Dampening = 0,
     double WeightDecay = 0,
-    bool Nesterov = false) : Hyperparameters
+    bool Nesterov = false) : Hyperparameters, IMomentumHyperparameters
 {
     /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
     public const string Reference = """
@@ -27,10 +27,13 @@ public sealed record SgdHyperparameters(
     private static readonly ImmutableArray<StateSlot?> WithMomentum = [new StateSlot("momentum_buffer"), null, null];
     private static readonly ImmutableArray<StateSlot?> Stateless = [null, null, null];
 
+    /// <inheritdoc/>
     public override string Algorithm => "sgd";
 
+    /// <inheritdoc/>
     public override ImmutableArray<StateSlot?> Slots => Momentum != 0 ? WithMomentum : Stateless;
 
+    /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
         this with
         {
@@ -41,6 +44,7 @@ public sealed record SgdHyperparameters(
             Nesterov = s.Nesterov ?? Nesterov
         };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() =>
         Allowed.Collect(
             Allowed.Positive("lr", Lr),
@@ -51,6 +55,7 @@ public sealed record SgdHyperparameters(
                 ? new ValidationError("nesterov", "requires momentum > 0 and dampening = 0")
                 : null);
 
+    /// <inheritdoc/>
     public override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
         visitor.Visit(new SgdRule(context, Momentum, Dampening, Nesterov));
 }

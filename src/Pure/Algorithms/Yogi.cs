@@ -7,7 +7,7 @@ namespace AdaptiveLR.Pure.Algorithms;
 /// <summary>Yogi's hyperparameters (the paper's defaults: lr 1e-2, betas (0.9, 0.999), eps 1e-3, v₀ 1e-6).</summary>
 public sealed record YogiHyperparameters(
     double Lr = 1e-2, double Beta1 = 0.9, double Beta2 = 0.999, double Eps = 1e-3, double WeightDecay = 0, double InitialAccumulatorValue = 1e-6)
-    : Hyperparameters
+    : Hyperparameters, IBetasHyperparameters
 {
     /// <summary>The paper and the update equations (torch.optim's semantics where it has the algorithm), as <c>adaptivelr optimizers</c> prints them.</summary>
     public const string Reference = """
@@ -21,10 +21,13 @@ public sealed record YogiHyperparameters(
           θ ← θ − lr · m/(√v + ε)
         """;
 
+    /// <inheritdoc/>
     public override string Algorithm => "yogi";
 
+    /// <inheritdoc/>
     public override ImmutableArray<StateSlot?> Slots => Layout(new StateSlot("m"), new StateSlot("v", InitialAccumulatorValue));
 
+    /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
         this with
         {
@@ -36,9 +39,11 @@ public sealed record YogiHyperparameters(
             InitialAccumulatorValue = s.InitialAccumulatorValue ?? InitialAccumulatorValue
         };
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() =>
         [.. AdamSlots.Validate(Lr, Beta1, Beta2, Eps, WeightDecay), .. Allowed.Collect(Allowed.Positive("initial_accumulator_value", InitialAccumulatorValue))];
 
+    /// <inheritdoc/>
     public override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
         visitor.Visit(new YogiRule(context, Beta1, Beta2, Eps));
 }

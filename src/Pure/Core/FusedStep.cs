@@ -6,13 +6,14 @@ namespace AdaptiveLR.Pure.Core;
 /// </summary>
 public static unsafe class FusedStep
 {
+    /// <summary>One step of <paramref name="hyperparameters"/>' rule over float32 memory, in place, with the widest SIMD lanes the CPU has (AVX-512, AVX, <c>Vector&lt;float&gt;</c>) and a scalar tail. Unused slots may be empty.</summary>
     public static void Apply(Hyperparameters hyperparameters, StepContext context, Span<float> parameters, ReadOnlySpan<float> gradients,
                              Span<float> state0, Span<float> state1, Span<float> state2)
     {
         fixed (float* p = parameters, g = gradients, s0 = state0, s1 = state1, s2 = state2)
         {
             var visitor = new KernelVisitor(p, g, s0, s1, s2, parameters.Length, state0.Length, state1.Length, state2.Length);
-            hyperparameters.WithRule<KernelVisitor, bool>(context, ref visitor);
+            hyperparameters.VisitRule<KernelVisitor, bool>(context, ref visitor);
         }
     }
 

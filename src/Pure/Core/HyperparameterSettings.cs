@@ -6,25 +6,45 @@ namespace AdaptiveLR.Pure.Core;
 /// </summary>
 public sealed record HyperparameterSettings
 {
+    /// <summary>Learning rate (<c>lr</c>).</summary>
     public double? Lr { get; init; }
+    /// <summary>β₁, the decay of the first moment (<c>beta1</c>).</summary>
     public double? Beta1 { get; init; }
+    /// <summary>β₂, the decay of the second moment (<c>beta2</c>).</summary>
     public double? Beta2 { get; init; }
+    /// <summary>ε, the term that keeps denominators from zero (<c>eps</c>).</summary>
     public double? Eps { get; init; }
+    /// <summary>Weight decay λ (<c>weight_decay</c>): L2 or decoupled as the algorithm defines it.</summary>
     public double? WeightDecay { get; init; }
+    /// <summary>Momentum coefficient of SGD and RMSprop (<c>momentum</c>).</summary>
     public double? Momentum { get; init; }
+    /// <summary>SGD's dampening of the momentum (<c>dampening</c>).</summary>
     public double? Dampening { get; init; }
+    /// <summary>RMSprop's smoothing constant (<c>alpha</c>).</summary>
     public double? Alpha { get; init; }
+    /// <summary>Adagrad's learning-rate decay (<c>lr_decay</c>).</summary>
     public double? LrDecay { get; init; }
+    /// <summary>Initial value of Adagrad's sum and Yogi's v (<c>initial_accumulator_value</c>).</summary>
     public double? InitialAccumulatorValue { get; init; }
+    /// <summary>Adadelta's decay of its running averages (<c>rho</c>).</summary>
     public double? Rho { get; init; }
+    /// <summary>NAdam's momentum decay ψ (<c>momentum_decay</c>).</summary>
     public double? MomentumDecay { get; init; }
+    /// <summary>Adafactor's exponent of its increasing second-moment decay (<c>beta2_decay</c>).</summary>
     public double? Beta2Decay { get; init; }
+    /// <summary>Adafactor's ε₁, added to the squared gradient (<c>eps1</c>).</summary>
     public double? Eps1 { get; init; }
+    /// <summary>Adafactor's ε₂, the least parameter scale of the relative step (<c>eps2</c>).</summary>
     public double? Eps2 { get; init; }
+    /// <summary>Adafactor's update clipping threshold d (<c>clip_threshold</c>).</summary>
     public double? ClipThreshold { get; init; }
+    /// <summary>RMSprop: divide by the centred second moment (<c>centered</c>).</summary>
     public bool? Centered { get; init; }
+    /// <summary>SGD: Nesterov momentum (<c>nesterov</c>).</summary>
     public bool? Nesterov { get; init; }
+    /// <summary>Adam and AdamW: the AMSGrad variant (<c>amsgrad</c>).</summary>
     public bool? AmsGrad { get; init; }
+    /// <summary>Adafactor: scale the step by the parameters' RMS (<c>relative_step</c>).</summary>
     public bool? RelativeStep { get; init; }
 
     /// <summary>The torch.optim names of the settings that were given.</summary>

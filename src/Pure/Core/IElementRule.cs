@@ -32,5 +32,6 @@ public interface IElementRule
 /// </summary>
 public interface IRuleVisitor<out TResult>
 {
+    /// <summary>Called once with the rule of the step, as its own struct type.</summary>
     TResult Visit<TRule>(in TRule rule) where TRule : struct, IElementRule;
 }

@@ -9,5 +9,6 @@ namespace AdaptiveLR.Pure.Core;
 /// </summary>
 public sealed record OptimizerDefinition(string Name, string Summary, ImmutableArray<string> Settings, Hyperparameters Defaults, string Reference)
 {
+    /// <summary>The defaults with the given settings in place (settings the algorithm does not have are ignored).</summary>
     public Hyperparameters Configure(HyperparameterSettings settings) => Defaults.With(settings);
 }

@@ -13,6 +13,7 @@ public sealed record StepResult(OptimizerState State, ImmutableArray<double> Par
 /// </summary>
 public static unsafe class ReferenceStep
 {
+    /// <summary>One step on immutable records: the next state and parameters; the inputs are never changed. Throws when the lengths differ.</summary>
     public static StepResult Step(Hyperparameters hyperparameters, OptimizerState state,
                                   ImmutableArray<double> parameters, ImmutableArray<double> gradients)
     {
@@ -65,6 +66,7 @@ public static unsafe class ReferenceStep
         {
             // The record-level and general paths see a vector: unfactored.
             var view = MatrixView.Vector(length);
+            if (tensor.Maximize) gradients = GradientAscent.Negated(gradients);
             tensor.Step(context, view, parameters, gradients, Used(state0, tensor, 0, view), Used(state1, tensor, 1, view), Used(state2, tensor, 2, view));
             return;
         }
@@ -73,7 +75,7 @@ public static unsafe class ReferenceStep
         fixed (double* p = parameters, g = gradients, s0 = state0, s1 = state1, s2 = state2)
         {
             var visitor = new ApplyVisitor(p, g, s0, s1, s2, length);
-            hyperparameters.WithRule<ApplyVisitor, bool>(context, ref visitor);
+            hyperparameters.VisitRule<ApplyVisitor, bool>(context, ref visitor);
         }
     }
 

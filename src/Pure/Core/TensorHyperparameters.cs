@@ -10,6 +10,7 @@ namespace AdaptiveLR.Pure.Core;
 /// </summary>
 public readonly record struct MatrixView(int Rows, int Columns, bool Factored)
 {
+    /// <summary>The number of elements, rows × columns.</summary>
     public int Length => Rows * Columns;
 
     /// <summary>The view of a parameter of <paramref name="shape"/> (a scalar or a vector is one unfactored row).</summary>
@@ -56,6 +57,7 @@ public abstract record TensorHyperparameters : Hyperparameters
                                                    ReadOnlySpan<T> state0, ReadOnlySpan<T> state1, ReadOnlySpan<T> state2)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
+    /// <inheritdoc/>
     public sealed override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
         throw new NotSupportedException($"{Algorithm} steps whole tensors; it has no element-wise rule");
 }

@@ -16,10 +16,13 @@ public interface ILane<T> :
     /// <summary>The scalar in every lane.</summary>
     static abstract T Broadcast(double value);
 
+    /// <summary>Square root of each element.</summary>
     static abstract T Sqrt(T value);
 
+    /// <summary>The larger of each pair of elements.</summary>
     static abstract T Max(T left, T right);
 
+    /// <summary>Absolute value of each element.</summary>
     static abstract T Abs(T value);
 
     /// <summary>-1, 0 or +1 per lane.</summary>
@@ -32,7 +35,9 @@ public interface IFloatLane<T> : ILane<T> where T : struct, IFloatLane<T>
     /// <summary>How many floats one value holds.</summary>
     static abstract int Count { get; }
 
+    /// <summary>The lane of floats at <paramref name="offset"/> elements from <paramref name="source"/>.</summary>
     static abstract T Load(ref float source, nuint offset);
 
+    /// <summary>Writes <paramref name="value"/> at <paramref name="offset"/> elements from <paramref name="destination"/>.</summary>
     static abstract void Store(T value, ref float destination, nuint offset);
 }

@@ -10,12 +10,14 @@ namespace AdaptiveLR.Pure.Schedules;
 /// </summary>
 public sealed record ReduceOnPlateau(double Lr, double Factor = 0.1, int Patience = 10, double Threshold = 1e-4, int Cooldown = 0, double MinLr = 0)
 {
+    /// <summary>Every out-of-range value; empty when valid. Never throws.</summary>
     public IReadOnlyList<ValidationError> Validate() =>
         Allowed.Collect(Allowed.Positive("lr", Lr),
             Factor is > 0 and < 1 ? null : new ValidationError("factor", $"{Factor} is out of range; allowed: a number in (0, 1)"),
             Allowed.NonNegative("patience", Patience), Allowed.NonNegative("threshold", Threshold),
             Allowed.NonNegative("cooldown", Cooldown), Allowed.NonNegative("min_lr", MinLr));
 
+    /// <summary>The state before the first observation: the initial learning rate, no best loss yet.</summary>
     public PlateauState Initial => new(Lr, double.PositiveInfinity, 0, 0);
 
     /// <summary>The state after observing <paramref name="metric"/> (lower is better).</summary>

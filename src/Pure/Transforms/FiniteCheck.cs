@@ -6,6 +6,7 @@ namespace AdaptiveLR.Pure.Transforms;
 /// <summary>Whether memory holds only finite numbers: the guard that keeps NaN and ∞ out of optimizer state.</summary>
 public static class FiniteCheck
 {
+    /// <summary>Whether no value is NaN or ±∞ (vectorised).</summary>
     public static bool AllFinite(ReadOnlySpan<float> values)
     {
         // x − x is 0 for every finite x and NaN for NaN and ±∞; NaN never equals itself.

@@ -10,15 +10,19 @@ namespace AdaptiveLR.Pure.Transforms;
 /// </summary>
 public abstract record GradientTransform
 {
+    /// <summary>The transformation's name in messages and the configuration.</summary>
     public abstract string Name { get; }
 
+    /// <summary>Every out-of-range value; empty when valid. Never throws.</summary>
     public abstract IReadOnlyList<ValidationError> Validate();
 }
 
 /// <summary>Scales all gradients together so that their global L2 norm is at most <c>MaxNorm</c> (torch's clip_grad_norm_, optax.clip_by_global_norm).</summary>
 public sealed record ClipByGlobalNorm(double MaxNorm) : GradientTransform
 {
+    /// <inheritdoc/>
     public override string Name => "clip_grad_norm";
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() => Allowed.Collect(Allowed.Positive("clip_grad_norm", MaxNorm));
 
     /// <summary>The factor every gradient is multiplied by, given their global norm (torch's: max_norm/(norm + 1e-6), at most 1).</summary>
@@ -28,7 +32,9 @@ public sealed record ClipByGlobalNorm(double MaxNorm) : GradientTransform
 /// <summary>Clips every gradient element into [−Limit, Limit] (torch's clip_grad_value_, optax.clip).</summary>
 public sealed record ClipByValue(double Limit) : GradientTransform
 {
+    /// <inheritdoc/>
     public override string Name => "clip_grad_value";
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() => Allowed.Collect(Allowed.Positive("clip_grad_value", Limit));
 }
 
@@ -39,7 +45,9 @@ public sealed record ClipByValue(double Limit) : GradientTransform
 /// </summary>
 public sealed record MaskedWeightDecay(double Rate, bool Decoupled = true, bool ExemptOneDimensional = true) : GradientTransform
 {
+    /// <inheritdoc/>
     public override string Name => Decoupled ? "decoupled_weight_decay" : "l2_weight_decay";
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() => Allowed.Collect(Allowed.Positive(Name, Rate));
 
     /// <summary>Whether a parameter of this shape is decayed.</summary>
@@ -52,19 +60,23 @@ public sealed record MaskedWeightDecay(double Rate, bool Decoupled = true, bool 
 /// </summary>
 public sealed record AccumulateGradients(int Steps) : GradientTransform
 {
+    /// <inheritdoc/>
     public override string Name => "accumulate";
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() =>
         Steps >= 1 ? [] : [new ValidationError("accumulate", $"{Steps} is out of range; allowed: an integer >= 1")];
 }
 
 /// <summary>
-/// Lookahead (Zhang, Lucas, Hinton & Ba, "Lookahead Optimizer: k steps forward, 1 step back",
+/// Lookahead (Zhang, Lucas, Hinton &amp; Ba, "Lookahead Optimizer: k steps forward, 1 step back",
 /// NeurIPS 2019): every <c>SyncPeriod</c> steps the slow weights move <c>Alpha</c> of the way to
 /// the fast ones, φ ← φ + α(θ − φ), and the fast weights restart from them, θ ← φ.
 /// </summary>
 public sealed record Lookahead(int SyncPeriod = 5, double Alpha = 0.5) : GradientTransform
 {
+    /// <inheritdoc/>
     public override string Name => "lookahead";
+    /// <inheritdoc/>
     public override IReadOnlyList<ValidationError> Validate() =>
         Allowed.Collect(
             SyncPeriod >= 1 ? null : new ValidationError("lookahead", $"{SyncPeriod} is out of range; allowed: an integer >= 1"),
@@ -74,9 +86,11 @@ public sealed record Lookahead(int SyncPeriod = 5, double Alpha = 0.5) : Gradien
 /// <summary>An algorithm with the transformations in front of it: one optimizer.</summary>
 public sealed record OptimizerChain(Hyperparameters Algorithm, ImmutableArray<GradientTransform> Transforms)
 {
+    /// <summary>The errors of the algorithm and of every transformation.</summary>
     public IReadOnlyList<ValidationError> Validate() =>
         [.. Algorithm.Validate(), .. Transforms.SelectMany(t => t.Validate()),
          .. Transforms.GroupBy(t => t.GetType()).Where(g => g.Count() > 1).Select(g => new ValidationError(g.First().Name, "is given more than once"))];
 
+    /// <summary>The chain's transformation of type <typeparamref name="T"/>, or null.</summary>
     public T? Find<T>() where T : GradientTransform => Transforms.OfType<T>().FirstOrDefault();
 }

@@ -24,6 +24,7 @@ public static class TransformArithmetic
         return sum;
     }
 
+    /// <summary>Σ v², for global gradient norms.</summary>
     public static double SumOfSquares(ReadOnlySpan<double> values)
     {
         double sum = 0;
@@ -31,11 +32,13 @@ public static class TransformArithmetic
         return sum;
     }
 
+    /// <summary>Multiplies every value by <paramref name="factor"/>, in place.</summary>
     public static void Scale<T>(Span<T> values, T factor) where T : IFloatingPointIeee754<T>
     {
         for (int i = 0; i < values.Length; i++) values[i] *= factor;
     }
 
+    /// <summary>Clamps every value to [−<paramref name="limit"/>, <paramref name="limit"/>], in place.</summary>
     public static void Clip<T>(Span<T> values, T limit) where T : IFloatingPointIeee754<T>
     {
         for (int i = 0; i < values.Length; i++) values[i] = T.Clamp(values[i], -limit, limit);

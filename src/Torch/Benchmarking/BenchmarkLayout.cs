@@ -3,8 +3,13 @@ namespace AdaptiveLR.Torch.Benchmarking;
 /// <summary>How a benchmark's parameters are shaped: one flat tensor, or a model-like list of about 50 tensors.</summary>
 public static class BenchmarkLayout
 {
-    public const string Single = "single", Model = "model";
+    /// <summary>One flat tensor.</summary>
+    public const string Single = "single";
 
+    /// <summary>About 50 tensors shaped like a small model's.</summary>
+    public const string Model = "model";
+
+    /// <summary>Every layout, as <c>bench --layout</c> accepts them.</summary>
     public static IReadOnlyList<string> All { get; } = [Single, Model];
 
     /// <summary>The smallest parameter count the model layout can split into its 50 tensors.</summary>

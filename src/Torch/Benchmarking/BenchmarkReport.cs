@@ -6,6 +6,7 @@ namespace AdaptiveLR.Torch.Benchmarking;
 /// <summary>Benchmark results as a Markdown table, the form README quotes.</summary>
 public static class BenchmarkReport
 {
+    /// <summary>One row per result, headed by the <paramref name="machine"/> it ran on.</summary>
     public static string Markdown(IEnumerable<BenchmarkResult> results, string machine)
     {
         var text = new StringBuilder();
@@ -29,6 +30,7 @@ public static class BenchmarkReport
 
     private static string Missing(double value, string text) => double.IsNaN(value) ? "—" : text;
 
+    /// <summary>A parameter count as the table writes it (<c>10M</c>, or the number).</summary>
     public static string Count(long parameters) =>
         parameters % 1_000_000 == 0 ? $"{parameters / 1_000_000}M" : parameters.ToString(CultureInfo.InvariantCulture);
 }

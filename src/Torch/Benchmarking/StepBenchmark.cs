@@ -33,6 +33,7 @@ public static class StepBenchmark
     public static Hyperparameters Configuration(Hyperparameters defaults) =>
         defaults is SgdHyperparameters sgd ? sgd with { Momentum = 0.9 } : defaults;
 
+    /// <summary>Times our step against TorchSharp's built-in (where it has one) and the copy floor on <paramref name="parameters"/> float32 elements in <paramref name="layout"/>.</summary>
     public static BenchmarkResult Run(Hyperparameters hyperparameters, long parameters, string layout, int repeats = 18, bool oneCore = false, int torchThreads = 0, string clock = BenchmarkClock.Wall)
     {
         // LibTorch's intra-op threads for TorchSharp's side (0: its default, one per core).
