@@ -11,8 +11,13 @@ namespace AdaptiveLR.Torch.Benchmarking;
 /// </summary>
 public static partial class BenchmarkClock
 {
-    public const string Wall = "wall", Cpu = "cpu";
+    /// <summary>Wall-clock time.</summary>
+    public const string Wall = "wall";
 
+    /// <summary>The CPU time of the whole process.</summary>
+    public const string Cpu = "cpu";
+
+    /// <summary>Every clock's name, as <c>bench --clock</c> accepts them.</summary>
     public static IReadOnlyList<string> All { get; } = [Wall, Cpu];
 
     /// <summary>A reading in milliseconds; only differences between readings of one kind mean anything.</summary>

@@ -3,6 +3,7 @@ namespace AdaptiveLR.Torch.Benchmarking;
 /// <summary>Order statistics of timings: the median and the interquartile range.</summary>
 public static class Statistics
 {
+    /// <summary>The middle value (the mean of the two middle ones for an even count); NaN when empty.</summary>
     public static double Median(double[] values) => Quantile(values, 0.5);
 
     /// <summary>The 25th and 75th percentiles.</summary>
