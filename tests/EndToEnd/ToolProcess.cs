@@ -16,11 +16,11 @@ public sealed class ToolProcess : IDisposable
     private readonly StringBuilder output = new(), error = new();
     private int outputLines;
 
-    private readonly Action<string>? lineReceived;
+    private readonly Action<ToolProcess, string>? lineReceived;
 
     public int Id => process.Id;
 
-    private ToolProcess(Process process, Action<string>? onLine)
+    private ToolProcess(Process process, Action<ToolProcess, string>? onLine)
     {
         this.process = process;
         lineReceived = onLine;
@@ -31,7 +31,7 @@ public sealed class ToolProcess : IDisposable
                 if (e.Data is null) return;
                 outputLines++;
                 if (output.Length < MaxKeptOutput) output.AppendLine(e.Data);
-                lineReceived?.Invoke(e.Data);
+                lineReceived?.Invoke(this, e.Data);
             }
         };
         process.ErrorDataReceived += (_, e) => { lock (error) error.AppendLine(e.Data); };
@@ -53,7 +53,7 @@ public sealed class ToolProcess : IDisposable
 
     /// <summary><c>setsid</c> makes the tool the leader of a new process group (same PID), so killing the group ends everything it started.</summary>
     /// <param name="onLine">Called for every line of standard output as it arrives (under a lock: keep it short).</param>
-    public static ToolProcess Start(IEnumerable<string> args, Action<string>? onLine = null, IReadOnlyDictionary<string, string>? environment = null)
+    public static ToolProcess Start(IEnumerable<string> args, Action<ToolProcess, string>? onLine = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("setsid") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         info.ArgumentList.Add("dotnet");
@@ -105,12 +105,17 @@ public sealed class ToolProcess : IDisposable
 
     public int OutputLineCount { get { lock (output) return outputLines; } }
 
+    /// <summary>The tool's resident memory now (VmRSS), in bytes, or 0 once it has gone.</summary>
+    public long ResidentBytes() => StatusField(process.Id, "VmRSS:");
+
     /// <summary>The kernel's resident high-water mark of <paramref name="pid"/>, or 0 once it has gone.</summary>
-    public static long PeakOf(int pid)
+    public static long PeakOf(int pid) => StatusField(pid, "VmHWM:");
+
+    private static long StatusField(int pid, string field)
     {
         try
         {
-            string? line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            string? line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
             return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
         }
         catch (IOException)
