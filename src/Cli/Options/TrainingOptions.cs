@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
 using AdaptiveLR.Cli.Configuration;
+using AdaptiveLR.Cli.Data;
 using AdaptiveLR.Cli.Training;
 using AdaptiveLR.Cli.Training.Models;
 using AdaptiveLR.Pure;
@@ -29,6 +30,7 @@ public sealed class TrainingOptions
     private readonly Option<string> tensorBoard = Text("--tensorboard", "Also write TensorBoard event files to this folder");
     private readonly Option<int?> limitTrain = Integer("--limit-train", "Use only the first N training images", minimum: 1, hidden: true);
     private readonly Option<int?> limitTest = Integer("--limit-test", "Use only the first N test images", minimum: 1, hidden: true);
+    private readonly Option<long?> maxDataBytes = ByteCount("--max-data-bytes", $"The most decompressed IDX data (both splits, images and labels) --data may hold, in bytes (default {IdxReader.DefaultMaxBytes}, 1 GiB)");
     private readonly Option<string>? optimizers;
     private readonly Option<int?> threads = Integer("--threads", $"Threads for LibTorch and the optimizer (default {TrainingThreads.Default}; see README, Threads)", minimum: 1, maximum: TrainingThreads.Maximum);
     private readonly Option<string> nonFinite = Text("--nonfinite", $"What a NaN or infinite loss or gradient does: {string.Join(", ", NonFiniteHandling.Names)} (error: stop, naming the parameter and step; skip: skip the step and count it)");
@@ -53,7 +55,7 @@ public sealed class TrainingOptions
     private IEnumerable<(Option Option, string Key)> Keyed =>
     [
         (impl, "Training:Impl"), (epochs, "Training:Epochs"), (batchSize, "Training:BatchSize"), (testBatchSize, "Training:TestBatchSize"),
-        (seed, "Training:Seed"), (problem, "Training:Problem"), (model, "Training:Model"), (data, "Data:Folder"), (limitTrain, "Data:LimitTrain"), (limitTest, "Data:LimitTest"),
+        (seed, "Training:Seed"), (problem, "Training:Problem"), (model, "Training:Model"), (data, "Data:Folder"), (limitTrain, "Data:LimitTrain"), (limitTest, "Data:LimitTest"), (maxDataBytes, "Data:MaxBytes"),
         (output, "Output:Folder"), (tensorBoard, "Output:TensorBoard"), .. optimizers is null ? [] : new[] { ((Option)optimizers, "Compare:Optimizers") },
         (threads, "Training:Threads"), (nonFinite, "Training:NonFinite"), .. schedule.Keyed,
         (clipGradNorm, "Transforms:ClipGradNorm"), (clipGradValue, "Transforms:ClipGradValue"), (maskedWeightDecay, "Transforms:MaskedWeightDecay"),
@@ -89,6 +91,18 @@ public sealed class TrainingOptions
     }
 
     private static Option<string> Text(string name, string description, bool hidden = false) => new(name) { Description = description, Hidden = hidden };
+
+    private static Option<long?> ByteCount(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            string token = result.Tokens.Single().Value;
+            if (long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value >= 1) return value;
+            result.AddError($"{name}: '{token}' is not allowed; allowed: a number of bytes >= 1 (an integer)");
+            return null;
+        },
+    };
 
     private static Option<int?> Integer(string name, string description, int minimum, bool hidden = false, int maximum = int.MaxValue) => new(name)
     {

@@ -33,16 +33,18 @@ public static class ScheduleCommand
             string? metricsText = parsed.GetValue(metrics);
             int count = parsed.GetValue(steps);
 
+            // A closed-form schedule is computed step by step as it is printed; plateau's rates follow the given metrics, already in memory.
             object? resolved = schedule.Resolve(parsed, baseLr, count);
-            double[] rates = resolved switch
+            var rates = resolved switch
             {
-                Pure.Schedules.Schedule s when metricsText is null => [.. Enumerable.Range(0, count).Select(step => s.LearningRate(step))],
+                Pure.Schedules.Schedule s when metricsText is null => new Rates(count, s.LearningRate),
                 Pure.Schedules.Schedule => throw new UsageException("--metrics applies to --name plateau only"),
-                ReduceOnPlateau plateau => Plateau(plateau, metricsText ?? throw new UsageException("--metrics is required for --name plateau, e.g. --metrics 1,0.8,0.8,0.8")),
+                ReduceOnPlateau plateau => Rates.Of(Plateau(plateau, metricsText ?? throw new UsageException("--metrics is required for --name plateau, e.g. --metrics 1,0.8,0.8,0.8"))),
                 _ => throw new InvalidOperationException("unknown schedule type"),
             };
+            if (plotPath is not null) PlotLimits.Check(rates.Count, 1, "one schedule");
             Write(rates, parsed.GetValue(format)!, output);
-            if (plotPath is not null) SchedulePlot.Save(rates, TransformText.Describe(resolved!), plotPath);
+            if (plotPath is not null) SchedulePlot.Save([.. Enumerable.Range(0, rates.Count).Select(step => rates.At(step))], TransformText.Describe(resolved!), plotPath);
             return CliApp.Success;
         });
         return command;
@@ -62,23 +64,29 @@ public static class ScheduleCommand
         return rates;
     }
 
-    private static void Write(double[] rates, string format, TextWriter output)
+    /// <summary>The learning rate at each of <paramref name="Count"/> steps, computed when asked for.</summary>
+    private sealed record Rates(int Count, Func<long, double> At)
+    {
+        public static Rates Of(double[] rates) => new(rates.Length, step => rates[step]);
+    }
+
+    private static void Write(Rates rates, string format, TextWriter output)
     {
         string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
         switch (format)
         {
             case OutputFormat.Json:
-                for (int step = 0; step < rates.Length; step++) output.WriteLine($"{{\"step\":{step},\"lr\":{Number(rates[step])}}}");
+                for (int step = 0; step < rates.Count; step++) output.WriteLine($"{{\"step\":{step},\"lr\":{Number(rates.At(step))}}}");
                 break;
             case OutputFormat.Csv:
                 output.WriteLine("step,lr");
-                for (int step = 0; step < rates.Length; step++) output.WriteLine($"{step},{Number(rates[step])}");
+                for (int step = 0; step < rates.Count; step++) output.WriteLine($"{step},{Number(rates.At(step))}");
                 break;
             default:
                 // Evenly spaced rows and the last step: the shape of the schedule at a glance.
-                var shown = Enumerable.Range(0, TableRows).Select(i => (int)((long)i * (rates.Length - 1) / (TableRows - 1))).Append(rates.Length - 1).Distinct();
+                var shown = Enumerable.Range(0, TableRows).Select(i => (int)((long)i * (rates.Count - 1) / (TableRows - 1))).Append(rates.Count - 1).Distinct();
                 output.WriteLine($"{"step",8}  lr");
-                foreach (int step in shown) output.WriteLine($"{step,8}  {rates[step].ToString("G6", CultureInfo.InvariantCulture)}");
+                foreach (int step in shown) output.WriteLine($"{step,8}  {rates.At(step).ToString("G6", CultureInfo.InvariantCulture)}");
                 break;
         }
     }

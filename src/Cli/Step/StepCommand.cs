@@ -52,7 +52,12 @@ public static class StepCommand
             bool paths = source is TestFunction && start.Length == 2;
             if (plotPath is not null && resolved.Count > 1 && !paths)
                 throw new UsageException("--plot: several optimizers are drawn as paths over a 2-D function; give a 2-D --function or a 2-D --x0, or one --optimizer");
-            var trajectories = resolved.Select(h => Trajectory.Run(h, source, start, count)).ToList();
+            var trajectories = resolved.Select(h => new Trajectory(h, source, start, count)).ToList();
+            if (plotPath is not null)
+            {
+                if (paths) PlotLimits.Check(count + 1L, 2L * trajectories.Count, $"{trajectories.Count} path(s)");
+                else PlotLimits.Check(count + 1L, TrajectoryPlot.Lines(trajectories[0]), $"{TrajectoryPlot.Lines(trajectories[0])} line(s) (x and the state, per coordinate)");
+            }
 
             switch (parsed.GetValue(format))
             {
