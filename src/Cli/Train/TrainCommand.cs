@@ -92,8 +92,9 @@ public static class TrainCommand
                 }));
             tensorBoard?.Epoch(metrics, trainer.LastEffectiveLearningRates);
             report.Epoch(metrics);
-            MetricsFiles.Write(trainer, run.FullPath);
+            // The checkpoint first: it is what a resume trusts, and the metrics are rewritten from it.
             Checkpoint.Save(trainer, run[Checkpoint.FileName]);
+            MetricsFiles.Write(trainer, run.FullPath);
         }
         checkInterruption();
 
