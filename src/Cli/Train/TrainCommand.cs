@@ -22,7 +22,7 @@ public static class TrainCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run an explicit --out holds (its files are removed first)" };
-        var command = new Command("train", "Train the seed's CNN on MNIST-style data (default: the embedded MNIST subset) and write metrics, plots and a checkpoint into the run's folder.");
+        var command = new Command("train", "Train the seed's CNN on MNIST-style data (default: the embedded MNIST subset) and write metrics, plots and a checkpoint.");
         options.AddTo(command);
         command.Options.Add(resume);
         command.Options.Add(overwrite);
