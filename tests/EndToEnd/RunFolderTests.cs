@@ -64,6 +64,17 @@ public sealed partial class RunFolderTests : IDisposable
         Assert.Contains("cannot be combined with --resume", Train(run, "--epochs", "2", "--resume", "--overwrite").FailedWithUsageError());
     }
 
+    [Fact]
+    public void TensorBoardWithoutAFolderWritesIntoTheRunsFolderAndOverwriteRemovesIt()
+    {
+        string run = folder["run"];
+        Train(run, "--epochs", "1", "--tensorboard").Succeeded();
+        Assert.Single(Directory.GetFiles(Path.Combine(run, "tensorboard"), "events.out.tfevents.*"));
+
+        Train(run, "--epochs", "1", "--overwrite").Succeeded();
+        Assert.False(Directory.Exists(Path.Combine(run, "tensorboard")));
+    }
+
     [Theory]
     [InlineData("1")]
     [InlineData("2")]
