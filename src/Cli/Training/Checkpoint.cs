@@ -129,7 +129,8 @@ public static class Checkpoint
         long batches = trainer.BatchesPerEpoch;
         if (schedulePosition != history.Count * batches)
             throw new InvalidDataException($"corrupt: its history claims {history.Count} epochs but its schedule stands after {schedulePosition} batches ({batches} per epoch)");
-        string[] layers = [.. trainer.Model.named_children().Select(c => c.name).Where(n => trainer.Model.named_parameters().Any(p => p.name.StartsWith(n + ".", StringComparison.Ordinal)))];
+        // The layers as EffectiveLearningRates names them: each parameter's module path.
+        string[] layers = [.. trainer.Model.named_parameters().Select(p => p.name.LastIndexOf('.') is var dot and > 0 ? p.name[..dot] : p.name).Distinct()];
         for (int i = 0; i < history.Count; i++)
         {
             var epoch = history[i];
@@ -146,7 +147,7 @@ public static class Checkpoint
     }
 
     /// <summary>The model section (TorchSharp's <c>Module.save</c>: LEB128 count, then name and tensor per entry) against the model's own state, creating nothing.</summary>
-    private static void CheckWeights(byte[] section, SeedCnn model)
+    private static void CheckWeights(byte[] section, torch.nn.Module model)
     {
         var expected = model.state_dict();
         var reader = new BinaryReader(new MemoryStream(section));
