@@ -27,15 +27,8 @@ public sealed class RunFolder : IDisposable
 
     public string FullPath { get; }
 
-    /// <summary>The folder as people should type it: relative to the current folder where that is shorter.</summary>
-    public string Shown
-    {
-        get
-        {
-            string relative = Path.GetRelativePath(Environment.CurrentDirectory, FullPath);
-            return relative.StartsWith("..", StringComparison.Ordinal) ? FullPath : relative;
-        }
-    }
+    /// <summary>The folder as people type it from here: relative to the current folder, as every path the tool prints.</summary>
+    public string Shown => Path.GetRelativePath(Environment.CurrentDirectory, FullPath);
 
     public string this[string file] => Path.Combine(FullPath, file);
 
