@@ -59,7 +59,7 @@ public sealed partial class RunFolderTests : IDisposable
         Assert.Equal(before, Snapshot(run));
 
         CliRun.Of(["compare", "--optimizers", "sgd", "--epochs", "1", "--out", run, "--overwrite", .. Slice]).Succeeded();
-        Assert.Equal(["comparison.csv", "comparison.png", "notes.txt"], Directory.GetFiles(run).Select(Path.GetFileName).Where(f => !f!.StartsWith('.')).Order());
+        Assert.Equal(["comparison.csv", "comparison.json", "comparison.png", "notes.txt"], Directory.GetFiles(run).Select(Path.GetFileName).Where(f => !f!.StartsWith('.')).Order());
         Assert.Contains("already holds a compare run", Train(run, "--epochs", "1").FailedWithUsageError());
         Assert.Contains("cannot be combined with --resume", Train(run, "--epochs", "2", "--resume", "--overwrite").FailedWithUsageError());
     }
