@@ -45,10 +45,13 @@ public sealed record DataSettings
     public long MaxBytes { get; init; } = IdxReader.DefaultMaxBytes;
 }
 
-/// <summary>The <c>Output</c> section: where metrics, plots and checkpoints go, and optional TensorBoard event files.</summary>
+/// <summary>
+/// The <c>Output</c> section: the run folder for metrics, plots and checkpoints (null: a new folder
+/// under <c>runs/</c> for every run), and optional TensorBoard event files.
+/// </summary>
 public sealed record OutputSettings
 {
-    public string Folder { get; init; } = "runs";
+    public string? Folder { get; init; }
     public string? TensorBoard { get; init; }
 }
 

@@ -30,7 +30,7 @@ public static class SettingSchema
         new("Data:LimitTrain", SettingKind.OptionalPositiveInteger, "--limit-train", s => s.Data.LimitTrain),
         new("Data:LimitTest", SettingKind.OptionalPositiveInteger, "--limit-test", s => s.Data.LimitTest),
         new("Data:MaxBytes", SettingKind.PositiveByteCount, "--max-data-bytes", s => s.Data.MaxBytes),
-        new("Output:Folder", SettingKind.Path, "--out", s => s.Output.Folder),
+        new("Output:Folder", SettingKind.OptionalPath, "--out", s => s.Output.Folder),
         new("Output:TensorBoard", SettingKind.OptionalPath, "--tensorboard", s => s.Output.TensorBoard),
         new("Compare:Optimizers", SettingKind.ListOf(OptimizerRegistry.Names), "--optimizers", s => s.Compare.Optimizers),
         new("Schedule:Name", SettingKind.OneOf(ScheduleOptions.Names), "--schedule", s => s.Schedule.Name),

@@ -58,7 +58,7 @@ public static class SettingsLoader
             Transforms = root.GetSection("Transforms").Get<TransformSettings>() ?? new(),
             Optimizers = OptimizerRegistry.All.ToImmutableDictionary(d => d.Name, d => Hyperparameters(d, layers)),
         };
-        settings = settings with { Training = settings.Training with { Model = NullIfEmpty(settings.Training.Model) }, Data = settings.Data with { Folder = NullIfEmpty(settings.Data.Folder) }, Output = settings.Output with { TensorBoard = NullIfEmpty(settings.Output.TensorBoard) } };
+        settings = settings with { Training = settings.Training with { Model = NullIfEmpty(settings.Training.Model) }, Data = settings.Data with { Folder = NullIfEmpty(settings.Data.Folder) }, Output = settings.Output with { Folder = NullIfEmpty(settings.Output.Folder), TensorBoard = NullIfEmpty(settings.Output.TensorBoard) } };
         CheckScheduleAndTransforms(settings, layers);
         var values = SettingSchema.Keys.Select(key => new SettingValue(key.Path, Text(key.Read(settings)), SourceOf(layers, key.Path))).ToImmutableArray();
         return new EffectiveSettings(settings, values);

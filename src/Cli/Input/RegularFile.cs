@@ -55,6 +55,14 @@ public static partial class RegularFile
         return buffer[..filled];
     }
 
+    /// <summary>The whole content of a regular file of at most <paramref name="limit"/> bytes, or <see cref="InvalidDataException"/> saying why not (for a message naming the file).</summary>
+    public static byte[] ReadAll(string path, long limit)
+    {
+        if (Problem(path) is { } problem) throw new InvalidDataException(problem);
+        if (!File.Exists(path)) throw new InvalidDataException("is missing (a dangling symbolic link?)");
+        return ReadAtMost(path, (int)Math.Min(limit, int.MaxValue - 1)) ?? throw new InvalidDataException($"holds more than the {limit} bytes allowed");
+    }
+
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int folder, string path, int flags, uint mask, [Out] byte[] buffer);
 }

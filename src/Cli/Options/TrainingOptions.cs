@@ -26,8 +26,12 @@ public sealed class TrainingOptions
     private readonly Option<string> problem = Text("--problem", $"The problem: {string.Join(", ", Problems.ProblemCatalog.Names)} (default mnist: MNIST-style IDX images, the embedded subset or --data)");
     private readonly Option<string> model = Text("--model", $"The model: {ModelCatalog.Cnn} (the seed's, default for images), {ModelCatalog.Mlp}, {ModelCatalog.LogisticRegression}; the noisy quadratic has its own");
     private readonly Option<string> data = Text("--data", "An IDX dataset folder (train-images-idx3-ubyte[.gz], …), e.g. /usr/share/datasets/fashion-mnist; default: the embedded MNIST subset");
-    private readonly Option<string> output = Text("--out", "Folder for metrics, plots and the checkpoint (created if missing; default runs)");
-    private readonly Option<string> tensorBoard = Text("--tensorboard", "Also write TensorBoard event files to this folder");
+    private readonly Option<string> output = NonEmpty(Text("--out", "The run's folder for metrics, plots and the checkpoint (created if missing; refused if it holds another run, see --overwrite); default: a new folder runs/COMMAND-OPTIMIZER-yyyyMMdd-HHmmss"));
+    private readonly Option<string> tensorBoard = new("--tensorboard")
+    {
+        Description = $"Also write TensorBoard event files to this folder (given without one: {Runs.RunArtefacts.TensorBoardFolder}/ in the run's folder)",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
     private readonly Option<int?> limitTrain = Integer("--limit-train", "Use only the first N training images", minimum: 1, hidden: true);
     private readonly Option<int?> limitTest = Integer("--limit-test", "Use only the first N test images", minimum: 1, hidden: true);
     private readonly Option<long?> maxDataBytes = ByteCount("--max-data-bytes", $"The most decompressed IDX data (both splits, images and labels) --data may hold, in bytes (default {IdxReader.DefaultMaxBytes}, 1 GiB)");
@@ -70,6 +74,9 @@ public sealed class TrainingOptions
         command.Options.Add(injectFault);
     }
 
+    /// <summary>Whether <c>--tensorboard</c> was given without a folder: event files go into the run's folder.</summary>
+    public bool TensorBoardInRunFolder(ParseResult parsed) => parsed.GetResult(tensorBoard) is { Implicit: false, Tokens.Count: 0 };
+
     /// <summary>The fault <c>--inject-fault</c> asks for (tests of the non-finite handling), or null.</summary>
     public InjectedFault? Fault(ParseResult parsed) => parsed.GetValue(injectFault) is { } text ? InjectedFault.Parse(text, injectFault.Name) : null;
 
@@ -103,6 +110,15 @@ public sealed class TrainingOptions
             return null;
         },
     };
+
+    private static Option<string> NonEmpty(Option<string> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Any(t => t.Value.Trim().Length == 0)) result.AddError($"{option.Name}: '' is not allowed; allowed: a folder path");
+        });
+        return option;
+    }
 
     private static Option<int?> Integer(string name, string description, int minimum, bool hidden = false, int maximum = int.MaxValue) => new(name)
     {
