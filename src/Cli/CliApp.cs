@@ -51,6 +51,11 @@ public static class CliApp
             error.WriteLine($"adaptivelr: {MessageText.Escape(e.Message)}");
             return UsageError;
         }
+        catch (Runs.RunInterruptedException e)
+        {
+            error.WriteLine($"adaptivelr: {e.Message}");
+            return e.ExitCode;
+        }
         catch (Exception e)
         {
             // A failure of ours or of the native library: one line, the first of its message; the full trace on request.

@@ -71,6 +71,11 @@ public sealed partial class AdaptiveOptimizer
             DiscardPendingLoad();
             throw new InvalidDataException("the optimizer state stream was incomplete; the optimizer is unchanged");
         }
+        if (_parameter_groups.Select(g => ((Options)g.Options).PendingProblem()).FirstOrDefault(p => p is not null) is { } problem)
+        {
+            DiscardPendingLoad();
+            throw new InvalidDataException($"{problem}; the optimizer is unchanged");
+        }
         foreach (var group in _parameter_groups) ((Options)group.Options).CommitPending();
         foreach (var s in states) s.CommitPending();
     }

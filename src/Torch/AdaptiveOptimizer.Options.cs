@@ -44,6 +44,12 @@ public sealed partial class AdaptiveOptimizer
             (WeightDecay, Hyperparameters) = (options.WeightDecay, options.Hyperparameters ?? Hyperparameters);
         }
 
+        /// <summary>Why the values read cannot be used (not finite, negative), or null.</summary>
+        internal string? PendingProblem() =>
+            pending is var (initial, lr, weightDecay) && !(double.IsFinite(initial) && double.IsFinite(lr) && double.IsFinite(weightDecay) && lr >= 0 && initial >= 0 && weightDecay >= 0)
+                ? $"a parameter group's learning rate {lr} (initially {initial}) or weight decay {weightDecay} is negative or not finite"
+                : null;
+
         internal void CommitPending()
         {
             if (pending is var (initial, lr, weightDecay)) (InitialLearningRate, LearningRate, WeightDecay) = (initial, lr, weightDecay);

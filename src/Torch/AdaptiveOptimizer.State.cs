@@ -116,18 +116,27 @@ public sealed partial class AdaptiveOptimizer
             {
                 owner.BeginLoadIfFirst(this);
                 string algorithm = reader.ReadString();
+                if (algorithm != owner.Hyperparameters.Algorithm)
+                    throw new InvalidDataException($"parameter '{Name}': the state is {algorithm}'s but this optimizer runs {owner.Hyperparameters.Algorithm}; the optimizer is unchanged");
                 long step = reader.ReadInt64();
                 var slots = new Tensor?[3];
                 pending = (step, slots, new Extras(null, 0, null));
+                var layout = owner.LayoutOf(_parameter);
                 for (int k = 0; k < slots.Length; k++)
-                    slots[k] = ReadTensor(reader);
+                {
+                    var expected = k < layout.Length ? layout[k] : null;
+                    slots[k] = ReadTensor(reader, expected is null ? null : owner.SlotShapeOf(k, _parameter), $"state quantity {expected?.Name ?? $"slot {k}"}");
+                }
                 int microSteps = reader.ReadInt32();
-                pending = (step, slots, new Extras(ReadTensor(reader), microSteps, null));
-                pending = (step, slots, pending.Value.Extras with { Slow = ReadTensor(reader) });
+                int accumulate = owner.Chain.Find<AccumulateGradients>() is { Steps: > 1 } accumulation ? accumulation.Steps : 1;
+                if (microSteps < 0 || microSteps >= accumulate)
+                    throw new InvalidDataException($"parameter '{Name}': {microSteps} accumulated micro-batches, allowed 0 to {accumulate - 1}; the optimizer is unchanged");
+                pending = (step, slots, new Extras(ReadTensor(reader, accumulate > 1 ? _parameter.shape : null, "accumulated gradient"), microSteps, null));
+                pending = (step, slots, pending.Value.Extras with { Slow = ReadTensor(reader, owner.Chain.Find<Lookahead>() is not null ? _parameter.shape : null, "lookahead's slow weights") });
                 owner.CheckCompatible(Name, algorithm, step, slots, _parameter);
                 owner.CheckCompatibleTransforms(Name, pending.Value.Extras.Accumulator, pending.Value.Extras.Slow, _parameter);
             }
-            catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidDataException or InvalidOperationException)
+            catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or InvalidDataException or InvalidOperationException or OverflowException)
             {
                 owner.DiscardPendingLoad();
                 throw e as InvalidDataException ?? new InvalidDataException($"parameter '{Name}': unreadable optimizer state ({e.Message}); the optimizer is unchanged", e);
@@ -147,8 +156,17 @@ public sealed partial class AdaptiveOptimizer
 
         private Tensor? Copy(Tensor? tensor) => tensor?.to(_parameter.device).clone().DetachFromDisposeScope();
 
-        private static Tensor? ReadTensor(BinaryReader reader) =>
-            reader.ReadBoolean() ? TensorExtensionMethods.Load(reader).DetachFromDisposeScope() : null;
+        /// <summary>
+        /// An optional tensor, checked against <paramref name="shape"/> (null: it must be absent), the
+        /// parameter's dtype and finiteness before it is created: bytes never decide what is allocated.
+        /// </summary>
+        private Tensor? ReadTensor(BinaryReader reader, long[]? shape, string what)
+        {
+            bool present = reader.ReadBoolean();
+            if (present != (shape is not null))
+                throw new InvalidDataException($"parameter '{Name}': {what} is {(present ? "unexpected" : "missing")} (saved with other hyperparameters or transformations, e.g. amsgrad, centered, momentum, accumulation or lookahead?); the optimizer is unchanged");
+            return present ? SerializedTensor.Read(reader, _parameter.dtype, shape, $"parameter '{Name}': {what}").DetachFromDisposeScope() : null;
+        }
 
         /// <summary>Same step and every slot close (<c>allclose</c>).</summary>
         public override bool ApproximatelyEquals(OptimizerState other) =>

@@ -42,6 +42,15 @@ public sealed class IdxReaderTests : IDisposable
         { "byte-order", "byte order reversed" },
         { "truncated", "truncated file: expected 2352 bytes of pixel data" },
         { "truncated-gzip", "truncated or corrupt gzip stream" },
+        { "gzip-missing-last-byte", "truncated or corrupt gzip stream" },
+        { "gzip-without-trailer", "truncated or corrupt gzip stream" },
+        { "gzip-trailing-garbage", "truncated or corrupt gzip stream" },
+        { "gzip-trailing-zeros", "truncated or corrupt gzip stream" },
+        { "gzip-large-trailing-garbage", "truncated or corrupt gzip stream" },
+        { "gzip-garbage-then-a-copy-of-the-trailer", "unexpected data after the end of the gzip stream" },
+        { "gzip-byte-then-a-copy-of-the-trailer", "unexpected data after the end of the gzip stream" },
+        { "gzip-second-member", "truncated or corrupt gzip stream" },
+        { "gzip-declares-more-than-it-holds", "or a wrong header: the header declares 2 x 28 x 28" },
         { "count-mismatch", "image and label counts differ: 3 images" },
         { "label-range", "label value 12 at index 1 is out of range 0..9" },
         { "header-only", "truncated IDX header" },
@@ -60,6 +69,35 @@ public sealed class IdxReaderTests : IDisposable
 
         string line = CliRun.Of("train", "--data", dataset, "--out", folder["out"]).FailedWithUsageError();
         Assert.Contains(expected, line);
+    }
+
+    [Fact]
+    public void DataOverTheLimitIsRefusedNamingTheFileWhatItDeclaresAndHowToRaiseTheLimit()
+    {
+        WriteSplit("limit", "train", Images(3, 28, 28), Labels(3), gzip: true);
+        WriteSplit("limit", "t10k", Images(3, 28, 28), Labels(3), gzip: true);
+        var error = Assert.Throws<IdxFormatException>(() => IdxReader.LoadSplit(folder["limit"], "train", maxBytes: 3 * 784 + 2));
+        Assert.Contains(Path.Combine(folder["limit"], "train-images-idx3-ubyte.gz"), error.Message);
+        Assert.Contains("declare 3 x 28 x 28 images and 3 labels, 2,355 bytes of data, which is over the limit of 2,354 bytes", error.Message);
+        Assert.Contains("--max-data-bytes", error.Message);
+        Assert.Equal(3, IdxReader.LoadSplit(folder["limit"], "train", maxBytes: 3 * 784 + 3).Count);
+
+        // Both splits count: the test split is refused with what the train split already took.
+        string line = CliRun.Of("train", "--data", folder["limit"], "--max-data-bytes", $"{2 * 3 * 785 - 1}", "--out", folder["out"]).FailedWithUsageError();
+        Assert.Contains("t10k-images-idx3-ubyte.gz", line);
+        Assert.Contains("with the 2,355 bytes of the splits before it", line);
+        Assert.Contains("must be", CliRun.Of("config", "--max-data-bytes", "0").FailedWithUsageError() + " must be");
+    }
+
+    [Fact]
+    public void AFashionMnistSizedDatasetLoadsUnderTheDefaultLimit()
+    {
+        // 60,000 + 10,000 images, as Fashion-MNIST and MNIST: 55 MB, far under the default 1 GiB.
+        WriteSplit("full", "train", Images(60_000, 28, 28), Labels(60_000), gzip: true);
+        WriteSplit("full", "t10k", Images(10_000, 28, 28), Labels(10_000), gzip: true);
+        using var data = Cli.Training.TrainingData.Load(folder["full"], null, null);
+        Assert.Equal((60_000, 10_000), (data.Train.Count, data.Test.Count));
+        Assert.True(IdxReader.DefaultMaxBytes > 70_000L * 785 * 10);
     }
 
     [Fact]
@@ -85,6 +123,19 @@ public sealed class IdxReaderTests : IDisposable
             case "byte-order": BinaryPrimitives.WriteUInt32LittleEndian(images, 0x00000803); break;
             case "truncated": images = images[..^100]; break;
             case "truncated-gzip": WriteSplit(corruption, "train", images, labels, gzip: true, cutGzip: true); return folder[corruption];
+            case "gzip-missing-last-byte": return GzipSplit(corruption, Gzip(images)[..^1], labels);
+            case "gzip-without-trailer": return GzipSplit(corruption, Gzip(images)[..^8], labels);
+            case "gzip-trailing-garbage": return GzipSplit(corruption, [.. Gzip(images), .. "garbage"u8], labels);
+            case "gzip-trailing-zeros": return GzipSplit(corruption, [.. Gzip(images), 0, 0, 0, 0], labels);
+            case "gzip-large-trailing-garbage": return GzipSplit(corruption, [.. Gzip(images), .. new byte[300_000]], labels);
+            case "gzip-garbage-then-a-copy-of-the-trailer": return GzipSplit(corruption, [.. Gzip(images), .. new byte[300_000], .. Gzip(images)[^8..]], labels);
+            case "gzip-byte-then-a-copy-of-the-trailer": return GzipSplit(corruption, [.. Gzip(images), 7, .. Gzip(images)[^8..]], labels);
+            case "gzip-second-member": return GzipSplit(corruption, [.. Gzip(images), .. Gzip([1, 2, 3])], labels);
+            case "gzip-declares-more-than-it-holds":
+                // The header says 2 images but the stream holds 3: the trailer agrees with the stream, so only reading finds it.
+                BinaryPrimitives.WriteInt32BigEndian(images.AsSpan(4), 2);
+                labels = Labels(2);
+                return GzipSplit(corruption, Gzip(images), labels);
             case "count-mismatch": labels = Labels(2); break;
             case "label-range": labels[8 + 1] = 12; break;
             case "header-only": images = images[..10]; break;
@@ -102,6 +153,21 @@ public sealed class IdxReaderTests : IDisposable
         Directory.CreateDirectory(folder[name]);
         Write(Path.Combine(folder[name], $"{split}-images-idx3-ubyte"), images, gzip, cutGzip);
         Write(Path.Combine(folder[name], $"{split}-labels-idx1-ubyte"), labels, gzip, cut: false);
+    }
+
+    private string GzipSplit(string name, byte[] compressedImages, byte[] labels)
+    {
+        Directory.CreateDirectory(folder[name]);
+        File.WriteAllBytes(Path.Combine(folder[name], "train-images-idx3-ubyte.gz"), compressedImages);
+        File.WriteAllBytes(Path.Combine(folder[name], "train-labels-idx1-ubyte.gz"), Gzip(labels));
+        return folder[name];
+    }
+
+    private static byte[] Gzip(byte[] content)
+    {
+        var compressed = new MemoryStream();
+        using (var stream = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true)) stream.Write(content);
+        return compressed.ToArray();
     }
 
     private static void Write(string path, byte[] content, bool gzip, bool cut)

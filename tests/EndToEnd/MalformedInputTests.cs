@@ -23,7 +23,7 @@ public sealed class MalformedInputTests : IDisposable
         "train --lr -1e308", "train --optimizer |", "train --schedule |", "train --clip-grad-norm NaN", "train --clip-grad-value 1e999",
         "train --accumulate 99999999999", "train --lookahead |", "train --lookahead-alpha NaN", "train --masked-weight-decay Infinity",
         "train --nonfinite |", "train --impl torch --accumulate 4", "train --impl torch --masked-weight-decay 0.1", "train --optimizer sgd --beta2 0.9",
-        "train --unknown", "train --out |", "train --data /dev/null", "train --lr", "train --epochs",
+        "train --unknown", "train --out |", "train --max-data-bytes 0", "train --max-data-bytes -1", "train --max-data-bytes 1e9", "train --max-data-bytes |", "config --max-data-bytes 99999999999999999999", "train --data /dev/null", "train --lr", "train --epochs",
         "compare --optimizers ,", "compare --optimizers |", "compare --epochs -1", "compare --lr 0.1", "compare --clip-grad-value 0", "compare --patience 1.5",
         "config --epochs 1e3", "config --seed NaN", "config --gamma NaN", "config --step-size -1", "config --schedule nope", "config --unknown",
         "bench --sizes 0", "bench --sizes NaN", "bench --sizes 1e99", "bench --sizes |", "bench --repeats 0", "bench --repeats NaN", "bench --layout sideways",
@@ -65,6 +65,26 @@ public sealed class MalformedInputTests : IDisposable
         File.WriteAllText(path, content);
         foreach (string command in new[] { "config", "train", "compare" })
             Assert.Contains(path, CliRun.Of(command, "--config", path, "--out", Files["never"]).FailedWithUsageError());
+    }
+
+    [Fact]
+    public void AConfigurationFileLargerThanAnyConfigurationIsRefusedWithoutReadingIt()
+    {
+        string path = Files["huge.json"];
+        using (var file = File.Create(path))
+        {
+            file.Write("{"u8);
+            file.Write(new byte[Cli.Configuration.SettingsLoader.MaxFileBytes]);
+        }
+        Assert.Contains("larger than 1048576 bytes", CliRun.Of("config", "--config", path).FailedWithUsageError());
+    }
+
+    [Fact]
+    public void DataSizeLimitFromTheConfigurationIsValidated()
+    {
+        string path = Files["limit.json"];
+        File.WriteAllText(path, "{ \"Data\": { \"MaxBytes\": -5 } }");
+        Assert.Contains("Data:MaxBytes: '-5' is not allowed; allowed: a number of bytes >= 1", CliRun.Of("config", "--config", path).FailedWithUsageError());
     }
 
     [Theory]

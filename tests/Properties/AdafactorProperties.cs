@@ -48,6 +48,22 @@ public static class AdafactorScenarios
     public static Arbitrary<AdafactorScenario> Scenarios() => Of(1, 3).ToArbitrary();
 }
 
+/// <summary>Shapes wide enough for the float32 step's SIMD bodies and their scalar tails (up to 70 columns, 600 elements).</summary>
+public static class AdafactorWideShapes
+{
+    public static Arbitrary<AdafactorScenario> Scenarios() =>
+        (from h in AdafactorScenarios.Hyperparameters
+         from rank in Gen.Choose(1, 3)
+         from columns in Gen.Choose(1, 70)
+         from leading in Gen.Choose(1, 4).ArrayOf(rank - 1)
+         let shape = leading.Select(d => (long)d).Append(columns).ToArray()
+         let size = (int)shape.Aggregate(1L, (a, b) => a * b)
+         from x0 in Gen.Choose(-30_000, 30_000).Select(i => (double)(float)(i / 10_000.0)).ArrayOf(size)
+         from steps in Gen.Choose(1, 4)
+         from gradients in Generators.GradientElement.ArrayOf(size).ArrayOf(steps)
+         select new AdafactorScenario(h, shape, x0, gradients)).ToArbitrary();
+}
+
 public static class AdafactorMatrices
 {
     public static Arbitrary<AdafactorScenario> Scenarios() => AdafactorScenarios.Of(2, 3).ToArbitrary();
@@ -176,6 +192,25 @@ public class AdafactorProperties
             {
                 double scale = Math.Max(Math.Abs(scenario.X0[i]), expected.Take(t + 1).Max(x => Math.Abs(x[i])));
                 Tolerance.AssertClose(expected[t][i], actual[i], $"step {t + 1} element {i}", relative: 1e-4, absolute: 1e-6, scale: scale);
+            }
+        }
+    }
+
+    [Property(Arbitrary = [typeof(AdafactorWideShapes)], MaxTest = 60)]
+    public void Float32StepOnWideShapesEqualsThePapersAlgorithm(AdafactorScenario scenario)
+    {
+        var h = scenario.Hyperparameters;
+        var view = MatrixView.Of(scenario.Shape);
+        var expected = PaperTrajectory(scenario);
+        float[] x = [.. scenario.X0.Select(v => (float)v)];
+        float[][] slots = [.. Enumerable.Range(0, 3).Select(k => new float[h.SlotLength(k, view)])];
+        for (int t = 1; t <= scenario.Gradients.Length; t++)
+        {
+            h.Step<float>(h.ContextFor(t), view, x, [.. scenario.Gradients[t - 1].Select(v => (float)v)], slots[0], slots[1], slots[2]);
+            for (int i = 0; i < x.Length; i++)
+            {
+                double scale = Math.Max(Math.Abs(scenario.X0[i]), expected.Take(t).Max(e => Math.Abs(e[i])));
+                Tolerance.AssertClose(expected[t - 1][i], x[i], $"step {t} element {i}", relative: 1e-4, absolute: 1e-6, scale: scale);
             }
         }
     }

@@ -9,7 +9,7 @@ public class BenchCommandTests
     [Fact]
     public void JsonLinesCarryTheRequiredFieldsPerCase()
     {
-        var run = CliRun.Of("bench", "--optimizers", "adam,sgd", "--sizes", "2K", "--layout", "both", "--repeats", "1", "--format", "json");
+        var run = CliRun.Of("bench", "--optimizers", "adam,sgd", "--sizes", "2K", "--layout", "both", "--repeats", "1", "--format", "json", "--in-process");
         Assert.Equal(0, run.ExitCode);
         var lines = run.Output.TrimEnd('\n').Split('\n');
         Assert.Equal(4, lines.Length);

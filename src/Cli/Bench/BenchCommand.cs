@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using AdaptiveLR.Cli.Options;
 using AdaptiveLR.Pure;
 using AdaptiveLR.Torch.Benchmarking;
@@ -24,12 +23,20 @@ public static class BenchCommand
         };
         var sizes = new Option<string>("--sizes") { Description = "Comma-separated parameter counts, with K or M suffixes, up to 500M", DefaultValueFactory = _ => "1M,10M" };
         var layout = new Option<string>("--layout") { Description = "single (one tensor), model (about 50 tensors of mixed sizes) or both", DefaultValueFactory = _ => "both" };
-        var repeats = NumberParsing.BoundedInteger("--repeats", $"Timed steps per case, up to {MaxRepeats.ToString("N0", CultureInfo.InvariantCulture)}; medians are reported", 15, MaxRepeats);
+        var repeats = NumberParsing.BoundedInteger("--repeats", $"Timing rounds per case, up to {MaxRepeats.ToString("N0", CultureInfo.InvariantCulture)}, each a block of steps of ours, TorchSharp's and the copy floor, in every order in turn; medians are reported", 18, MaxRepeats);
         var format = OutputFormat.Option(OutputFormat.Table, OutputFormat.Json);
         var oneCore = new Option<bool>("--one-core") { Description = "Keep every step on one core (by default steps of 4M elements or more are shared between the cores)" };
+        // 0 (the default) leaves LibTorch's own thread count, one per core.
+        var torchThreads = NumberParsing.PositiveInteger("--torch-threads", "LibTorch's threads for TorchSharp's built-in optimizers (default: LibTorch's own, one per core)", 0);
+        var clock = new Option<string>("--clock")
+        {
+            Description = "What the timings count: wall (wall-clock time) or cpu (the process's CPU time: steadier on a machine with more busy threads than cores; use with --one-core --torch-threads 1)",
+            DefaultValueFactory = _ => BenchmarkClock.Wall,
+        };
+        var inProcess = new Option<bool>("--in-process") { Description = "Run every case in this process (by default each case runs in a fresh process of its own)" };
 
         var command = new Command("bench", "Measure ms per optimizer step, ours against TorchSharp's built-in, and the memory-traffic floor.");
-        foreach (var option in new Option[] { optimizers, sizes, layout, repeats, format, oneCore }) command.Options.Add(option);
+        foreach (var option in new Option[] { optimizers, sizes, layout, repeats, format, oneCore, torchThreads, clock, inProcess }) command.Options.Add(option);
         command.SetAction(parsed =>
         {
             var definitions = ParseOptimizers(parsed.GetValue(optimizers));
@@ -39,17 +46,21 @@ public static class BenchCommand
             if (layouts.Contains(BenchmarkLayout.Model) && counts.Min() < BenchmarkLayout.MinimumModelParameters)
                 throw new UsageException($"--sizes: {counts.Min()} is too small for --layout model; allowed: at least {BenchmarkLayout.MinimumModelParameters} parameters, or --layout single");
             bool json = parsed.GetValue(format) == OutputFormat.Json;
+            string timing = parsed.GetValue(clock)!;
+            if (!BenchmarkClock.All.Contains(timing)) throw new UsageException($"--clock: unknown clock '{timing}'; allowed: {string.Join(", ", BenchmarkClock.All)}");
 
             var results = new List<BenchmarkResult>();
             foreach (long count in counts)
                 foreach (string shape in layouts)
                     foreach (var definition in definitions)
                     {
-                        var result = StepBenchmark.Run(StepBenchmark.Configuration(definition.Defaults), count, shape, repeats: timedSteps, oneCore: parsed.GetValue(oneCore));
+                        var result = parsed.GetValue(inProcess)
+                            ? StepBenchmark.Run(StepBenchmark.Configuration(definition.Defaults), count, shape, repeats: timedSteps, oneCore: parsed.GetValue(oneCore), torchThreads: parsed.GetValue(torchThreads), clock: timing)
+                            : FreshProcessCase.Run(definition.Name, count, shape, timedSteps, parsed.GetValue(oneCore), parsed.GetValue(torchThreads), timing);
                         results.Add(result);
-                        if (json) output.WriteLine(Json(result));
+                        if (json) output.WriteLine(BenchmarkJson.Write(result));
                     }
-            if (!json) output.Write(BenchmarkReport.Markdown(results, $"{Environment.ProcessorCount} cores."));
+            if (!json) output.Write(BenchmarkReport.Markdown(results, $"{Environment.ProcessorCount} cores, {timing} clock."));
             return CliApp.Success;
         });
         return command;
@@ -79,23 +90,4 @@ public static class BenchCommand
         "both" => [.. BenchmarkLayout.All],
         _ => throw new UsageException($"--layout: unknown layout '{text}'{Messages.NearestNames.Hint(text, ["single", "model", "both"])}; allowed: single, model, both"),
     };
-
-    /// <summary>null where TorchSharp has no built-in optimizer to measure, or a figure is not finite (JSON has no NaN).</summary>
-    private static double? Nullable(double value) => double.IsFinite(value) ? value : null;
-
-    private static string Json(BenchmarkResult r) => JsonSerializer.Serialize(new
-    {
-        optimizer = r.Optimizer,
-        @params = r.Params,
-        layout = r.Layout,
-        tensors = r.Tensors,
-        ours_ms = r.OursMs,
-        torch_ms = Nullable(r.TorchMs),
-        floor_ms = r.FloorMs,
-        speedup = Nullable(r.Speedup),
-        ours_over_floor = r.TimesFloor,
-        bytes_per_step = r.BytesPerStep,
-        copy_gb_per_s = r.CopyGigabytesPerSecond,
-        ours_alloc_bytes_per_step = r.OursAllocatedBytesPerStep,
-    });
 }

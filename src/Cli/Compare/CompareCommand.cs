@@ -3,6 +3,7 @@ using AdaptiveLR.Cli.Messages;
 using AdaptiveLR.Cli.Options;
 using AdaptiveLR.Cli.Output;
 using AdaptiveLR.Cli.Problems;
+using AdaptiveLR.Cli.Runs;
 using AdaptiveLR.Cli.Train;
 using AdaptiveLR.Cli.Training;
 using AdaptiveLR.Cli.Training.Models;
@@ -22,8 +23,10 @@ public static class CompareCommand
         var options = new TrainingOptions(new HyperparameterOptions(withOptimizer: false), withOptimizerList: true);
         var fair = new FairComparisonOptions();
         var command = new Command("compare", "Train a model with several optimizers from the same initial weights (hyperparameter flags such as --lr apply to each), over one or more seeds, optionally tuning each learning rate on a validation split first; print a ranked table and plot the curves over one another.");
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run an explicit --out holds (its files are removed first)" };
         options.AddTo(command);
         fair.AddTo(command);
+        command.Options.Add(overwrite);
         command.SetAction(parsed =>
         {
             var effective = options.Load(parsed);
@@ -31,9 +34,11 @@ public static class CompareCommand
             var (seeds, tuning) = fair.Read(parsed, settings.Training.Seed);
             TrainingThreads.Apply(settings.Training.Threads);
             foreach (string name in settings.Compare.OptimizerNames) OptimizerImplementation.EnsureAvailable(settings.PlanFor(settings.Optimizers[name]));
-            string folder = OutputFolder.Prepare(settings.Output.Folder, "--out");
             using var data = ProblemCatalog.Load(settings.Training.Problem, settings.Data);
             foreach (string name in settings.Compare.OptimizerNames) Trainer.EnsureFits(settings.PlanFor(settings.Optimizers[name]), data);
+            using var run = RunFolder.ForNewRun(settings.Output.Folder, parsed.GetValue(overwrite), "compare", "");
+            string folder = run.FullPath;
+            output.WriteLine($"run folder {run.Shown}");
             var progress = new EpochProgress(EpochProgress.IsInteractive(output));
             int epochs = settings.Training.Epochs;
             string model = ModelCatalog.Describe(ProblemCatalog.ModelOf(settings.Training), data);
@@ -50,6 +55,7 @@ public static class CompareCommand
             else SeedBandPlot.Save(results, title, data.Objective, Path.Combine(folder, SeedBandPlot.FileName));
             string shown = Path.GetRelativePath(Environment.CurrentDirectory, folder);
             output.WriteLine($"wrote {string.Join(", ", new[] { SeededComparisonFiles.CsvName, SeededComparisonFiles.JsonName, SeedBandPlot.FileName }.Select(f => Path.Combine(shown, f)))}");
+            output.WriteLine($"run folder {run.Shown}");
             return CliApp.Success;
         });
         return command;

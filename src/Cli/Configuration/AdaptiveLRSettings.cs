@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using AdaptiveLR.Cli.Data;
 using AdaptiveLR.Cli.Training;
 using AdaptiveLR.Pure;
 using AdaptiveLR.Pure.Core;
@@ -32,18 +33,25 @@ public sealed record TrainingSettings
     public string NonFinite { get; init; } = NonFiniteHandling.Error;
 }
 
-/// <summary>The <c>Data</c> section: an IDX dataset folder (null: the embedded MNIST subset) and optional limits on the splits.</summary>
+/// <summary>
+/// The <c>Data</c> section: an IDX dataset folder (null: the embedded MNIST subset), optional limits on
+/// the splits, and the most decompressed IDX data a dataset may hold.
+/// </summary>
 public sealed record DataSettings
 {
     public string? Folder { get; init; }
     public int? LimitTrain { get; init; }
     public int? LimitTest { get; init; }
+    public long MaxBytes { get; init; } = IdxReader.DefaultMaxBytes;
 }
 
-/// <summary>The <c>Output</c> section: where metrics, plots and checkpoints go, and optional TensorBoard event files.</summary>
+/// <summary>
+/// The <c>Output</c> section: the run folder for metrics, plots and checkpoints (null: a new folder
+/// under <c>runs/</c> for every run), and optional TensorBoard event files.
+/// </summary>
 public sealed record OutputSettings
 {
-    public string Folder { get; init; } = "runs";
+    public string? Folder { get; init; }
     public string? TensorBoard { get; init; }
 }
 

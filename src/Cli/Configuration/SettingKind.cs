@@ -11,6 +11,10 @@ public sealed record SettingKind(string Allowed, Func<string, bool> Accepts)
 
     public static SettingKind PositiveInteger { get; } = new("an integer >= 1", text => Integer(text) >= 1);
 
+    /// <summary>A size in bytes: a 64-bit integer.</summary>
+    public static SettingKind PositiveByteCount { get; } = new("a number of bytes >= 1 (an integer)",
+        text => long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value >= 1);
+
     public static SettingKind NonNegativeInteger { get; } = new("an integer >= 0", text => Integer(text) >= 0);
 
     public static SettingKind IntegerBetween(int minimum, int maximum) =>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using AdaptiveLR.Cli.Input;
 using AdaptiveLR.Cli.Options;
 using AdaptiveLR.Pure;
 using AdaptiveLR.Pure.Core;
@@ -8,7 +9,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;
-using Microsoft.Extensions.FileProviders;
 
 namespace AdaptiveLR.Cli.Configuration;
 
@@ -23,6 +23,9 @@ public static class SettingsLoader
 {
     public const string EnvironmentPrefix = "ADAPTIVELR__";
     public const string AppSettingsFileName = "appsettings.json";
+
+    /// <summary>A configuration is a few kilobytes; anything past this is not one (and a device such as /dev/zero never ends).</summary>
+    public const int MaxFileBytes = 1 << 20;
 
     public static string AppSettingsPath => Path.Combine(AppContext.BaseDirectory, AppSettingsFileName);
 
@@ -56,7 +59,7 @@ public static class SettingsLoader
             Transforms = root.GetSection("Transforms").Get<TransformSettings>() ?? new(),
             Optimizers = OptimizerRegistry.All.ToImmutableDictionary(d => d.Name, d => Hyperparameters(d, layers)),
         };
-        settings = settings with { Training = settings.Training with { Model = NullIfEmpty(settings.Training.Model) }, Data = settings.Data with { Folder = NullIfEmpty(settings.Data.Folder) }, Output = settings.Output with { TensorBoard = NullIfEmpty(settings.Output.TensorBoard) } };
+        settings = settings with { Training = settings.Training with { Model = NullIfEmpty(settings.Training.Model) }, Data = settings.Data with { Folder = NullIfEmpty(settings.Data.Folder) }, Output = settings.Output with { Folder = NullIfEmpty(settings.Output.Folder), TensorBoard = NullIfEmpty(settings.Output.TensorBoard) } };
         CheckScheduleAndTransforms(settings, layers);
         var values = SettingSchema.Keys.Select(key => new SettingValue(key.Path, Text(key.Read(settings)), SourceOf(layers, key.Path))).ToImmutableArray();
         return new EffectiveSettings(settings, values);
@@ -148,9 +151,20 @@ public static class SettingsLoader
     private static ConfigurationLayer JsonLayer(string path, string source)
     {
         string fullPath = Path.GetFullPath(path);
+        if (RegularFile.Problem(fullPath) is { } problem) throw new UsageException($"{fullPath}: {problem}");
+        byte[] content;
         try
         {
-            using var document = JsonDocument.Parse(WithoutByteOrderMark(File.ReadAllBytes(fullPath)), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            content = RegularFile.ReadAtMost(fullPath, MaxFileBytes)
+                ?? throw new UsageException($"{fullPath}: larger than {MaxFileBytes} bytes; a configuration file is a JSON object of a few kilobytes");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{fullPath}: cannot read the file ({e.Message})");
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(WithoutByteOrderMark(content), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 throw new UsageException($"{fullPath}: line 1: the top level must be a JSON object such as {{\"Training\": {{\"Epochs\": 10}}}}");
         }
@@ -159,22 +173,14 @@ public static class SettingsLoader
             string reason = e.Message.Split(" LineNumber:")[0].Split(" Path:")[0].TrimEnd('.');
             throw new UsageException($"{fullPath}: line {(e.LineNumber ?? 0) + 1}: malformed JSON: {reason}");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"{fullPath}: cannot read the file ({e.Message})");
-        }
 
-        var provider = new JsonConfigurationProvider(new JsonConfigurationSource
-        {
-            FileProvider = new PhysicalFileProvider(Path.GetDirectoryName(fullPath)!),
-            Path = Path.GetFileName(fullPath),
-            Optional = false,
-        });
+        // From the bytes already read and checked: the file is not opened a second time.
+        var provider = new JsonBytesProvider(content);
         try
         {
             provider.Load();
         }
-        catch (Exception e) when (e is FormatException or InvalidDataException)
+        catch (Exception e) when (e is FormatException or InvalidDataException or JsonException)
         {
             throw new UsageException($"{fullPath}: {(e.InnerException ?? e).Message.ReplaceLineEndings(" ")}");
         }
@@ -184,6 +190,12 @@ public static class SettingsLoader
     /// <summary>Editors on Windows save UTF-8 with a byte order mark; the configuration provider reads past it, so the check must too.</summary>
     private static ReadOnlyMemory<byte> WithoutByteOrderMark(byte[] bytes) =>
         bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsMemory(3) : bytes;
+
+    /// <summary>JSON configuration from bytes in memory; <see cref="ConfigurationRoot"/> loads it again, from the same bytes.</summary>
+    private sealed class JsonBytesProvider(byte[] content) : JsonConfigurationProvider(new JsonConfigurationSource { Optional = true })
+    {
+        public override void Load() => Load(new MemoryStream(content, writable: false));
+    }
 
     private static ConfigurationLayer EnvironmentLayer()
     {

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
 using AdaptiveLR.Cli.Configuration;
+using AdaptiveLR.Cli.Data;
 using AdaptiveLR.Cli.Training;
 using AdaptiveLR.Cli.Training.Models;
 using AdaptiveLR.Pure;
@@ -25,10 +26,15 @@ public sealed class TrainingOptions
     private readonly Option<string> problem = Text("--problem", $"The problem: {string.Join(", ", Problems.ProblemCatalog.Names)} (default mnist: MNIST-style IDX images, the embedded subset or --data)");
     private readonly Option<string> model = Text("--model", $"The model: {ModelCatalog.Cnn} (the seed's, default for images), {ModelCatalog.Mlp}, {ModelCatalog.LogisticRegression}; the noisy quadratic has its own");
     private readonly Option<string> data = Text("--data", "An IDX dataset folder (train-images-idx3-ubyte[.gz], …), e.g. /usr/share/datasets/fashion-mnist; default: the embedded MNIST subset");
-    private readonly Option<string> output = Text("--out", "Folder for metrics, plots and the checkpoint (created if missing; default runs)");
-    private readonly Option<string> tensorBoard = Text("--tensorboard", "Also write TensorBoard event files to this folder");
+    private readonly Option<string> output = NonEmpty(Text("--out", "The run's folder for metrics, plots and the checkpoint (created if missing; refused if it holds another run, see --overwrite); default: a new folder runs/COMMAND-OPTIMIZER-yyyyMMdd-HHmmss"));
+    private readonly Option<string> tensorBoard = new("--tensorboard")
+    {
+        Description = $"Also write TensorBoard event files to this folder (given without one: {Runs.RunArtefacts.TensorBoardFolder}/ in the run's folder)",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
     private readonly Option<int?> limitTrain = Integer("--limit-train", "Use only the first N training images", minimum: 1, hidden: true);
     private readonly Option<int?> limitTest = Integer("--limit-test", "Use only the first N test images", minimum: 1, hidden: true);
+    private readonly Option<long?> maxDataBytes = ByteCount("--max-data-bytes", $"The most decompressed IDX data (both splits, images and labels) --data may hold, in bytes (default {IdxReader.DefaultMaxBytes}, 1 GiB)");
     private readonly Option<string>? optimizers;
     private readonly Option<int?> threads = Integer("--threads", $"Threads for LibTorch and the optimizer (default {TrainingThreads.Default}; see README, Threads)", minimum: 1, maximum: TrainingThreads.Maximum);
     private readonly Option<string> nonFinite = Text("--nonfinite", $"What a NaN or infinite loss or gradient does: {string.Join(", ", NonFiniteHandling.Names)} (error: stop, naming the parameter and step; skip: skip the step and count it)");
@@ -58,7 +64,7 @@ public sealed class TrainingOptions
     private IEnumerable<(Option Option, string Key)> Keyed =>
     [
         (impl, "Training:Impl"), (epochs, "Training:Epochs"), (batchSize, "Training:BatchSize"), (testBatchSize, "Training:TestBatchSize"),
-        (seed, "Training:Seed"), (problem, "Training:Problem"), (model, "Training:Model"), (data, "Data:Folder"), (limitTrain, "Data:LimitTrain"), (limitTest, "Data:LimitTest"),
+        (seed, "Training:Seed"), (problem, "Training:Problem"), (model, "Training:Model"), (data, "Data:Folder"), (limitTrain, "Data:LimitTrain"), (limitTest, "Data:LimitTest"), (maxDataBytes, "Data:MaxBytes"),
         (output, "Output:Folder"), (tensorBoard, "Output:TensorBoard"), .. optimizers is null ? [] : new[] { ((Option)optimizers, "Compare:Optimizers") },
         (threads, "Training:Threads"), (nonFinite, "Training:NonFinite"), .. schedule.Keyed,
         (clipGradNorm, "Transforms:ClipGradNorm"), (clipGradValue, "Transforms:ClipGradValue"), (maskedWeightDecay, "Transforms:MaskedWeightDecay"),
@@ -72,6 +78,9 @@ public sealed class TrainingOptions
         foreach (var (option, _) in Keyed) command.Options.Add(option);
         command.Options.Add(injectFault);
     }
+
+    /// <summary>Whether <c>--tensorboard</c> was given without a folder: event files go into the run's folder.</summary>
+    public bool TensorBoardInRunFolder(ParseResult parsed) => parsed.GetResult(tensorBoard) is { Implicit: false, Tokens.Count: 0 };
 
     /// <summary>The fault <c>--inject-fault</c> asks for (tests of the non-finite handling), or null.</summary>
     public InjectedFault? Fault(ParseResult parsed) => parsed.GetValue(injectFault) is { } text ? InjectedFault.Parse(text, injectFault.Name) : null;
@@ -94,6 +103,27 @@ public sealed class TrainingOptions
     }
 
     private static Option<string> Text(string name, string description, bool hidden = false) => new(name) { Description = description, Hidden = hidden };
+
+    private static Option<long?> ByteCount(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            string token = result.Tokens.Single().Value;
+            if (long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value >= 1) return value;
+            result.AddError($"{name}: '{token}' is not allowed; allowed: a number of bytes >= 1 (an integer)");
+            return null;
+        },
+    };
+
+    private static Option<string> NonEmpty(Option<string> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Any(t => t.Value.Trim().Length == 0)) result.AddError($"{option.Name}: '' is not allowed; allowed: a folder path");
+        });
+        return option;
+    }
 
     private static Option<int?> Integer(string name, string description, int minimum, bool hidden = false, int maximum = int.MaxValue) => new(name)
     {

@@ -42,7 +42,7 @@ public static class ProblemCatalog
             throw new UsageException($"--data: --problem {problem} is synthetic and reads no data folder; allowed: --data with --problem {Images}");
         var loaded = problem switch
         {
-            Images => TrainingData.Load(data.Folder, data.LimitTrain, data.LimitTest),
+            Images => TrainingData.Load(data.Folder, data.LimitTrain, data.LimitTest, data.MaxBytes),
             Quadratic => NoisyQuadratic.Load(),
             _ => Problems.TwoMoons.Load(),
         };

@@ -12,7 +12,7 @@ public static class ScheduleCommand
     private const int TableRows = 20;
 
     /// <summary>The most steps one schedule may have (every rate is kept to draw the plot: 8 bytes a step).</summary>
-    public const int MaxSteps = 10_000_000;
+    public const int MaxSteps = 1_000_000_000;
 
     /// <param name="error">Where the written plot is announced when stdout carries JSON or CSV.</param>
     public static Command Create(TextWriter output, TextWriter error)
@@ -38,19 +38,21 @@ public static class ScheduleCommand
             string? metricsText = parsed.GetValue(metrics);
             int count = parsed.GetValue(steps)!.Value;
 
+            // A closed-form schedule is computed step by step as it is printed; plateau's rates follow the given metrics, already in memory.
             object? resolved = schedule.Resolve(parsed, baseLr, count);
             if (resolved is not null && ScheduleOptions.GrowthProblem(resolved, count, double.MaxValue, "the largest double") is { } growth) throw new UsageException(growth);
-            double[] rates = resolved switch
+            var rates = resolved switch
             {
-                Pure.Schedules.Schedule s when metricsText is null => [.. Enumerable.Range(0, count).Select(step => s.LearningRate(step))],
+                Pure.Schedules.Schedule s when metricsText is null => new Rates(count, s.LearningRate),
                 Pure.Schedules.Schedule => throw new UsageException("--metrics applies to --name plateau only"),
-                ReduceOnPlateau plateau => Plateau(plateau, metricsText ?? throw new UsageException("--metrics is required for --name plateau, e.g. --metrics 1,0.8,0.8,0.8")),
+                ReduceOnPlateau plateau => Rates.Of(Plateau(plateau, metricsText ?? throw new UsageException("--metrics is required for --name plateau, e.g. --metrics 1,0.8,0.8,0.8"))),
                 _ => throw new InvalidOperationException("unknown schedule type"),
             };
             string chosenFormat = parsed.GetValue(format)!;
+            if (plotPath is not null) PlotLimits.Check(rates.Count, 1, "one schedule");
             Write(rates, chosenFormat, output);
             if (plotPath is null) return CliApp.Success;
-            SchedulePlot.Save(rates, TransformText.Describe(resolved!), plotPath);
+            SchedulePlot.Save([.. Enumerable.Range(0, rates.Count).Select(step => rates.At(step))], TransformText.Describe(resolved!), plotPath);
             (chosenFormat == OutputFormat.Table ? output : error).WriteLine($"wrote {plotPath}");
             return CliApp.Success;
         });
@@ -71,23 +73,29 @@ public static class ScheduleCommand
         return rates;
     }
 
-    private static void Write(double[] rates, string format, TextWriter output)
+    /// <summary>The learning rate at each of <paramref name="Count"/> steps, computed when asked for.</summary>
+    private sealed record Rates(int Count, Func<long, double> At)
+    {
+        public static Rates Of(double[] rates) => new(rates.Length, step => rates[step]);
+    }
+
+    private static void Write(Rates rates, string format, TextWriter output)
     {
         string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
         switch (format)
         {
             case OutputFormat.Json:
-                for (int step = 0; step < rates.Length; step++) output.WriteLine($"{{\"step\":{step},\"lr\":{JsonNumbers.Literal(rates[step])}}}");
+                for (int step = 0; step < rates.Count; step++) output.WriteLine($"{{\"step\":{step},\"lr\":{JsonNumbers.Literal(rates.At(step))}}}");
                 break;
             case OutputFormat.Csv:
                 output.WriteLine("step,lr");
-                for (int step = 0; step < rates.Length; step++) output.WriteLine($"{step},{Number(rates[step])}");
+                for (int step = 0; step < rates.Count; step++) output.WriteLine($"{step},{Number(rates.At(step))}");
                 break;
             default:
                 // Evenly spaced rows and the last step: the shape of the schedule at a glance.
-                var shown = Enumerable.Range(0, TableRows).Select(i => (int)((long)i * (rates.Length - 1) / (TableRows - 1))).Append(rates.Length - 1).Distinct();
+                var shown = Enumerable.Range(0, TableRows).Select(i => (int)((long)i * (rates.Count - 1) / (TableRows - 1))).Append(rates.Count - 1).Distinct();
                 output.WriteLine($"{"step",8}  lr");
-                foreach (int step in shown) output.WriteLine($"{step,8}  {NumberText.Short(rates[step])}");
+                foreach (int step in shown) output.WriteLine($"{step,8}  {NumberText.Short(rates.At(step))}");
                 break;
         }
     }

@@ -59,7 +59,7 @@ public static class PathsPlot
 
         plot.Axes.SetLimits(frame.XMin, frame.XMax, frame.YMin, frame.YMax);
         Figure.Title(plot,
-            $"{function.Description}; {trajectories[0].Rows.Length} steps from ({Number(trajectories[0].X0[0])}, {Number(trajectories[0].X0[1])})",
+            $"{function.Description}; {trajectories[0].Steps} steps from ({Number(trajectories[0].X0[0])}, {Number(trajectories[0].X0[1])})",
             $"{string.Join(", ", trajectories.Select(t => ShortHyperparameters.Describe(t.Hyperparameters)))}; {ShortHyperparameters.Note}",
             "contour levels: f - min(f) evenly spaced on a log scale"
                 + (frame.Clipped.Count switch
@@ -77,9 +77,9 @@ public static class PathsPlot
         return plot;
     }
 
-    /// <summary>Start and every step's position.</summary>
+    /// <summary>Start and every step's position (only these are kept, not the rows; bounded by PlotLimits).</summary>
     public static (double X, double Y)[] Points(Trajectory trajectory) =>
-        [(trajectory.X0[0], trajectory.X0[1]), .. trajectory.Rows.Select(r => (r.X[0], r.X[1]))];
+        [(trajectory.X0[0], trajectory.X0[1]), .. trajectory.Rows().Select(r => (r.X[0], r.X[1]))];
 
     private static void AddContours(Plot plot, TestFunction function, PathFrame frame)
     {

@@ -13,10 +13,7 @@ namespace AdaptiveLR.Cli.Step;
 public static class StepCommand
 {
     /// <summary>The most steps one run may ask for (bounded time and memory; rows are written as they are computed).</summary>
-    public const int MaxSteps = 1_000_000;
-
-    /// <summary>The most steps with <c>--plot</c>, which keeps every point in memory to draw it.</summary>
-    public const int MaxPlottedSteps = 100_000;
+    public const int MaxSteps = 1_000_000_000;
 
     /// <param name="error">Where the written plot is announced when stdout carries JSON or CSV.</param>
     public static Command Create(TextWriter output, TextWriter error)
@@ -35,7 +32,7 @@ public static class StepCommand
         {
             Description = "Explicit gradients instead of a function, one per step: 1,-2,0.5 for a scalar; 1,2;3,4 (steps separated by ';') for a vector",
         };
-        var steps = NumberParsing.BoundedInteger("--steps", $"Number of steps, up to {Thousands(MaxSteps)} ({Thousands(MaxPlottedSteps)} with --plot); default 20 for quadratic, 500 for the 2-D functions, the number of gradients with --grads", null, MaxSteps);
+        var steps = NumberParsing.BoundedInteger("--steps", $"Number of steps, up to {Thousands(MaxSteps)} (with --plot, at most {Thousands(PlotLimits.MaxPoints)} points in all); default 20 for quadratic, 500 for the 2-D functions, the number of gradients with --grads", null, MaxSteps);
         var format = OutputFormat.Option();
         var plot = new Option<string>("--plot")
         {
@@ -60,9 +57,12 @@ public static class StepCommand
             bool paths = source is TestFunction && start.Length == 2;
             if (plotPath is not null && resolved.Count > 1 && !paths)
                 throw new UsageException("--plot: several optimizers are drawn as paths over a 2-D function; give a 2-D --function or a 2-D --x0, or one --optimizer");
-            if (plotPath is not null && count > MaxPlottedSteps)
-                throw new UsageException($"--steps: {count} is too many to plot; allowed with --plot: at most {MaxPlottedSteps} (without --plot: {MaxSteps})");
-            var trajectories = resolved.Select(h => Trajectory.Run(h, source, start, count)).ToList();
+            var trajectories = resolved.Select(h => new Trajectory(h, source, start, count)).ToList();
+            if (plotPath is not null)
+            {
+                if (paths) PlotLimits.Check(count + 1L, 2L * trajectories.Count, $"{trajectories.Count} path(s)");
+                else PlotLimits.Check(count + 1L, TrajectoryPlot.Lines(trajectories[0]), $"{TrajectoryPlot.Lines(trajectories[0])} line(s) (x and the state, per coordinate)");
+            }
 
             string chosenFormat = parsed.GetValue(format)!;
             switch (chosenFormat)

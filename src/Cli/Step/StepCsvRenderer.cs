@@ -18,7 +18,7 @@ public static class StepCsvRenderer
         string[] names = [.. trajectories.SelectMany(t => t.QuantityNames).Distinct()];
         bool several = trajectories.Count > 1;
         int size = trajectories[0].X0.Length;
-        bool hasLoss = trajectories[0].Rows.Any(r => r.Loss.HasValue);
+        bool hasLoss = trajectories[0].HasLoss;
         string[] groups = ["x", "grad", .. names, "update", "effective_lr"];
         var header = new List<string>(several ? ["optimizer"] : []) { "step", "lr" };
         header.AddRange(groups.SelectMany(g => Columns(g, size)));
@@ -29,7 +29,7 @@ public static class StepCsvRenderer
 
     private static void WriteRows(Trajectory trajectory, string[] names, bool withOptimizer, TextWriter output)
     {
-        foreach (var row in trajectory.Rows)
+        foreach (var row in trajectory.Rows())
         {
             var cells = new List<string>(withOptimizer ? [trajectory.Hyperparameters.Algorithm] : []) { row.Step.ToString(CultureInfo.InvariantCulture), Number(row.LearningRate) };
             var size = row.X.Length;

@@ -15,7 +15,7 @@ public static class StepJsonRenderer
     public static void Write(Trajectory trajectory, TextWriter output)
     {
         var buffer = new MemoryStream();
-        foreach (var row in trajectory.Rows)
+        foreach (var row in trajectory.Rows())
         {
             buffer.SetLength(0);
             using (var json = new Utf8JsonWriter(buffer))

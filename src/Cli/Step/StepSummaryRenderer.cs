@@ -11,12 +11,12 @@ public static class StepSummaryRenderer
     {
         var source = trajectories[0].Source;
         var function = source as TestFunction;
-        output.WriteLine($"{Counted.Of(trajectories[0].Rows.Length, "step")} on {source.Description} from {Vector(trajectories[0].X0)}");
+        output.WriteLine($"{Counted.Of(trajectories[0].Steps, "step")} on {source.Description} from {Vector(trajectories[0].X0)}");
         string[] header = ["optimizer", "final x", .. function is null ? Array.Empty<string>() : ["f(x)", "distance to minimum"], "hyperparameters"];
         var rows = new List<string[]> { header };
         foreach (var trajectory in trajectories)
         {
-            var last = trajectory.Rows[^1];
+            var last = trajectory.Rows().Last();
             rows.Add([
                 trajectory.Hyperparameters.Algorithm, Vector(last.X),
                 .. function is null ? Array.Empty<string>() : [Number(last.Loss ?? double.NaN), Number(Distance(last.X, function))],

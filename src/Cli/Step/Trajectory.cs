@@ -14,25 +14,34 @@ public sealed record StepRow(
     ImmutableArray<double> EffectiveLearningRate,
     double? Loss);
 
-/// <summary>An optimizer run from x0 for a number of steps, through the record-level API.</summary>
-public sealed record Trajectory(Hyperparameters Hyperparameters, GradientSource Source, ImmutableArray<double> X0, ImmutableArray<StepRow> Rows)
+/// <summary>
+/// An optimizer run from x0 for a number of steps, through the record-level API. The rows are computed
+/// as they are enumerated, never kept: renderers print each as it comes, so memory stays constant for
+/// any number of steps (enumerating again recomputes the same rows).
+/// </summary>
+public sealed record Trajectory(Hyperparameters Hyperparameters, GradientSource Source, ImmutableArray<double> X0, int Steps)
 {
-    public static Trajectory Run(Hyperparameters hyperparameters, GradientSource source, ImmutableArray<double> x0, int steps)
+    public static Trajectory Run(Hyperparameters hyperparameters, GradientSource source, ImmutableArray<double> x0, int steps) =>
+        new(hyperparameters, source, x0, steps);
+
+    public IEnumerable<StepRow> Rows()
     {
-        var rows = ImmutableArray.CreateBuilder<StepRow>(steps);
-        var state = OptimizerState.Initial(hyperparameters, x0.Length);
-        var x = x0;
-        for (int step = 1; step <= steps; step++)
+        var state = OptimizerState.Initial(Hyperparameters, X0.Length);
+        var x = X0;
+        for (int step = 1; step <= Steps; step++)
         {
-            var gradient = source.GradientAt(step, x);
-            var next = ReferenceStep.Step(hyperparameters, state, x, gradient);
-            var update = next.Parameters.Select((value, i) => value - x[i]).ToImmutableArray();
-            var rates = ReferenceStep.EffectiveLearningRates(hyperparameters, next.State, x.Length, next.Parameters);
-            rows.Add(new StepRow(step, next.Parameters, gradient, hyperparameters.Lr, next.State, update, rates, source.Loss(next.Parameters)));
+            var gradient = Source.GradientAt(step, x);
+            var next = ReferenceStep.Step(Hyperparameters, state, x, gradient);
+            var current = x;
+            var update = next.Parameters.Select((value, i) => value - current[i]).ToImmutableArray();
+            var rates = ReferenceStep.EffectiveLearningRates(Hyperparameters, next.State, x.Length, next.Parameters);
+            yield return new StepRow(step, next.Parameters, gradient, Hyperparameters.Lr, next.State, update, rates, Source.Loss(next.Parameters));
             (state, x) = (next.State, next.Parameters);
         }
-        return new Trajectory(hyperparameters, source, x0, rows.MoveToImmutable());
     }
+
+    /// <summary>Whether rows carry a loss: a test function has one, given gradients do not.</summary>
+    public bool HasLoss => Source.Loss(X0).HasValue;
 
     /// <summary>The state quantities' names, in slot order.</summary>
     public ImmutableArray<string> QuantityNames => [.. Hyperparameters.Slots.OfType<StateSlot>().Select(s => s.Name)];

@@ -7,6 +7,9 @@ namespace AdaptiveLR.Cli.Step;
 /// <summary>The seed's two-panel figure: x over the steps above, the state quantities below, on one step axis.</summary>
 public static class TrajectoryPlot
 {
+    /// <summary>Lines of the figure: x and each state quantity, per coordinate.</summary>
+    public static long Lines(Trajectory trajectory) => (long)trajectory.X0.Length * (1 + trajectory.QuantityNames.Length);
+
     public static void Save(Trajectory trajectory, string path)
     {
         var figure = Build(trajectory, out var panels);
@@ -17,29 +20,37 @@ public static class TrajectoryPlot
     {
         var figure = Figure.Stacked(2, out panels);
         var (top, bottom) = (panels[0], panels[1]);
-        double[] steps = [0, .. trajectory.Rows.Select(r => (double)r.Step)];
-        int size = trajectory.X0.Length;
-
-        for (int i = 0; i < size; i++)
-        {
-            double[] x = [trajectory.X0[i], .. trajectory.Rows.Select(r => r.X[i])];
-            Add(top, steps, x, size == 1 ? "x" : $"x[{i}]", i, size);
-        }
-        int series = 0, count = trajectory.QuantityNames.Length * size;
-        foreach (string name in trajectory.QuantityNames)
+        int size = trajectory.X0.Length, stepCount = trajectory.Steps;
+        var names = trajectory.QuantityNames;
+        // One pass over the rows, keeping only the plotted numbers (bounded by PlotLimits, checked before any work).
+        double[] steps = [.. Enumerable.Range(0, stepCount + 1).Select(s => (double)s)];
+        var xs = Enumerable.Range(0, size).Select(_ => new double[stepCount + 1]).ToArray();
+        var states = names.Select(_ => Enumerable.Range(0, size).Select(_ => new double[stepCount]).ToArray()).ToArray();
+        for (int i = 0; i < size; i++) xs[i][0] = trajectory.X0[i];
+        foreach (var row in trajectory.Rows())
         {
             for (int i = 0; i < size; i++)
             {
-                double[] values = [.. trajectory.Rows.Select(r => r.State[name][i])];
-                Add(bottom, steps[1..], values, size == 1 ? name : $"{name}[{i}]", series, count);
+                xs[i][row.Step] = row.X[i];
+                for (int q = 0; q < names.Length; q++) states[q][i][row.Step - 1] = row.State[names[q]][i];
+            }
+        }
+
+        for (int i = 0; i < size; i++) Add(top, steps, xs[i], size == 1 ? "x" : $"x[{i}]", i, size);
+        int series = 0, count = names.Length * size;
+        for (int q = 0; q < names.Length; q++)
+        {
+            for (int i = 0; i < size; i++)
+            {
+                Add(bottom, steps[1..], states[q][i], size == 1 ? names[q] : $"{names[q]}[{i}]", series, count);
                 series++;
             }
         }
         string start = string.Join(", ", trajectory.X0.Select(v => HyperparameterText.Format(v)));
-        Figure.Title(top, $"{HyperparameterText.Describe(trajectory.Hyperparameters)}", $"on {trajectory.Source.Description}, from x0 = [{start}], {trajectory.Rows.Length} steps");
+        Figure.Title(top, $"{HyperparameterText.Describe(trajectory.Hyperparameters)}", $"on {trajectory.Source.Description}, from x0 = [{start}], {trajectory.Steps} steps");
         Figure.ValueAxis(top, "x");
         Figure.ValueAxis(bottom, "state (after the step)");
-        Figure.CountAxis(panels, "step", 0, trajectory.Rows.Length);
+        Figure.CountAxis(panels, "step", 0, trajectory.Steps);
         foreach (var panel in panels) Figure.LegendOutside(panel);
         Figure.Arrange(panels);
         return figure;

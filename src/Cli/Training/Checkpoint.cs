@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
+using AdaptiveLR.Cli.Input;
 using AdaptiveLR.Cli.Output;
+using AdaptiveLR.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -54,45 +56,128 @@ public static class Checkpoint
         AtomicFile.Write(path, stream => content.WriteTo(stream));
     }
 
+    /// <summary>The largest checkpoint read (the seed's CNN with the largest optimizer state is about 0.5 MB); anything larger is refused unread.</summary>
+    public const long MaxBytes = 64L << 20;
+
     /// <summary>What a checkpoint holds, its checksum verified: the run's identity, the epochs completed, and the raw model weights and optimizer state.</summary>
     public sealed record Contents(ImmutableArray<(string What, string Value)> Identity, ImmutableList<EpochMetrics> History, byte[] ModelWeights, byte[] OptimizerState);
 
-    /// <summary>Reads and verifies <paramref name="path"/>; <see cref="InvalidDataException"/> for anything but an intact checkpoint of this format.</summary>
-    public static Contents Read(string path) => Parse(File.ReadAllBytes(path), out _);
+    /// <summary>Reads and verifies <paramref name="path"/>; <see cref="InvalidDataException"/> for anything but an intact checkpoint of this format in a regular file.</summary>
+    public static Contents Read(string path) => Parse(RegularFile.ReadAll(path, MaxBytes)).Contents;
+
+    /// <summary>Why the checkpoint at <paramref name="path"/> cannot continue <paramref name="trainer"/>'s run ("its optimizer is …"), or null if it can.</summary>
+    public static string? Mismatch(Trainer trainer, string path)
+    {
+        try
+        {
+            return IdentityMismatch(Read(path).Identity, trainer);
+        }
+        catch (InvalidDataException e)
+        {
+            return $"its {FileName} is unreadable ({e.Message})";
+        }
+    }
 
     /// <summary>
-    /// Loads <paramref name="path"/> into <paramref name="trainer"/>, a fresh trainer of the same run;
-    /// a missing, foreign, corrupt or truncated checkpoint is a usage error naming the file, and the
-    /// trainer is left as it was unless every part has been read.
+    /// Loads <paramref name="path"/> into <paramref name="trainer"/>, a fresh trainer of the same run.
+    /// Every section is checked against the run's model and data before a tensor is created: the
+    /// identity, the history (numbered epochs, plausible values, as many as the schedule's position
+    /// says), the generator's state, every weight's name, dtype and shape and finiteness, the
+    /// optimizer's state likewise, and no bytes after the last section. Anything else is a usage
+    /// error naming the file; the SHA-256 only catches accidents, since anyone can recompute it.
     /// </summary>
     public static void Resume(Trainer trainer, string path)
     {
-        if (!File.Exists(path)) throw new UsageException($"--resume: no checkpoint at '{path}'; train without --resume first");
+        if (!File.Exists(path) && new FileInfo(path).LinkTarget is null) throw new UsageException($"--resume: no checkpoint at '{path}'; train without --resume first");
         try
         {
-            var contents = Parse(File.ReadAllBytes(path), out var rest);
-            var expected = Identity(trainer).ToList();
-            foreach (var (what, value) in expected)
-            {
-                string found = contents.Identity.FirstOrDefault(i => i.What == what).Value ?? "missing";
-                if (found != value)
-                    throw new UsageException($"--resume: '{path}' is from another run: its {what} is {found}, this run's is {value}; resume with the same settings or train into another --out");
-            }
-            using var rng = TensorExtensionMethods.Load(rest);
+            var parsed = Parse(RegularFile.ReadAll(path, MaxBytes));
+            if (IdentityMismatch(parsed.Contents.Identity, trainer) is { } mismatch)
+                throw new UsageException($"--resume: '{path}' is from another run: {mismatch}; resume with the same settings or train into another --out");
+            CheckHistory(parsed.Contents.History, parsed.SchedulePosition, trainer);
+            CheckWeights(parsed.Contents.ModelWeights, trainer.Model);
+
+            var rest = parsed.Rest;
+            using var rng = SerializedTensor.Read(rest, ScalarType.Byte, GeneratorShape.Value, "the generator's state");
             trainer.Schedule.Load(rest);
-            trainer.Model.load(new BinaryReader(new MemoryStream(contents.ModelWeights)));
-            trainer.Optimizer.load_state_dict(new BinaryReader(new MemoryStream(contents.OptimizerState)));
+            trainer.Model.load(new BinaryReader(new MemoryStream(parsed.Contents.ModelWeights)));
+            trainer.Optimizer.load_state_dict(new BinaryReader(new MemoryStream(parsed.Contents.OptimizerState)));
+            BuiltinOptimizerState.CheckFinite(trainer.Optimizer);
             set_rng_state(rng);
-            trainer.History = contents.History;
+            trainer.History = parsed.Contents.History;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or InvalidOperationException or FormatException or OverflowException or UnauthorizedAccessException)
         {
             throw new UsageException($"--resume: '{path}' is not a checkpoint of this run: {e.Message.ReplaceLineEndings(" ")}");
         }
     }
 
-    /// <summary>Verifies the magic, the version and the checksum, then reads the header and the metrics; <paramref name="rest"/> is positioned at the generator's state.</summary>
-    private static Contents Parse(byte[] bytes, out BinaryReader rest)
+    private static string? IdentityMismatch(ImmutableArray<(string What, string Value)> found, Trainer trainer)
+    {
+        foreach (var (what, value) in Identity(trainer))
+        {
+            string theirs = found.FirstOrDefault(i => i.What == what).Value ?? "missing";
+            if (theirs != value) return $"its {what} is {theirs}, this run's is {value}";
+        }
+        return null;
+    }
+
+    /// <summary>Epochs 1..n in order with plausible values, and n agreeing with the schedule's position (n × batches per epoch).</summary>
+    private static void CheckHistory(ImmutableList<EpochMetrics> history, long schedulePosition, Trainer trainer)
+    {
+        if (history.Count == 0) throw new InvalidDataException("corrupt: it holds no completed epoch");
+        long batches = trainer.BatchesPerEpoch;
+        if (schedulePosition != history.Count * batches)
+            throw new InvalidDataException($"corrupt: its history claims {history.Count} epochs but its schedule stands after {schedulePosition} batches ({batches} per epoch)");
+        // The layers as EffectiveLearningRates names them: each parameter's module path.
+        string[] layers = [.. trainer.Model.named_parameters().Select(p => p.name.LastIndexOf('.') is var dot and > 0 ? p.name[..dot] : p.name).Distinct()];
+        for (int i = 0; i < history.Count; i++)
+        {
+            var epoch = history[i];
+            string? problem =
+                epoch.Epoch != i + 1 ? $"epoch number {epoch.Epoch} in place {i + 1}"
+                : !(epoch.TestAccuracy is >= 0 and <= 1) ? $"test accuracy {epoch.TestAccuracy}"
+                : !(double.IsFinite(epoch.Seconds) && epoch.Seconds >= 0 && double.IsFinite(epoch.DataSeconds) && epoch.DataSeconds >= 0) ? "a negative or non-finite time"
+                : !double.IsFinite(epoch.LearningRate) ? $"learning rate {epoch.LearningRate}"
+                : epoch.SkippedSteps < 0 || epoch.SkippedSteps > batches ? $"{epoch.SkippedSteps} skipped steps of {batches}"
+                : epoch.EffectiveLearningRates.Length > 0 && !epoch.EffectiveLearningRates.Select(l => l.Layer).SequenceEqual(layers) ? "effective learning rates of other layers"
+                : null;
+            if (problem is not null) throw new InvalidDataException($"corrupt: epoch {i + 1} of its history has {problem}");
+        }
+    }
+
+    /// <summary>The model section (TorchSharp's <c>Module.save</c>: LEB128 count, then name and tensor per entry) against the model's own state, creating nothing.</summary>
+    private static void CheckWeights(byte[] section, torch.nn.Module model)
+    {
+        var expected = model.state_dict();
+        var reader = new BinaryReader(new MemoryStream(section));
+        long count = SerializedTensor.Leb128(reader, "the model's weights");
+        if (count != expected.Count) throw new InvalidDataException($"corrupt: {count} weight tensors, the model has {expected.Count}");
+        var seen = new HashSet<string>();
+        for (int i = 0; i < count; i++)
+        {
+            string name = reader.ReadString();
+            if (!expected.TryGetValue(name, out var weights) || !seen.Add(name)) throw new InvalidDataException($"corrupt: weights '{name}' are not the model's or appear twice");
+            SerializedTensor.Skip(reader, weights.dtype, weights.shape, $"weights '{name}'");
+        }
+        if (reader.BaseStream.Position != section.Length) throw new InvalidDataException($"corrupt: {section.Length - reader.BaseStream.Position} bytes after the model's weights");
+    }
+
+    /// <summary>The shape of TorchSharp's CPU generator state (the Mersenne Twister's 5056 bytes).</summary>
+    private static readonly Lazy<long[]> GeneratorShape = new(() =>
+    {
+        using var state = get_rng_state();
+        return state.shape;
+    });
+
+    private sealed record Parsed(Contents Contents, long SchedulePosition, BinaryReader Rest);
+
+    /// <summary>
+    /// Verifies the magic, the version and the checksum, then reads the header, the metrics, the
+    /// generator state's layout, the schedule and the sections, and that nothing follows them;
+    /// <see cref="Parsed.Rest"/> is positioned at the generator's state.
+    /// </summary>
+    private static Parsed Parse(byte[] bytes)
     {
         var reader = new BinaryReader(new MemoryStream(bytes));
         try
@@ -108,28 +193,40 @@ public static class Checkpoint
         if (bytes.Length < reader.BaseStream.Position + ChecksumLength
             || !SHA256.HashData(bytes.AsSpan(0, bytes.Length - ChecksumLength)).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - ChecksumLength)))
             throw new InvalidDataException("corrupt or truncated: its SHA-256 checksum does not match its content");
+        // Only the checksummed part is read from here on: a section running into the checksum is truncated.
+        reader = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - ChecksumLength)) { BaseStream = { Position = reader.BaseStream.Position } };
 
-        int entries = Count(reader.ReadInt32(), "header entries");
-        var identity = ImmutableArray.CreateBuilder<(string, string)>(entries);
-        for (int i = 0; i < entries; i++) identity.Add((reader.ReadString(), reader.ReadString()));
-        int epochs = Count(reader.ReadInt32(), "epochs");
-        var history = ImmutableList.CreateBuilder<EpochMetrics>();
-        for (int i = 0; i < epochs; i++) history.Add(ReadEpoch(reader));
+        try
+        {
+            int entries = Count(reader.ReadInt32(), "header entries");
+            var identity = ImmutableArray.CreateBuilder<(string, string)>(entries);
+            for (int i = 0; i < entries; i++) identity.Add((reader.ReadString(), reader.ReadString()));
+            int epochs = Count(reader.ReadInt32(), "epochs");
+            var history = ImmutableList.CreateBuilder<EpochMetrics>();
+            for (int i = 0; i < epochs; i++) history.Add(ReadEpoch(reader));
 
-        // The generator's state and the schedule's come first in the payload; the sections after them are found by skipping.
-        long payload = reader.BaseStream.Position;
-        using (TensorExtensionMethods.Load(reader)) { }
-        SkipSchedule(reader);
-        byte[] model = ReadSection(reader), optimizer = ReadSection(reader);
-        reader.BaseStream.Position = payload;
-        rest = reader;
-        return new Contents(identity.MoveToImmutable(), history.ToImmutable(), model, optimizer);
+            // The generator's state and the schedule's come first in the payload; the sections after them are found by skipping.
+            long payload = reader.BaseStream.Position;
+            SerializedTensor.Skip(reader, ScalarType.Byte, GeneratorShape.Value, "the generator's state");
+            long position = SkipSchedule(reader);
+            byte[] model = ReadSection(reader), optimizer = ReadSection(reader);
+            if (reader.BaseStream.Position != reader.BaseStream.Length)
+                throw new InvalidDataException($"corrupt: {reader.BaseStream.Length - reader.BaseStream.Position} bytes after the last section");
+            reader.BaseStream.Position = payload;
+            return new Parsed(new Contents(identity.MoveToImmutable(), history.ToImmutable(), model, optimizer), position, reader);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException("corrupt: a section runs past the end of the file");
+        }
     }
 
-    private static void SkipSchedule(BinaryReader reader)
+    /// <summary>Moves past the schedule's state; returns its position (batches trained).</summary>
+    private static long SkipSchedule(BinaryReader reader)
     {
-        reader.ReadInt64();
+        long position = reader.ReadInt64();
         if (reader.ReadBoolean()) reader.ReadBytes(8 + 8 + 4 + 4);
+        return position;
     }
 
     private static void WriteSection(BinaryWriter writer, Action<BinaryWriter> write)

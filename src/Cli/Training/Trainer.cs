@@ -132,6 +132,7 @@ public sealed class Trainer : IDisposable
         var metrics = new EpochMetrics(epoch, lossCount > 0 ? lossSum / lossCount : double.NaN, testLoss, testAccuracy, seconds, dataClock.Elapsed.TotalSeconds,
                                        EffectiveLearningRates.Distribution(LastEffectiveLearningRates), firstLearningRate, skipped);
         History = History.Add(metrics);
+        NativeHeap.ReturnFreeMemory();
         return metrics;
     }
 

@@ -64,7 +64,8 @@ public sealed class TrainingData : IDisposable
     public TimeSpan LoadTime { get; }
 
     /// <summary>Loads <paramref name="folder"/> (the embedded subset when null); unusable data is a usage error naming the file.</summary>
-    public static TrainingData Load(string? folder, int? limitTrain, int? limitTest)
+    /// <param name="maxBytes">The limit on the decompressed size of both splits (see <see cref="IdxReader.DefaultMaxBytes"/>).</param>
+    public static TrainingData Load(string? folder, int? limitTrain, int? limitTest, long maxBytes = IdxReader.DefaultMaxBytes)
     {
         // LibTorch's one-time start-up (loading native libraries) is not data loading: done before the clock starts.
         using (torch.zeros(1)) { }
@@ -72,8 +73,8 @@ public sealed class TrainingData : IDisposable
         IdxDataset train, test;
         try
         {
-            train = IdxReader.LoadSplit(folder ?? EmbeddedDataset.Folder, "train");
-            test = IdxReader.LoadSplit(folder ?? EmbeddedDataset.Folder, "t10k");
+            train = IdxReader.LoadSplit(folder ?? EmbeddedDataset.Folder, "train", maxBytes);
+            test = IdxReader.LoadSplit(folder ?? EmbeddedDataset.Folder, "t10k", maxBytes, alreadyLoaded: train.Pixels.LongLength + train.Labels.LongLength);
         }
         catch (IdxFormatException e)
         {

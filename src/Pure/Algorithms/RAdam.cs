@@ -67,7 +67,9 @@ public readonly struct RAdamRule : IElementRule
         m = T.Broadcast(beta1) * m + T.Broadcast(1 - beta1) * gradient;
         v = T.Broadcast(beta2) * v + T.Broadcast(1 - beta2) * gradient * gradient;
         T update = T.Broadcast(momentumStep) * m;
-        if (rectified) update = update * T.Broadcast(adaptiveScale) / (T.Sqrt(v) + T.Broadcast(eps));
+        // Broadcast outside the branch, where the kernel's loop can hoist them.
+        T scale = T.Broadcast(adaptiveScale), epsilon = T.Broadcast(eps);
+        if (rectified) update = update * scale / (T.Sqrt(v) + epsilon);
         parameter -= update;
     }
 

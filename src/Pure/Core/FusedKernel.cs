@@ -42,8 +42,18 @@ public static class FusedKernel
         where TLane : struct, IFloatLane<TLane>
     {
         var memory = new Memory(parameters, gradients, state0, state1, state2);
-        nuint done = Run<TRule, TLane>(rule, memory, 0, (nuint)parameters.Length);
-        Run<TRule, FloatLane>(rule, memory, done, (nuint)parameters.Length);
+        nuint length = (nuint)parameters.Length;
+        // Which slots exist becomes part of the loop's type, so the loop has no per-element branch on it.
+        nuint done = (memory.Has0, memory.Has1, memory.Has2) switch
+        {
+            (true, false, false) => Loop<TRule, TLane, Yes, No, No>.Run(rule, memory, 0, length),
+            (true, true, false) => Loop<TRule, TLane, Yes, Yes, No>.Run(rule, memory, 0, length),
+            (true, true, true) => Loop<TRule, TLane, Yes, Yes, Yes>.Run(rule, memory, 0, length),
+            (true, false, true) => Loop<TRule, TLane, Yes, No, Yes>.Run(rule, memory, 0, length),
+            (false, false, false) => Loop<TRule, TLane, No, No, No>.Run(rule, memory, 0, length),
+            _ => Loop<TRule, TLane, Maybe, Maybe, Maybe>.Run(rule, memory, 0, length),
+        };
+        Loop<TRule, FloatLane, Maybe, Maybe, Maybe>.Run(rule, memory, done, length);
     }
 
     private static void CheckSlot(Span<float> slot, int length, string name)
@@ -51,7 +61,8 @@ public static class FusedKernel
         if (!slot.IsEmpty && slot.Length != length) throw new ArgumentException($"state length {slot.Length} differs from parameter length {length}", name);
     }
 
-    private readonly ref struct Memory(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> state0, Span<float> state1, Span<float> state2)
+    /// <summary>The memory of one step: where each buffer starts, and which state slots there are.</summary>
+    internal readonly ref struct Memory(Span<float> parameters, ReadOnlySpan<float> gradients, Span<float> state0, Span<float> state1, Span<float> state2)
     {
         public readonly ref float Parameters = ref MemoryMarshal.GetReference(parameters);
         public readonly ref float Gradients = ref MemoryMarshal.GetReference(gradients);
@@ -59,30 +70,6 @@ public static class FusedKernel
         public readonly ref float State1 = ref MemoryMarshal.GetReference(state1);
         public readonly ref float State2 = ref MemoryMarshal.GetReference(state2);
         public readonly bool Has0 = !state0.IsEmpty, Has1 = !state1.IsEmpty, Has2 = !state2.IsEmpty;
-    }
-
-    /// <summary>Runs whole <typeparamref name="TLane"/>s from <paramref name="start"/>; returns where it stopped.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static nuint Run<TRule, TLane>(in TRule rule, in Memory memory, nuint start, nuint length)
-        where TRule : struct, IElementRule
-        where TLane : struct, IFloatLane<TLane>
-    {
-        nuint width = (nuint)TLane.Count;
-        nuint i = start;
-        TLane unused = default;
-        for (; i + width <= length; i += width)
-        {
-            TLane parameter = TLane.Load(ref memory.Parameters, i);
-            TLane s0 = memory.Has0 ? TLane.Load(ref memory.State0, i) : unused;
-            TLane s1 = memory.Has1 ? TLane.Load(ref memory.State1, i) : unused;
-            TLane s2 = memory.Has2 ? TLane.Load(ref memory.State2, i) : unused;
-            rule.Apply(ref parameter, TLane.Load(ref memory.Gradients, i), ref s0, ref s1, ref s2);
-            TLane.Store(parameter, ref memory.Parameters, i);
-            if (memory.Has0) TLane.Store(s0, ref memory.State0, i);
-            if (memory.Has1) TLane.Store(s1, ref memory.State1, i);
-            if (memory.Has2) TLane.Store(s2, ref memory.State2, i);
-        }
-        return i;
     }
 
     /// <summary>The effective learning rate of every element, from the state after a step.</summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace AdaptiveLR.Pure.Numerics;
@@ -9,29 +10,41 @@ public readonly record struct Float512Lane(Vector512<float> Value) : IFloatLane<
     /// <inheritdoc/>
     public static int Count => Vector512<float>.Count;
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane Load(ref float source, nuint offset) => new(Vector512.LoadUnsafe(ref source, offset));
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Float512Lane value, ref float destination, nuint offset) => value.Value.StoreUnsafe(ref destination, offset);
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane Broadcast(double value) => new(Vector512.Create((float)value));
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane Sqrt(Float512Lane x) => new(Vector512.Sqrt(x.Value));
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane Max(Float512Lane left, Float512Lane right) => new(Vector512.Max(left.Value, right.Value));
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane Abs(Float512Lane x) => new(Vector512.Abs(x.Value));
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane Sign(Float512Lane x) =>
         new(Vector512.ConditionalSelect(Vector512.GreaterThan(x.Value, Vector512<float>.Zero), Vector512<float>.One, Vector512<float>.Zero)
             - Vector512.ConditionalSelect(Vector512.LessThan(x.Value, Vector512<float>.Zero), Vector512<float>.One, Vector512<float>.Zero));
     /// <summary>Element-wise sum.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane operator +(Float512Lane left, Float512Lane right) => new(left.Value + right.Value);
     /// <summary>Element-wise difference.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane operator -(Float512Lane left, Float512Lane right) => new(left.Value - right.Value);
     /// <summary>Element-wise product.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane operator *(Float512Lane left, Float512Lane right) => new(left.Value * right.Value);
     /// <summary>Element-wise quotient.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane operator /(Float512Lane left, Float512Lane right) => new(left.Value / right.Value);
     /// <summary>Element-wise negation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane operator -(Float512Lane x) => new(-x.Value);
 }

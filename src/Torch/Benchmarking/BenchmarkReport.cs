@@ -10,18 +10,21 @@ public static class BenchmarkReport
     public static string Markdown(IEnumerable<BenchmarkResult> results, string machine)
     {
         var text = new StringBuilder();
-        text.AppendLine($"Step benchmark: ms per `step()` (median), ours vs TorchSharp's built-in, float32 on CPU. {machine}");
+        text.AppendLine($"Step benchmark: ms per `step()`, ours vs TorchSharp's built-in, float32 on CPU. {machine}");
         text.AppendLine();
-        text.AppendLine("| optimizer | params | layout | tensors | ours ms | TorchSharp ms | speed-up | floor ms | ours / floor | ours alloc B/step |");
-        text.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| optimizer | params | layout | tensors | ours ms | TorchSharp ms | speed-up (IQR) | floor ms | ours / floor (IQR) | early ms | early / floor | late / early | alloc B/step |");
+        text.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Optimizer} | {Count(r.Params)} | {r.Layout} | {r.Tensors} | {r.OursMs:F2} | {Missing(r.TorchMs, $"{r.TorchMs:F2}")} | {Missing(r.Speedup, $"{r.Speedup:F1}×")} | {r.FloorMs:F2} | {r.TimesFloor:F2}× | {r.OursAllocatedBytesPerStep:F0} |"));
+                $"| {r.Optimizer} | {Count(r.Params)} | {r.Layout} | {r.Tensors} | {r.OursMs:F2} | {Missing(r.TorchMs, $"{r.TorchMs:F2}")} | {Missing(r.Speedup, $"{r.Speedup:F1}× ({r.SpeedupSpread.Low:F1}–{r.SpeedupSpread.High:F1})")} | {r.FloorMs:F2} | {r.TimesFloor:F2}× ({r.TimesFloorSpread.Low:F2}–{r.TimesFloorSpread.High:F2}) | {r.EarlyMs:F2} | {r.EarlyTimesFloor:F2}× | {r.LateOverEarly:F2} | {r.OursAllocatedBytesPerStep:F0} |"));
         }
         text.AppendLine();
         text.AppendLine("— : TorchSharp has no built-in optimizer for the algorithm.");
-        text.AppendLine("floor = bytes the algorithm must move (read parameter, gradient and state; write parameter and state) ÷ bandwidth of a plain vectorised copy of the same size measured in the same run (the faster of one core and all cores).");
+        text.AppendLine("Each case ran in its own process; ms are medians over the timing rounds, after the steps had run long enough to cross tier-up. " +
+                        "Each round times a block of our steps, TorchSharp's and a plain copy back to back; speed-up and ours / floor are medians of the per-round ratios, with their interquartile range. " +
+                        "floor = bytes the algorithm must move (read parameter, gradient and state; write parameter and state) ÷ bandwidth of a vectorised copy of as many floats (one core or all, whichever was faster). " +
+                        "early = our first steps in the process (before tier-up), alternated with copies for their own floor; late / early = (ours / floor) ÷ (early / floor): well above 1 would mean the kernel's code got worse after tier-up.");
         return text.ToString();
     }
 

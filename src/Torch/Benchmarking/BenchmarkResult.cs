@@ -1,9 +1,9 @@
 namespace AdaptiveLR.Torch.Benchmarking;
 
 /// <summary>
-/// One measured case: medians of ms per <c>step()</c> for ours and TorchSharp's built-in, side by
-/// side in one process, and the memory-traffic floor — the bytes the algorithm must move divided by
-/// the bandwidth of a plain vectorised copy of the same size measured in the same run.
+/// One measured case (see <see cref="StepBenchmark"/>): medians over the timing rounds of ms per
+/// <c>step()</c> for ours and TorchSharp's built-in, the memory-traffic floor, and the ratios between
+/// them taken per round, with their interquartile ranges (low, high); the early window apart.
 /// </summary>
 public sealed record BenchmarkResult(
     string Optimizer,
@@ -11,15 +11,20 @@ public sealed record BenchmarkResult(
     string Layout,
     int Tensors,
     double OursMs,
+    (double Low, double High) OursSpread,
     double TorchMs,
+    double Speedup,
+    (double Low, double High) SpeedupSpread,
     double FloorMs,
+    double TimesFloor,
+    (double Low, double High) TimesFloorSpread,
+    double EarlyMs,
+    double EarlyTimesFloor,
     double BytesPerStep,
     double CopyGigabytesPerSecond,
-    double OursAllocatedBytesPerStep)
+    double OursAllocatedBytesPerStep,
+    int Rounds)
 {
-    /// <summary>How many times faster ours is than TorchSharp's built-in.</summary>
-    public double Speedup => TorchMs / OursMs;
-
-    /// <summary>Ours as a multiple of the floor: 1 is the memory-bandwidth limit.</summary>
-    public double TimesFloor => OursMs / FloorMs;
+    /// <summary>Ours / floor late (after tier-up) over ours / floor early: well above 1 means the code got worse after tier-up.</summary>
+    public double LateOverEarly => TimesFloor / EarlyTimesFloor;
 }

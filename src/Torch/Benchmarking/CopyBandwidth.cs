@@ -3,44 +3,60 @@ using System.Diagnostics;
 namespace AdaptiveLR.Torch.Benchmarking;
 
 /// <summary>
-/// The bandwidth of a plain vectorised copy (<see cref="Span{T}.CopyTo"/>) of a buffer, on one core and
-/// split across all cores like the fused kernel; the faster of the two sets the memory-traffic floor.
+/// A plain vectorised copy (<see cref="Span{T}.CopyTo"/>) of as many floats as the parameters: the
+/// memory-traffic floor's yardstick. It runs on one core or split across all cores like the fused
+/// kernel, whichever of the two was faster when measured at construction.
 /// </summary>
-internal static class CopyBandwidth
+internal sealed unsafe class CopyBandwidth : IDisposable
 {
-    /// <summary>Bytes read plus bytes written per second, the median over <paramref name="repeats"/> copies.</summary>
-    public static unsafe double Measure(long elements, int repeats)
+    private readonly float* from, to;
+    private readonly int elements;
+    private readonly CopyJob job;
+    private readonly bool shared;
+
+    public CopyBandwidth(long elements)
     {
-        var source = new float[elements];
-        var destination = new float[elements];
-        source.AsSpan().Fill(1);
-        fixed (float* from = source, to = destination)
-        {
-            var job = new CopyJob(from, to);
-            // Small copies are repeated within one timing, so that a sample is never shorter than the clock's resolution.
-            int copies = (int)Math.Max(1, 4_000_000 / elements);
-            double singleCore = Median(repeats, copies, () => job.Run(0, (int)elements));
-            double allCores = Median(repeats, copies, () => CoreSplitter.Shared.Run(job, (int)elements, minimumToShare: 0));
-            return 2.0 * elements * sizeof(float) / (Math.Min(singleCore, allCores) / 1000);
-        }
+        this.elements = checked((int)elements);
+        from = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)elements * sizeof(float), 64);
+        to = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)elements * sizeof(float), 64);
+        new Span<float>(from, this.elements).Fill(1);
+        new Span<float>(to, this.elements).Clear();
+        job = new CopyJob(from, to);
+        shared = false;
+        double single = Fastest(), allCores;
+        shared = true;
+        allCores = Fastest();
+        shared = allCores < single;
     }
 
-    /// <summary>The median ms of one copy, each sample timing <paramref name="copies"/> of them.</summary>
-    private static double Median(int repeats, int copies, Action copy)
+    /// <summary>Bytes read plus bytes written by one <see cref="Run"/>.</summary>
+    public double BytesPerCopy => 2.0 * elements * sizeof(float);
+
+    public void Run()
     {
-        for (int i = 0; i < 3; i++) copy();
-        var times = new double[repeats];
-        for (int i = 0; i < repeats; i++)
+        if (shared) CoreSplitter.Shared.Run(job, elements, minimumToShare: 0);
+        else job.Run(0, elements);
+    }
+
+    private double Fastest()
+    {
+        double best = double.MaxValue;
+        for (int i = 0; i < 7; i++)
         {
             long start = Stopwatch.GetTimestamp();
-            for (int c = 0; c < copies; c++) copy();
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds / copies;
+            Run();
+            best = Math.Min(best, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
-        Array.Sort(times);
-        return times[repeats / 2];
+        return best;
     }
 
-    private sealed unsafe class CopyJob(float* from, float* to) : RangeJob
+    public void Dispose()
+    {
+        System.Runtime.InteropServices.NativeMemory.AlignedFree(from);
+        System.Runtime.InteropServices.NativeMemory.AlignedFree(to);
+    }
+
+    private sealed class CopyJob(float* from, float* to) : RangeJob
     {
         public override void Run(int start, int count) =>
             new ReadOnlySpan<float>(from + start, count).CopyTo(new Span<float>(to + start, count));

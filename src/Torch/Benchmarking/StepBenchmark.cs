@@ -9,21 +9,39 @@ namespace AdaptiveLR.Torch.Benchmarking;
 
 /// <summary>
 /// Measures <c>step()</c> of our adapter against TorchSharp's built-in optimizer on the same float32
-/// parameters and gradients, in one process, alternating so that drift affects both alike.
+/// parameters and gradients, and the memory-traffic floor, in one process.
 /// </summary>
+/// <remarks>
+/// This shared VM throttles: absolute times drift by several × within a minute. So every figure is a
+/// ratio of neighbours in time: each round times a block of our steps, of TorchSharp's and of a plain
+/// copy (the floor) back to back, in every order in turn; the reported ratios are medians of the
+/// per-round ratios, with their interquartile range. The early window (our first steps, before tier-up)
+/// and the late window (the rounds, after at least <see cref="SettleSeconds"/> of stepping, past tiered
+/// compilation's promotion to tier 1 and dynamic PGO) are reported apart, each as a multiple of the
+/// floor measured alongside, so a kernel whose code gets worse after tier-up shows as late / early
+/// well above 1 whatever the VM's speed at either moment.
+/// </remarks>
 public static class StepBenchmark
 {
+    /// <summary>How long the steps run before the timed rounds: tier-up (30 calls, then a 100 ms delay and a background compile) is well past.</summary>
+    public const double SettleSeconds = 1.5;
+
+    /// <summary>Steps in the early window.</summary>
+    private const int EarlySteps = 8;
+
     /// <summary>The hyperparameters benchmarked for an algorithm: its defaults, with momentum 0.9 for SGD.</summary>
     public static Hyperparameters Configuration(Hyperparameters defaults) =>
         defaults is SgdHyperparameters sgd ? sgd with { Momentum = 0.9 } : defaults;
 
-    /// <summary>Times our step against TorchSharp's built-in (where it has one) on <paramref name="parameters"/> float32 elements in <paramref name="layout"/>.</summary>
-    public static BenchmarkResult Run(Hyperparameters hyperparameters, long parameters, string layout, int warmup = 10, int repeats = 15, bool oneCore = false)
+    /// <summary>Times our step against TorchSharp's built-in (where it has one) and the copy floor on <paramref name="parameters"/> float32 elements in <paramref name="layout"/>.</summary>
+    public static BenchmarkResult Run(Hyperparameters hyperparameters, long parameters, string layout, int repeats = 18, bool oneCore = false, int torchThreads = 0, string clock = BenchmarkClock.Wall)
     {
+        // LibTorch's intra-op threads for TorchSharp's side (0: its default, one per core).
+        if (torchThreads > 0) set_num_threads(torchThreads);
         using var scope = NewDisposeScope();
-        long[] sizes = BenchmarkLayout.TensorSizes(layout, parameters);
+        long[][] shapes = BenchmarkLayout.TensorShapes(layout, parameters);
         var generator = new Generator().manual_seed(1);
-        Parameter[] ours = [.. sizes.Select(n => new Parameter(randn([n], generator: generator)))];
+        Parameter[] ours = [.. shapes.Select(shape => new Parameter(randn(shape, generator: generator)))];
         Parameter[] theirs = [.. ours.Select(p => new Parameter(p.detach().clone()))];
         foreach (var (mine, other) in ours.Zip(theirs))
         {
@@ -36,66 +54,124 @@ public static class StepBenchmark
         {
             ShareCoresFrom = oneCore ? int.MaxValue : AdaptiveOptimizer.ShareLargeStepsFrom,
         };
-        // Lion, AdaBelief and Yogi have no TorchSharp counterpart: ours alone, TorchSharp's time is NaN.
+        // Lion, AdaBelief, Yogi and Adafactor have no TorchSharp counterpart: ours alone, TorchSharp's time is NaN.
         using var builtin = TorchBuiltinOptimizers.Has(hyperparameters) ? TorchBuiltinOptimizers.Create(hyperparameters, theirs) : null;
-        for (int i = 0; i < warmup; i++)
+        using var copy = new CopyBandwidth(parameters);
+
+        var settling = Stopwatch.StartNew();
+        var ourSide = new Side(() => adapter.step(), clock);
+        var copySide = new Side(copy.Run, clock);
+        // The early window alternates single steps with copies, so that its ratio to the floor is as immune to the VM's drift as the rounds'.
+        var (early, earlyCopies) = (new double[EarlySteps], new double[EarlySteps]);
+        for (int i = 0; i < EarlySteps; i++) (early[i], earlyCopies[i]) = (ourSide.Time(), copySide.Time());
+        Side? torchSide = builtin is null ? null : new Side(() =>
         {
-            adapter.step();
-            builtin?.step();
+            using var stepScope = NewDisposeScope();
+            builtin.step();
+        }, clock);
+        while (settling.Elapsed.TotalSeconds < SettleSeconds || ourSide.Calls < 60)
+        {
+            ourSide.Time();
+            if (ourSide.Calls % 4 == 0) torchSide?.Time();
+            if (ourSide.Calls % 8 == 0) copySide.Time();
         }
 
-        // Each side is timed in blocks of consecutive steps, in both orders, rather than alternating
-        // step by step: on this shared VM a heavy step (TorchSharp's RAdam allocates ~5 temporaries of
-        // the parameters' size) slows whatever runs right after it, which would bias the other side.
-        var (oursMs, torchMs) = (new List<double>(2 * repeats), new List<double>(2 * repeats));
-        double oursAllocated = 0;
-        foreach (bool oursFirst in new[] { true, false })
+        // A block lasts about 20 ms (at least one step), so that a round is short against the drift.
+        Side[] sides = torchSide is null ? [ourSide, copySide] : [ourSide, torchSide, copySide];
+        foreach (var side in sides) side.PlanBlock(targetMs: 20);
+        // Every order of the sides in turn, so that each follows each other equally often (a side run
+        // right after TorchSharp's step competes with its threads winding down).
+        Side[][] orders = [.. Orders(sides)];
+        var rounds = new List<Round>(repeats);
+        for (int round = 0; round < repeats; round++)
         {
-            if (oursFirst) oursAllocated += TimeBlock(adapter, repeats, oursMs, scoped: false);
-            if (builtin is not null) TimeBlock(builtin, repeats, torchMs, scoped: true);
-            if (!oursFirst) oursAllocated += TimeBlock(adapter, repeats, oursMs, scoped: false);
+            var medians = new Dictionary<Side, double>();
+            foreach (var side in orders[round % orders.Length]) medians[side] = side.TimeBlock();
+            rounds.Add(new Round(medians[ourSide], torchSide is null ? double.NaN : medians[torchSide], medians[copySide]));
+        }
+        // The rounds mix in TorchSharp's steps, which allocate managed wrappers; ours must not: counted alone.
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        for (int i = 0; i < 5; i++) adapter.step();
+        double oursAllocated = (GC.GetTotalAllocatedBytes(precise: true) - before) / 5.0;
+
+        double bytes = BytesPerStep(hyperparameters, shapes);
+        double[] floors = [.. rounds.Select(r => bytes / copy.BytesPerCopy * r.CopyMs)];
+        double[] timesFloor = [.. rounds.Select((r, i) => r.OursMs / floors[i])];
+        double[] speedups = [.. rounds.Select(r => r.TorchMs / r.OursMs)];
+        double oursMs = Statistics.Median([.. rounds.Select(r => r.OursMs)]);
+        return new BenchmarkResult(hyperparameters.Algorithm, parameters, layout, shapes.Length,
+            OursMs: oursMs,
+            OursSpread: Statistics.Quartiles([.. rounds.Select(r => r.OursMs)]),
+            TorchMs: builtin is null ? double.NaN : Statistics.Median([.. rounds.Select(r => r.TorchMs)]),
+            Speedup: builtin is null ? double.NaN : Statistics.Median(speedups),
+            SpeedupSpread: builtin is null ? (double.NaN, double.NaN) : Statistics.Quartiles(speedups),
+            FloorMs: Statistics.Median(floors),
+            TimesFloor: Statistics.Median(timesFloor),
+            TimesFloorSpread: Statistics.Quartiles(timesFloor),
+            EarlyMs: Statistics.Median(early),
+            EarlyTimesFloor: Statistics.Median(early) / (bytes / copy.BytesPerCopy * Statistics.Median(earlyCopies)),
+            BytesPerStep: bytes,
+            CopyGigabytesPerSecond: copy.BytesPerCopy / Statistics.Median([.. rounds.Select(r => r.CopyMs)]) / 1e6,
+            OursAllocatedBytesPerStep: oursAllocated,
+            Rounds: rounds.Count);
+    }
+
+    private static IEnumerable<Side[]> Orders(Side[] sides) =>
+        sides.Length <= 1 ? [sides] : sides.SelectMany((first, i) => Orders([.. sides.Where((_, j) => j != i)]).Select(rest => (Side[])[first, .. rest]));
+
+    /// <summary>One round's ms per step of each side.</summary>
+    private sealed record Round(double OursMs, double TorchMs, double CopyMs);
+
+    /// <summary>One thing being timed, step by step or in blocks.</summary>
+    private sealed class Side(Action step, string clock)
+    {
+        private readonly List<double> recent = [];
+        private int block = 1;
+
+        public int Calls { get; private set; }
+
+        /// <summary>Runs one step; returns its ms.</summary>
+        public double Time()
+        {
+            double start = BenchmarkClock.NowMs(clock);
+            step();
+            double ms = BenchmarkClock.NowMs(clock) - start;
+            Calls++;
+            recent.Add(ms);
+            if (recent.Count > 16) recent.RemoveAt(0);
+            return ms;
         }
 
-        double bytes = BytesPerStep(hyperparameters, parameters);
-        double bandwidth = CopyBandwidth.Measure(parameters, repeats);
-        return new BenchmarkResult(hyperparameters.Algorithm, parameters, layout, sizes.Length,
-            Median(oursMs), builtin is null ? double.NaN : Median(torchMs), bytes / bandwidth * 1000, bytes, bandwidth / 1e9, oursAllocated / (2 * repeats));
+        public void PlanBlock(double targetMs)
+        {
+            if (recent.Count == 0) Time();
+            block = (int)Math.Clamp(Math.Ceiling(targetMs / Math.Max(Statistics.Median([.. recent]), 1e-4)), 1, 100_000);
+        }
+
+        /// <summary>The mean ms per step of a block of consecutive steps after a first untimed one, timed as a whole (a small step is shorter than the clock's resolution).</summary>
+        public double TimeBlock()
+        {
+            // One untimed step first: the other sides' blocks have evicted this side's data from the caches.
+            step();
+            Calls++;
+            double start = BenchmarkClock.NowMs(clock);
+            for (int i = 0; i < block; i++) step();
+            Calls += block;
+            return (BenchmarkClock.NowMs(clock) - start) / block;
+        }
     }
 
     /// <summary>
-    /// Times <paramref name="steps"/> consecutive steps into <paramref name="times"/>; returns the bytes
-    /// allocated meanwhile. TorchSharp's steps run in a dispose scope, which frees their temporaries.
+    /// What one step must move: read the parameter, the gradient and each state buffer; write the
+    /// parameter and each state buffer (Adafactor's factored state is a row and a column per matrix).
     /// </summary>
-    private static double TimeBlock(optim.Optimizer optimizer, int steps, List<double> times, bool scoped)
-    {
-        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        for (int i = 0; i < steps; i++)
+    public static double BytesPerStep(Hyperparameters hyperparameters, long[][] shapes) =>
+        shapes.Sum(shape =>
         {
-            long start = Stopwatch.GetTimestamp();
-            if (scoped)
-            {
-                using var scope = NewDisposeScope();
-                optimizer.step();
-            }
-            else
-            {
-                optimizer.step();
-            }
-            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        }
-        return GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-    }
-
-    /// <summary>What one step must move: read the parameter, the gradient and each state buffer; write the parameter and each state buffer.</summary>
-    public static double BytesPerStep(Hyperparameters hyperparameters, long parameters)
-    {
-        int stateBuffers = hyperparameters.Slots.Count(slot => slot is not null);
-        return (double)parameters * sizeof(float) * (2 + stateBuffers + 1 + stateBuffers);
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
-    }
+            var view = MatrixView.Of(shape);
+            long state = hyperparameters is TensorHyperparameters tensorLevel
+                ? Enumerable.Range(0, 3).Sum(slot => (long)tensorLevel.SlotLength(slot, view))
+                : (long)view.Length * hyperparameters.Slots.Count(slot => slot is not null);
+            return (double)sizeof(float) * (3L * view.Length + 2 * state);
+        });
 }
