@@ -24,7 +24,7 @@ public sealed class MalformedInputTests : IDisposable
         "train --accumulate 99999999999", "train --lookahead |", "train --lookahead-alpha NaN", "train --masked-weight-decay Infinity",
         "train --nonfinite |", "train --impl torch --accumulate 4", "train --impl torch --masked-weight-decay 0.1", "train --optimizer sgd --beta2 0.9",
         "train --unknown", "train --out |", "train --max-data-bytes 0", "train --max-data-bytes -1", "train --max-data-bytes 1e9", "train --max-data-bytes |", "config --max-data-bytes 99999999999999999999", "train --data /dev/null", "train --lr", "train --epochs",
-        "compare --optimizers ,", "compare --optimizers |", "compare --epochs -1", "compare --lr 0.1", "compare --clip-grad-value 0", "compare --patience 1.5",
+        "compare --optimizers ,", "compare --optimizers |", "compare --epochs -1", "compare --clip-grad-value 0", "compare --patience 1.5",
         "config --epochs 1e3", "config --seed NaN", "config --gamma NaN", "config --step-size -1", "config --schedule nope", "config --unknown",
         "bench --sizes 0", "bench --sizes NaN", "bench --sizes 1e99", "bench --sizes |", "bench --repeats 0", "bench --repeats NaN", "bench --layout sideways",
         "bench --optimizers nope", "bench --format csv", "bench --sizes 99999999999999999999M",

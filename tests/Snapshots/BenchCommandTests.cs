@@ -10,7 +10,7 @@ public class BenchCommandTests
     public void JsonLinesCarryTheRequiredFieldsPerCase()
     {
         var run = CliRun.Of("bench", "--optimizers", "adam,sgd", "--sizes", "2K", "--layout", "both", "--repeats", "1", "--format", "json", "--in-process");
-        Assert.Equal(0, run.ExitCode);
+        Assert.True(run.ExitCode == 0, run.Error);
         var lines = run.Output.TrimEnd('\n').Split('\n');
         Assert.Equal(4, lines.Length);
         foreach (var line in lines)

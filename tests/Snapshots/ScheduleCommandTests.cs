@@ -42,7 +42,7 @@ public class ScheduleCommandTests
     [InlineData("schedule --name cosine --lr 0")]
     [InlineData("schedule --name cosine --steps 0")]
     [InlineData("schedule --name cosine --plot /nonexistent-folder/lr.png")]
-    [InlineData("schedule --name cosine --steps 10000001")]
+    [InlineData("schedule --name cosine --steps 1000000001")]
     [InlineData("schedule --name cosine --steps 2147483647")]
     [InlineData("schedule --name exponential --gamma 10 --steps 1000")]
     [InlineData("schedule --name step --step-size 1 --gamma 1e300 --steps 3")]
