@@ -35,14 +35,15 @@ public sealed partial class LongRunMemoryTests(ITestOutputHelper log) : IDisposa
         log.WriteLine($"RSS MB after each epoch: {string.Join(" ", rss.Select(b => (b / 1e6).ToString("0")))}");
         Assert.Equal(LongRun, rss.Length);
 
-        // What the run needed early on (the least of the first fifth) against what it keeps at the end
-        // (the median of the last fifth, which one noisy sample does not move).
+        // What the run needed early on against what it keeps at the end: the least of each fifth. The
+        // allocator's transient peaks come and go (seen: 216 -> 249 -> 216 MB over four epochs), so a
+        // median or maximum would test them; growth that stays, as a leak's does, raises the least too.
         int fifth = LongRun / 5;
-        long first = rss[..fifth].Min(), last = Median(rss[^fifth..]);
-        log.WriteLine($"least of the first fifth {first / 1e6:0} MB, median of the last fifth {last / 1e6:0} MB");
-        // Before the C heap was trimmed after each epoch it kept 3-50 MB more per epoch (measured: 207 → 258 MB by epoch 3 here);
-        // a leaked 64-image batch per step would add 1.6 MB per epoch, about 35 MB between the fifths.
-        Assert.True(last - first < 16_000_000, $"RSS grew from {first / 1e6:0} MB (least of epochs 1-{fifth}) to {last / 1e6:0} MB (median of epochs {LongRun - fifth + 1}-{LongRun})");
+        long first = rss[..fifth].Min(), last = rss[^fifth..].Min();
+        log.WriteLine($"least of the first fifth {first / 1e6:0} MB, least of the last fifth {last / 1e6:0} MB");
+        // Before the C heap was trimmed after each epoch it kept 3-50 MB more per epoch (measured: 207 -> 258 MB by epoch 3,
+        // 215 -> 280 MB over 30 epochs); a leaked 64-image batch per step would add 1.6 MB per epoch, about 35 MB between the fifths.
+        Assert.True(last - first < 24_000_000, $"RSS grew from {first / 1e6:0} MB (least of epochs 1-{fifth}) to {last / 1e6:0} MB (least of epochs {LongRun - fifth + 1}-{LongRun})");
     }
 
     [Fact]
@@ -71,12 +72,6 @@ public sealed partial class LongRunMemoryTests(ITestOutputHelper log) : IDisposa
     }
 
     public void Dispose() => folder.Dispose();
-
-    private static long Median(long[] values)
-    {
-        long[] sorted = [.. values.Order()];
-        return sorted[sorted.Length / 2];
-    }
 
     /// <summary>A row of the epoch table: the epoch number, then numbers.</summary>
     [GeneratedRegex(@"^\s*\d+\s+\d")]
