@@ -32,7 +32,7 @@ public static class StepCommand
         {
             Description = "Explicit gradients instead of a function, one per step: 1,-2,0.5 for a scalar; 1,2;3,4 (steps separated by ';') for a vector",
         };
-        var steps = NumberParsing.BoundedInteger("--steps", $"Number of steps, up to {Thousands(MaxSteps)} (with --plot, at most {Thousands(PlotLimits.MaxPoints)} points in all); default 20 for quadratic, 500 for the 2-D functions, the number of gradients with --grads", null, MaxSteps);
+        var steps = NumberParsing.BoundedInteger("--steps", $"Number of steps, up to {Thousands(MaxSteps)} (with --plot, at most {PlotLimits.MaxPoints.ToString("N0", CultureInfo.InvariantCulture)} points in all); default 20 for quadratic, 500 for the 2-D functions, the number of gradients with --grads", null, MaxSteps);
         var format = OutputFormat.Option();
         var plot = new Option<string>("--plot")
         {
