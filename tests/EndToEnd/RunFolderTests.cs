@@ -161,6 +161,22 @@ public sealed partial class RunFolderTests : IDisposable
         Assert.Equal(onDisk + 1, Checkpoint.Read(Path.Combine(run, Checkpoint.FileName)).History.Count);
     }
 
+    [Theory]
+    [InlineData(SignalledTool.SigInt, "SIGINT", 130)]
+    [InlineData(SignalledTool.SigTerm, "SIGTERM", 143)]
+    public void ASignalStopsACompareWithOneLineSayingWhatIsKept(int signal, string name, int exitCode)
+    {
+        string run = folder["comparison"];
+        using var child = new SignalledTool(folder.Path, ["compare", "--optimizers", "sgd,adam", "--epochs", "1000", "--out", run, .. Slice]);
+        child.WaitUntil(() => child.Output.Contains("run folder"), "it claimed its run folder");
+        child.Signal(signal);
+        Assert.Equal(exitCode, child.WaitForExit());
+
+        string line = Assert.Single(child.Error.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith($"adaptivelr: interrupted by {name}; a comparison is not resumable: ", line);
+        Assert.Contains("run the same command again", line);
+    }
+
     [Fact]
     public void MetricsAheadOfTheCheckpointAreRewrittenFromItOnResume()
     {

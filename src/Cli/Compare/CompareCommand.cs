@@ -39,6 +39,7 @@ public static class CompareCommand
             using var run = RunFolder.ForNewRun(settings.Output.Folder, parsed.GetValue(overwrite), "compare", "");
             string folder = run.FullPath;
             output.WriteLine($"run folder {run.Shown}");
+            using var stop = new ExitOnSignal(name => $"interrupted by {name}; a comparison is not resumable: {run.Shown} keeps only the files finished before the signal (its results are written at the end); run the same command again to compare anew", Console.Error);
             var progress = new EpochProgress(EpochProgress.IsInteractive(output));
             int epochs = settings.Training.Epochs;
             string model = ModelCatalog.Describe(ProblemCatalog.ModelOf(settings.Training), data);
