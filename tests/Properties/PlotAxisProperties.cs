@@ -53,6 +53,13 @@ public class PlotAxisProperties
         Assert.Single(decimals);
     }
 
+    [Fact]
+    public void ALogAxisOverThreeDecadesWithRoomForTwoLabelsStillLabelsTwo()
+    {
+        var majors = LogTicks.For(0.8, 3.05, 2).Where(t => t.IsMajor).ToArray();
+        Assert.True(majors.Length >= 2, $"{majors.Length} labels");
+    }
+
     [Property(MaxTest = 300)]
     public void LogAxesAreLabelledWithTheValues(int start, PositiveInt length, PositiveInt labels)
     {

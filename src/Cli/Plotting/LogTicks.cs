@@ -32,8 +32,11 @@ public sealed class LogTicks : ITickGenerator
         int[]? labelled = labelledDigits.FirstOrDefault(digits => candidates.Count(c => digits.Contains(c.Digit)) >= 3);
         if (labelled is null && candidates.Length < 2) return WithinOneDigit(min, max, maxLabels);
         labelled ??= labelledDigits[^1];
-        int decadeStride = 1;
-        while (labelled.Length == 1 && candidates.Count(c => c.Digit == 1 && c.Decade % decadeStride == 0) > maxLabels) decadeStride++;
+        // Label every n-th decade, n the smallest that fits maxLabels while still labelling two decades
+        // (or, if none fits, the sparsest that labels two): one label says nothing about the scale.
+        int DecadeLabels(int stride) => candidates.Count(c => c.Digit == 1 && c.Decade % stride == 0);
+        int[] strides = labelled.Length == 1 ? [.. Enumerable.Range(1, lastDecade - firstDecade + 1).Where(stride => DecadeLabels(stride) >= 2)] : [];
+        int decadeStride = strides.Length == 0 ? 1 : strides.FirstOrDefault(stride => DecadeLabels(stride) <= maxLabels, strides[^1]);
         bool IsMajor((int Digit, int Decade, double Position) c) =>
             labelled.Contains(c.Digit) && (c.Digit != 1 || c.Decade % decadeStride == 0) && (decadeStride == 1 || c.Digit == 1);
         return [.. candidates.Select(c => IsMajor(c)
