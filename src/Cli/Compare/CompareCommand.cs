@@ -38,8 +38,9 @@ public static class CompareCommand
             foreach (string name in settings.Compare.OptimizerNames) Trainer.EnsureFits(settings.PlanFor(settings.Optimizers[name]), data);
             using var run = RunFolder.ForNewRun(settings.Output.Folder, parsed.GetValue(overwrite), "compare", "");
             string folder = run.FullPath;
-            output.WriteLine($"run folder {run.Shown}");
+            // Registered before the folder is announced: a signal after that line always gets its own line.
             using var stop = new ExitOnSignal(name => $"interrupted by {name}; a comparison is not resumable: {run.Shown} keeps only the files finished before the signal (its results are written at the end); run the same command again to compare anew", Console.Error);
+            output.WriteLine($"run folder {run.Shown}");
             var progress = new EpochProgress(EpochProgress.IsInteractive(output));
             int epochs = settings.Training.Epochs;
             string model = ModelCatalog.Describe(ProblemCatalog.ModelOf(settings.Training), data);
