@@ -28,4 +28,17 @@ public sealed record SeriesStyle(Color Color, LinePattern Pattern, MarkerShape M
         float width = widest - (widest - thinnest) * fraction;
         return (width, 4 + 3f * width);
     }
+
+    /// <summary>
+    /// Adds the index-th of count series as a line in its own style, layered (first drawn widest),
+    /// with markers only where there are few enough points to tell apart.
+    /// </summary>
+    public static void AddLine(Plot panel, double[] x, double[] y, string label, int index, int count)
+    {
+        var style = Of(index);
+        var (width, markerSize) = Layered(index, count, widest: 3);
+        var line = panel.Add.Scatter(x, y);
+        (line.LegendText, line.Color, line.LinePattern, line.LineWidth) = (label, style.Color, style.Pattern, width);
+        (line.MarkerShape, line.MarkerSize) = (style.Marker, x.Length <= 60 ? markerSize : 0);
+    }
 }

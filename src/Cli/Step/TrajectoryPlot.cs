@@ -36,13 +36,13 @@ public static class TrajectoryPlot
             }
         }
 
-        for (int i = 0; i < size; i++) Add(top, steps, xs[i], size == 1 ? "x" : $"x[{i}]", i, size);
+        for (int i = 0; i < size; i++) SeriesStyle.AddLine(top, steps, xs[i], size == 1 ? "x" : $"x[{i}]", i, size);
         int series = 0, count = names.Length * size;
         for (int q = 0; q < names.Length; q++)
         {
             for (int i = 0; i < size; i++)
             {
-                Add(bottom, steps[1..], states[q][i], size == 1 ? names[q] : $"{names[q]}[{i}]", series, count);
+                SeriesStyle.AddLine(bottom, steps[1..], states[q][i], size == 1 ? names[q] : $"{names[q]}[{i}]", series, count);
                 series++;
             }
         }
@@ -54,14 +54,5 @@ public static class TrajectoryPlot
         foreach (var panel in panels) Figure.LegendOutside(panel);
         Figure.Arrange(panels);
         return figure;
-    }
-
-    private static void Add(Plot panel, double[] steps, double[] values, string label, int index, int count)
-    {
-        var style = SeriesStyle.Of(index);
-        var (width, markerSize) = SeriesStyle.Layered(index, count, widest: 3);
-        var line = panel.Add.Scatter(steps, values);
-        (line.LegendText, line.Color, line.LinePattern, line.LineWidth) = (label, style.Color, style.Pattern, width);
-        (line.MarkerShape, line.MarkerSize) = (style.Marker, steps.Length <= 60 ? markerSize : 0);
     }
 }

@@ -38,9 +38,9 @@ public static class TrainingPlots
         var figure = Figure.Stacked(2, out panels);
         var (losses, accuracy) = (panels[0], panels[1]);
         double[] epochs = [.. history.Select(e => (double)e.Epoch)];
-        Line(losses, epochs, [.. history.Select(e => e.TrainLoss)], "train loss (epoch mean)", 0, 2);
-        Line(losses, epochs, [.. history.Select(e => e.TestLoss)], "test loss (after the epoch)", 1, 2);
-        Line(accuracy, epochs, [.. history.Select(e => 100 * e.TestAccuracy)], "test accuracy", 0, 1);
+        SeriesStyle.AddLine(losses, epochs, [.. history.Select(e => e.TrainLoss)], "train loss (epoch mean)", 0, 2);
+        SeriesStyle.AddLine(losses, epochs, [.. history.Select(e => e.TestLoss)], "test loss (after the epoch)", 1, 2);
+        SeriesStyle.AddLine(accuracy, epochs, [.. history.Select(e => 100 * e.TestAccuracy)], "test accuracy", 0, 1);
         Figure.Title(losses, titleLines);
         Figure.ValueAxis(losses, "NLL loss");
         Figure.ValueAxis(accuracy, "test accuracy (%)");
@@ -88,14 +88,5 @@ public static class TrainingPlots
         }
         Figure.Arrange(panels);
         return figure;
-    }
-
-    private static void Line(Plot panel, double[] x, double[] y, string label, int index, int count)
-    {
-        var style = SeriesStyle.Of(index);
-        var (width, markerSize) = SeriesStyle.Layered(index, count, widest: 3);
-        var line = panel.Add.Scatter(x, y);
-        (line.LegendText, line.Color, line.LinePattern, line.LineWidth) = (label, style.Color, style.Pattern, width);
-        (line.MarkerShape, line.MarkerSize) = (style.Marker, x.Length <= 60 ? markerSize : 0);
     }
 }
