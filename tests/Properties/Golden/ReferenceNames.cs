@@ -1,0 +1,100 @@
+using System.Text.Json;
+using AdaptiveLR.Pure;
+using AdaptiveLR.Pure.Core;
+
+namespace AdaptiveLR.Properties.Golden;
+
+/// <summary>
+/// Translates a fixture's reference names into ours: its arguments into our hyperparameter record,
+/// its state names into our slot names. Every name must be known, so that a reference option we
+/// do not map fails a test instead of being ignored.
+/// </summary>
+public static class ReferenceNames
+{
+    /// <summary>Arguments that choose how the reference computes, not what (loop layout, autograd support).</summary>
+    private static readonly HashSet<string> Implementation = ["foreach", "differentiable", "capturable", "fused"];
+
+    /// <summary>Arguments selecting the branch of a reference that an algorithm of ours implements, with the value it requires.</summary>
+    private static readonly Dictionary<(string Algorithm, string Argument), bool> Branch = new()
+    {
+        [("adabelief", "amsgrad")] = false,
+        [("adabelief", "weight_decouple")] = true,
+        [("adabelief", "fixed_decay")] = false,
+        [("adabelief", "rectify")] = false,
+    };
+
+    private static readonly Dictionary<string, string> StateNames = new()
+    {
+        ["exp_avg"] = "m",
+        ["exp_avg_sq"] = "v",
+        ["max_exp_avg_sq"] = "v_max",
+        ["exp_inf"] = "u",
+        ["exp_avg_var"] = "s",
+        ["row_var"] = "exp_avg_sq_row",
+        ["col_var"] = "exp_avg_sq_col",
+        ["variance"] = "exp_avg_sq",
+        ["momentum_buffer"] = "momentum_buffer",
+        ["square_avg"] = "square_avg",
+        ["grad_avg"] = "grad_avg",
+        ["acc_delta"] = "acc_delta",
+        ["sum"] = "sum",
+    };
+
+    /// <summary>Our hyperparameter record for the fixture's algorithm and arguments; throws on a name or value we cannot take.</summary>
+    public static Hyperparameters Hyperparameters(GoldenFixture fixture)
+    {
+        var definition = OptimizerRegistry.Find(fixture.Algorithm) ?? throw new InvalidDataException($"{fixture}: no algorithm '{fixture.Algorithm}'");
+        var settings = new HyperparameterSettings();
+        bool maximize = false;
+        foreach (var (name, value) in fixture.Hyperparameters)
+        {
+            if (Implementation.Contains(name)) continue;
+            if (name == "maximize")
+            {
+                maximize = value.GetBoolean();
+                continue;
+            }
+            if (Branch.TryGetValue((fixture.Algorithm, name), out bool required))
+            {
+                if (value.GetBoolean() != required) throw new InvalidDataException($"{fixture}: {name} must be {required} for {fixture.Algorithm}");
+                continue;
+            }
+            settings = name switch
+            {
+                "lr" => settings with { Lr = value.GetDouble() },
+                "betas" => settings with { Beta1 = value[0].GetDouble(), Beta2 = value[1].GetDouble() },
+                "eps" when value.ValueKind == JsonValueKind.Array => settings with { Eps1 = value[0].GetDouble(), Eps2 = value[1].GetDouble() },
+                "eps" => settings with { Eps = value.GetDouble() },
+                "weight_decay" => settings with { WeightDecay = value.GetDouble() },
+                "momentum" => settings with { Momentum = value.GetDouble() },
+                "dampening" => settings with { Dampening = value.GetDouble() },
+                "nesterov" => settings with { Nesterov = value.GetBoolean() },
+                "alpha" => settings with { Alpha = value.GetDouble() },
+                "centered" => settings with { Centered = value.GetBoolean() },
+                "lr_decay" => settings with { LrDecay = value.GetDouble() },
+                "initial_accumulator_value" => settings with { InitialAccumulatorValue = value.GetDouble() },
+                "rho" => settings with { Rho = value.GetDouble() },
+                "momentum_decay" => settings with { MomentumDecay = value.GetDouble() },
+                "amsgrad" => settings with { AmsGrad = value.GetBoolean() },
+                "beta2_decay" => settings with { Beta2Decay = value.GetDouble() },
+                "d" => settings with { ClipThreshold = value.GetDouble() },
+                "relative_step" => settings with { RelativeStep = value.GetBoolean() },
+                _ => throw new InvalidDataException($"{fixture}: the reference's argument '{name}' has no counterpart here"),
+            };
+        }
+        var notOurs = settings.GivenNames().Except(definition.Settings).ToList();
+        if (notOurs.Count > 0) throw new InvalidDataException($"{fixture}: {fixture.Algorithm} does not take {string.Join(", ", notOurs)}");
+        var hyperparameters = definition.Configure(settings) with { Maximize = maximize };
+        if (hyperparameters.Algorithm != fixture.Algorithm)
+            throw new InvalidDataException($"{fixture}: these arguments configure {hyperparameters.Algorithm}, not {fixture.Algorithm}");
+        if (hyperparameters.Validate() is { Count: > 0 } errors)
+            throw new InvalidDataException($"{fixture}: {string.Join("; ", errors)}");
+        return hyperparameters;
+    }
+
+    /// <summary>Our name of the reference's state quantity <paramref name="name"/>; null for those checked otherwise (NAdam's mu_product).</summary>
+    public static string? State(string name) =>
+        name == "mu_product" ? null
+        : StateNames.TryGetValue(name, out var ours) ? ours
+        : throw new InvalidDataException($"the reference's state '{name}' has no counterpart here");
+}
