@@ -15,7 +15,7 @@ import zlib
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fixture import Recorder  # noqa: E402
+from modern_fixture import Recorder  # noqa: E402
 from modern_refs.adan import Adan  # noqa: E402
 from modern_refs.ademamix import AdEMAMix  # noqa: E402
 from modern_refs.adopt import ADOPT  # noqa: E402

@@ -1,4 +1,5 @@
-"""Shared writer for golden-trajectory fixtures (format in scripts/golden/MODERN.md).
+"""Writer for the modern golden-trajectory fixtures (format in scripts/golden/MODERN.md; the same
+format as scripts/golden/fixture.py of the classic set, kept separate to avoid a merge conflict).
 
 One JSON file per case; every number is written with Python's repr (shortest string that
 round-trips the float64 exactly). Non-finite hyperparameters (growth_rate = inf) are written
@@ -7,6 +8,7 @@ as the strings "Infinity" / "-Infinity" / "NaN" because JSON has no literal for 
 import json
 import math
 import os
+import re
 
 import torch
 
@@ -44,6 +46,14 @@ def flat(value):
     return [_number(value)]
 
 
+def _compact(text):
+    # One line per list of numbers (as scripts/golden/fixture.py of the classic set does):
+    # readable diffs without one line per number.
+    return re.sub(r"\[[^\[\]{}\"]*\]",
+                  lambda m: "[" + ", ".join(x.strip() for x in m.group(0)[1:-1].split(",")) + "]"
+                  if m.group(0)[1:-1].strip() else "[]", text)
+
+
 class Recorder:
     def __init__(self, algorithm, case, reference, hyperparameters, named_params):
         self.doc = {
@@ -71,7 +81,6 @@ class Recorder:
         path = os.path.join(directory, f"{self.doc['algorithm']}-{self.doc['case']}.json")
         tmp = path + ".tmp"
         with open(tmp, "w") as f:
-            json.dump(self.doc, f, allow_nan=False, indent=1)
-            f.write("\n")
+            f.write(_compact(json.dumps(self.doc, allow_nan=False, indent=1)) + "\n")
         os.replace(tmp, path)
         return path
