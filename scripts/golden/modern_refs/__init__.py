@@ -1,0 +1,1 @@
+"""Transcriptions of the authors' reference optimizers, runnable on torch 1.13 (see ../MODERN.md)."""
