@@ -32,6 +32,8 @@ public sealed partial class AdaptiveOptimizer
         if (step < 0)
             throw new InvalidDataException($"parameter '{name}': step count {step} is negative; the optimizer is unchanged");
         var layout = LayoutOf(parameter);
+        if (slots.Length != layout.Length)
+            throw new InvalidDataException($"parameter '{name}': the state has {slots.Length} slots but {Hyperparameters.Algorithm} keeps {layout.Length}; the optimizer is unchanged");
         for (int k = 0; k < layout.Length; k++)
         {
             if ((layout[k] is null) != (slots[k] is null))

@@ -23,18 +23,58 @@ public sealed partial class AdaptiveOptimizer
         /// </summary>
         public Hyperparameters? Hyperparameters { get; internal set; }
 
-        private (double Initial, double Lr, double WeightDecay)? pending;
+        /// <summary>The group's scalars of a staged algorithm (Prodigy's d, Schedule-Free's weight sum, …), as torch keeps them in <c>param_groups</c>; empty for the others.</summary>
+        public GroupScalars Scalars { get; internal set; } = GroupScalars.Empty;
 
-        /// <summary>Writes the initial and current learning rate and the weight decay (the record is configuration, not state).</summary>
+        /// <summary>The scalars before the group's last step, which its element rule read (the effective learning rate reads them again).</summary>
+        internal GroupScalars ScalarsBeforeLastStep { get; set; } = GroupScalars.Empty;
+
+        private (double Initial, double Lr, double WeightDecay, GroupScalars Scalars)? pending;
+
+        /// <summary>
+        /// Writes the initial and current learning rate and the weight decay (the record is configuration, not state),
+        /// and a staged algorithm's group scalars by name.
+        /// </summary>
         public override void SaveStateDict(BinaryWriter writer)
         {
             base.SaveStateDict(writer);
             writer.Write(WeightDecay!.Value);
+            if (Hyperparameters is not StagedHyperparameters) return;
+            writer.Write(Scalars.Values.Count);
+            foreach (var (name, value) in Scalars.Values)
+            {
+                writer.Write(name);
+                writer.Write(value);
+            }
         }
 
         /// <summary>Reads the values but applies them only when the whole optimizer state has loaded (see <see cref="AdaptiveOptimizer"/>).</summary>
-        public override void LoadStateDict(BinaryReader reader) =>
-            pending = (reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
+        public override void LoadStateDict(BinaryReader reader)
+        {
+            var (initial, lr, weightDecay) = (reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
+            pending = (initial, lr, weightDecay, Hyperparameters is StagedHyperparameters staged ? ReadScalars(reader, staged) : GroupScalars.Empty);
+        }
+
+        /// <summary>The group scalars, checked against the algorithm's names before any is kept.</summary>
+        private static GroupScalars ReadScalars(BinaryReader reader, StagedHyperparameters algorithm)
+        {
+            var expected = algorithm.InitialScalars.Values.Keys.ToList();
+            int count = reader.ReadInt32();
+            if (count != expected.Count)
+                throw new InvalidDataException($"{algorithm.Algorithm} keeps {expected.Count} group scalars ({string.Join(", ", expected)}) but the state has {count}; the optimizer is unchanged");
+            var scalars = GroupScalars.Empty;
+            for (int i = 0; i < count; i++)
+            {
+                string name = reader.ReadString();
+                double value = reader.ReadDouble();
+                if (!expected.Contains(name) || scalars.Values.ContainsKey(name))
+                    throw new InvalidDataException($"group scalar '{name}' is not one of {algorithm.Algorithm}'s ({string.Join(", ", expected)}) or appears twice; the optimizer is unchanged");
+                if (double.IsNaN(value))
+                    throw new InvalidDataException($"group scalar '{name}' is NaN; the optimizer is unchanged");
+                scalars = scalars.With(name, value);
+            }
+            return scalars;
+        }
 
         /// <summary>Copies another group's learning rates, weight decay and record.</summary>
         public override void LoadStateDict(OptimizerOptions source)
@@ -42,17 +82,19 @@ public sealed partial class AdaptiveOptimizer
             base.LoadStateDict(source);
             var options = (Options)source;
             (WeightDecay, Hyperparameters) = (options.WeightDecay, options.Hyperparameters ?? Hyperparameters);
+            (Scalars, ScalarsBeforeLastStep) = (options.Scalars, options.ScalarsBeforeLastStep);
         }
 
         /// <summary>Why the values read cannot be used (not finite, negative), or null.</summary>
         internal string? PendingProblem() =>
-            pending is var (initial, lr, weightDecay) && !(double.IsFinite(initial) && double.IsFinite(lr) && double.IsFinite(weightDecay) && lr >= 0 && initial >= 0 && weightDecay >= 0)
+            pending is var (initial, lr, weightDecay, _) && !(double.IsFinite(initial) && double.IsFinite(lr) && double.IsFinite(weightDecay) && lr >= 0 && initial >= 0 && weightDecay >= 0)
                 ? $"a parameter group's learning rate {lr} (initially {initial}) or weight decay {weightDecay} is negative or not finite"
                 : null;
 
         internal void CommitPending()
         {
-            if (pending is var (initial, lr, weightDecay)) (InitialLearningRate, LearningRate, WeightDecay) = (initial, lr, weightDecay);
+            if (pending is var (initial, lr, weightDecay, scalars))
+                (InitialLearningRate, LearningRate, WeightDecay, Scalars, ScalarsBeforeLastStep) = (initial, lr, weightDecay, scalars, scalars);
             pending = null;
         }
 

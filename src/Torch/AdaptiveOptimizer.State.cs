@@ -33,7 +33,10 @@ public sealed partial class AdaptiveOptimizer
         /// <summary>The algorithm this state belongs to.</summary>
         public string Algorithm => owner.Hyperparameters.Algorithm;
 
-        internal Tensor?[] Slots { get; private set; } = new Tensor?[3];
+        internal Tensor?[] Slots { get; private set; } = [];
+
+        /// <summary>A staged algorithm's sums of this tensor in its last step (what its element rule read).</summary>
+        internal double[] LastSums { get; set; } = [];
 
         /// <summary>The parameter as a matrix (rows × last dimension), for tensor-level algorithms; read once, the shape never changes.</summary>
         internal MatrixView View { get; private set; }
@@ -76,6 +79,7 @@ public sealed partial class AdaptiveOptimizer
             Step = 0;
             View = MatrixView.Of(_parameter.shape);
             var layout = owner.LayoutOf(_parameter);
+            Slots = new Tensor?[layout.Length];
             for (int k = 0; k < Slots.Length; k++)
                 Slots[k] = layout[k] is { } slot
                     ? full(owner.SlotShapeOf(k, _parameter), slot.InitialValue, _parameter.dtype, _parameter.device).DetachFromDisposeScope()
@@ -119,12 +123,12 @@ public sealed partial class AdaptiveOptimizer
                 if (algorithm != owner.Hyperparameters.Algorithm)
                     throw new InvalidDataException($"parameter '{Name}': the state is {algorithm}'s but this optimizer runs {owner.Hyperparameters.Algorithm}; the optimizer is unchanged");
                 long step = reader.ReadInt64();
-                var slots = new Tensor?[3];
-                pending = (step, slots, new Extras(null, 0, null));
                 var layout = owner.LayoutOf(_parameter);
+                var slots = new Tensor?[layout.Length];
+                pending = (step, slots, new Extras(null, 0, null));
                 for (int k = 0; k < slots.Length; k++)
                 {
-                    var expected = k < layout.Length ? layout[k] : null;
+                    var expected = layout[k];
                     slots[k] = ReadTensor(reader, expected is null ? null : owner.SlotShapeOf(k, _parameter), $"state quantity {expected?.Name ?? $"slot {k}"}");
                 }
                 int microSteps = reader.ReadInt32();
@@ -217,7 +221,7 @@ public sealed partial class AdaptiveOptimizer
         private void DisposeSlots()
         {
             foreach (var slot in Slots) slot?.Dispose();
-            Slots = new Tensor?[3];
+            Slots = [];
             extras.Accumulator?.Dispose();
             extras.Slow?.Dispose();
             extras = new Extras(null, 0, null);

@@ -103,6 +103,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
         options.WeightDecay ??= defaults.WeightDecay;
         options.InitialLearningRate = options.LearningRate!.Value;
         options.Hyperparameters = GroupRecord(options.Hyperparameters ?? defaults.Hyperparameters!, options, _parameter_groups.Count);
+        if (options.Hyperparameters is StagedHyperparameters staged) options.Scalars = options.ScalarsBeforeLastStep = staged.InitialScalars;
 
         var parameters = group.Parameters.ToList();
         group.Parameters = parameters;
@@ -158,6 +159,12 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
                 return loss!;
             }
             if (!Chain.Transforms.IsEmpty) TransformGradients();
+            if (Hyperparameters is StagedHyperparameters)
+            {
+                StepStagedGroups();
+                if (Chain.Find<Lookahead>() is { } stagedLookahead) SynchroniseLookahead(stagedLookahead);
+                return loss!;
+            }
             job.Begin(states.Count);
             for (int i = 0; i < states.Count; i++)
             {

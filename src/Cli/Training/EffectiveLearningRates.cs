@@ -20,7 +20,11 @@ public static class EffectiveLearningRates
             if (state.Step == 0) continue;
             var context = new StepContext(state.Step, hyperparameters.Lr, hyperparameters.WeightDecay);
             var rates = new float[state.Parameter.numel()];
-            if (hyperparameters is TensorHyperparameters tensorLevel)
+            if (hyperparameters is StagedHyperparameters)
+            {
+                rates = optimizer.StagedEffectiveLearningRates(state);
+            }
+            else if (hyperparameters is TensorHyperparameters tensorLevel)
             {
                 // Adafactor: its factored slots are not shaped like the parameter, and its step scales with the parameter's RMS.
                 var view = MatrixView.Of(state.Parameter.shape);

@@ -14,7 +14,16 @@ public sealed record OptimizerState(long Step, ImmutableArray<StateQuantity> Qua
     /// <summary>The state before the first step of <paramref name="size"/> parameters.</summary>
     public static OptimizerState Initial(Hyperparameters hyperparameters, int size) =>
         new(0, [.. hyperparameters.Slots.OfType<StateSlot>()
-                    .Select(slot => new StateQuantity(slot.Name, ImmutableArray.CreateRange(Enumerable.Repeat(slot.InitialValue, size))))]);
+                    .Select(slot => new StateQuantity(slot.Name, ImmutableArray.CreateRange(Enumerable.Repeat(slot.InitialValue, size))))])
+        {
+            Scalars = hyperparameters is StagedHyperparameters staged ? staged.InitialScalars : GroupScalars.Empty,
+        };
+
+    /// <summary>The parameter group's scalars now (staged algorithms: Prodigy's d, …); empty for the others.</summary>
+    public GroupScalars Scalars { get; init; } = GroupScalars.Empty;
+
+    /// <summary>What the last step of a staged algorithm reduced; null before the first step and for the others.</summary>
+    public StageRecord? Stage { get; init; }
 
     /// <summary>The buffer called <paramref name="name"/>.</summary>
     public ImmutableArray<double> this[string name] =>

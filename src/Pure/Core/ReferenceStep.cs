@@ -19,6 +19,7 @@ public static unsafe class ReferenceStep
     {
         if (parameters.Length != gradients.Length)
             throw new ArgumentException($"{parameters.Length} parameters but {gradients.Length} gradients", nameof(gradients));
+        if (hyperparameters is StagedHyperparameters staged) return StepGroup(staged, [state], [parameters], [gradients])[0];
         var slots = hyperparameters.Slots;
         double[][] buffers = Buffers(slots, state, parameters.Length);
         double[] next = parameters.ToArray();
@@ -32,12 +33,44 @@ public static unsafe class ReferenceStep
     }
 
     /// <summary>
+    /// One step of a staged algorithm over a parameter group of several tensors, on immutable records: every
+    /// tensor's next state (holding the group's scalars after the step) and parameters. The group's scalars are
+    /// read from the first state; <paramref name="dimensions"/> gives each tensor's dimension count (default: vectors). Throws when the counts or lengths differ.
+    /// </summary>
+    public static ImmutableArray<StepResult> StepGroup(StagedHyperparameters algorithm, ImmutableArray<OptimizerState> states,
+                                                        ImmutableArray<ImmutableArray<double>> parameters, ImmutableArray<ImmutableArray<double>> gradients,
+                                                        ImmutableArray<int> dimensions = default)
+    {
+        if (states.Length != parameters.Length || gradients.Length != parameters.Length || parameters.IsEmpty)
+            throw new ArgumentException($"a group step needs as many states, parameter vectors and gradient vectors (at least one): {states.Length}, {parameters.Length}, {gradients.Length}");
+        var tensors = new DoublePasses.Tensor[parameters.Length];
+        for (int t = 0; t < tensors.Length; t++)
+        {
+            if (parameters[t].Length != gradients[t].Length)
+                throw new ArgumentException($"tensor {t}: {parameters[t].Length} parameters but {gradients[t].Length} gradients", nameof(gradients));
+            double[]?[] slots = [.. algorithm.Slots.Select(slot => slot is null ? null : Validated(states[t][slot.Name], slot.Name, parameters[t].Length).ToArray())];
+            tensors[t] = new(algorithm.ContextFor(states[t].Step + 1), parameters[t].ToArray(), gradients[t].ToArray(), slots, dimensions.IsDefault ? 1 : dimensions[t]);
+        }
+        var before = states[0].Scalars;
+        var sums = new double[tensors.Length * algorithm.SumCount];
+        var after = StagedStep.Run(algorithm, before, new DoublePasses(tensors), sums);
+        return [.. tensors.Select((t, index) =>
+        {
+            var quantities = algorithm.Slots.Select((slot, k) => (slot, k)).Where(s => s.slot is not null)
+                .Select(s => new StateQuantity(s.slot!.Name, ImmutableArray.Create(t.Slots[s.k]!))).ToImmutableArray();
+            var stage = new StageRecord(before, after, ImmutableArray.Create(sums, index * algorithm.SumCount, algorithm.SumCount), t.Dimensions);
+            return new StepResult(new OptimizerState(t.Context.Step, quantities) { Scalars = after, Stage = stage }, ImmutableArray.Create(t.Parameters));
+        })];
+    }
+
+    /// <summary>
     /// The effective per-parameter learning rate of the step that produced <paramref name="state"/>.
     /// Tensor-level algorithms (Adafactor) scale by the parameters' size too: pass the parameters after that step.
     /// </summary>
     public static ImmutableArray<double> EffectiveLearningRates(Hyperparameters hyperparameters, OptimizerState state, int size,
                                                                 ImmutableArray<double> parameters = default)
     {
+        if (hyperparameters is StagedHyperparameters staged) return StagedRates(staged, state, size);
         double[][] buffers = Buffers(hyperparameters.Slots, state, size);
         var rates = new double[size];
         if (hyperparameters is TensorHyperparameters tensor)
@@ -55,6 +88,23 @@ public static unsafe class ReferenceStep
             hyperparameters.WithRule<RateVisitor, bool>(hyperparameters.ContextFor(state.Step), ref visitor);
         }
         return ImmutableArray.Create(rates);
+    }
+
+    private static ImmutableArray<double> StagedRates(StagedHyperparameters algorithm, OptimizerState state, int size)
+    {
+        if (state.Stage is not { } stage) return ImmutableArray.Create(new double[size]);
+        double[]?[] slots = [.. algorithm.Slots.Select(slot => slot is null ? null : Validated(state[slot.Name], slot.Name, size).ToArray())];
+        var visitor = new StagedRateVisitor(slots, size);
+        var inputs = new StageInputs(algorithm.ContextFor(state.Step), stage.Before, stage.After, stage.TensorSums.AsSpan(), stage.Dimensions);
+        algorithm.VisitSlotRule<StagedRateVisitor, double[]>(inputs, ref visitor);
+        return ImmutableArray.Create(visitor.Rates);
+    }
+
+    private struct StagedRateVisitor(double[]?[] slots, int size) : ISlotRuleVisitor<double[]>
+    {
+        public double[] Rates = [];
+
+        public double[] Visit<TRule>(in TRule rule) where TRule : struct, ISlotRule => Rates = SlotReference.EffectiveLearningRates(rule, slots, size);
     }
 
     /// <summary>One step in place. Every state span is as long as the parameters (unused slots too).</summary>

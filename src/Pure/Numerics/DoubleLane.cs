@@ -35,4 +35,7 @@ public readonly record struct DoubleLane(double Value) : ILane<DoubleLane>
     /// <summary>Element-wise negation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static DoubleLane operator -(DoubleLane x) => new(-x.Value);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Total(DoubleLane x) => x.Value;
 }

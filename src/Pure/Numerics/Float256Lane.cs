@@ -47,4 +47,7 @@ public readonly record struct Float256Lane(Vector256<float> Value) : IFloatLane<
     /// <summary>Element-wise negation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane operator -(Float256Lane x) => new(-x.Value);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Total(Float256Lane x) => Vector256.Sum(x.Value);
 }

@@ -47,4 +47,7 @@ public readonly record struct Float512Lane(Vector512<float> Value) : IFloatLane<
     /// <summary>Element-wise negation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane operator -(Float512Lane x) => new(-x.Value);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Total(Float512Lane x) => Vector512.Sum(x.Value);
 }

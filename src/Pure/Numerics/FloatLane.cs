@@ -43,4 +43,7 @@ public readonly record struct FloatLane(float Value) : IFloatLane<FloatLane>
     /// <summary>Element-wise negation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane operator -(FloatLane x) => new(-x.Value);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Total(FloatLane x) => x.Value;
 }

@@ -47,4 +47,7 @@ public readonly record struct FloatVectorLane(Vector<float> Value) : IFloatLane<
     /// <summary>Element-wise negation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatVectorLane operator -(FloatVectorLane x) => new(-x.Value);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Total(FloatVectorLane x) => System.Numerics.Vector.Sum(x.Value);
 }

@@ -27,6 +27,9 @@ public interface ILane<T> :
 
     /// <summary>-1, 0 or +1 per lane.</summary>
     static abstract T Sign(T value);
+
+    /// <summary>The sum of every element, in double: how a reduction pass totals a lane.</summary>
+    static abstract double Total(T value);
 }
 
 /// <summary>A lane type that loads from and stores to <c>float</c> memory: what the fused kernel runs on.</summary>

@@ -1,0 +1,46 @@
+using AdaptiveLR.Pure.Numerics;
+
+namespace AdaptiveLR.Pure.Core;
+
+/// <summary>
+/// One algorithm's update of one element over any number of state slots, written once for every
+/// number type (<c>double</c> on the reference path, SIMD vectors of <c>float</c> in the kernel).
+/// The state span holds the element's slots in <see cref="Hyperparameters.Slots"/> order;
+/// a slot the configuration does not use reads as zero and is not stored.
+/// </summary>
+/// <remarks>
+/// The general shape of <see cref="IElementRule"/>, which stays for the classic algorithms: three
+/// slots as references keep their single fused pass as fast as it was.
+/// </remarks>
+public interface ISlotRule
+{
+    /// <summary>Updates <paramref name="parameter"/> and the slots in place for one step.</summary>
+    void Apply<T>(ref T parameter, T gradient, Span<T> state) where T : unmanaged, ILane<T>;
+
+    /// <summary>The per-element learning rate this step applies to its update direction, from the state after the step.</summary>
+    T EffectiveLearningRate<T>(ReadOnlySpan<T> state) where T : unmanaged, ILane<T>;
+}
+
+/// <summary>
+/// The optional first pass of a step: each element adds to a few sums (norms, dot products, Prodigy's
+/// numerator and denominator) and may update slots that the sums are taken over.
+/// </summary>
+public interface IReductionRule
+{
+    /// <summary>Adds this element's terms to <paramref name="sums"/> and updates the slots it owns in place.</summary>
+    void Accumulate<T>(T parameter, T gradient, Span<T> state, Span<T> sums) where T : unmanaged, ILane<T>;
+}
+
+/// <summary>Receives a step's slot rule with its concrete type (no boxing), as <see cref="IRuleVisitor{TResult}"/> does for element rules.</summary>
+public interface ISlotRuleVisitor<out TResult>
+{
+    /// <summary>Called once with the rule of the step.</summary>
+    TResult Visit<TRule>(in TRule rule) where TRule : struct, ISlotRule;
+}
+
+/// <summary>Receives a step's reduction rule with its concrete type.</summary>
+public interface IReductionRuleVisitor<out TResult>
+{
+    /// <summary>Called once with the reduction rule of the step.</summary>
+    TResult Visit<TRule>(in TRule rule) where TRule : struct, IReductionRule;
+}

@@ -1,0 +1,138 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using AdaptiveLR.Pure.Numerics;
+
+namespace AdaptiveLR.Pure.Core;
+
+/// <summary>
+/// Slot rules and reduction rules on float memory in place: one pass, every element of the parameter,
+/// the gradient and each slot read once and written once, on the widest accelerated vector with a
+/// scalar tail. Slots are pointers in <see cref="Hyperparameters.Slots"/> order; null is a slot the
+/// configuration does not use. No managed allocations.
+/// </summary>
+public static unsafe class SlotKernel
+{
+    /// <summary>One element pass over <paramref name="length"/> elements.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Apply<TRule>(in TRule rule, float* parameters, float* gradients, ReadOnlySpan<IntPtr> slots, int length)
+        where TRule : struct, ISlotRule
+    {
+        if (slots.Length > MaxSlots) throw new ArgumentException($"at most {MaxSlots} slots", nameof(slots));
+        float** pointers = stackalloc float*[Math.Max(slots.Length, 1)];
+        for (int k = 0; k < slots.Length; k++) pointers[k] = (float*)slots[k];
+        var memory = new SlotMemory(parameters, gradients, pointers, slots.Length);
+        nuint done = Vector512.IsHardwareAccelerated ? SlotLoop<TRule, Float512Lane>.Apply(rule, memory, 0, (nuint)length)
+            : Vector256.IsHardwareAccelerated ? SlotLoop<TRule, Float256Lane>.Apply(rule, memory, 0, (nuint)length)
+            : System.Numerics.Vector.IsHardwareAccelerated ? SlotLoop<TRule, FloatVectorLane>.Apply(rule, memory, 0, (nuint)length)
+            : 0;
+        SlotLoop<TRule, FloatLane>.Apply(rule, memory, done, (nuint)length);
+    }
+
+    /// <summary>One reduction pass over <paramref name="length"/> elements; adds its totals to <paramref name="sums"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Accumulate<TRule>(in TRule rule, float* parameters, float* gradients, ReadOnlySpan<IntPtr> slots, int length, Span<double> sums)
+        where TRule : struct, IReductionRule
+    {
+        if (slots.Length > MaxSlots) throw new ArgumentException($"at most {MaxSlots} slots", nameof(slots));
+        if (sums.Length > MaxSlots) throw new ArgumentException($"at most {MaxSlots} sums", nameof(sums));
+        float** pointers = stackalloc float*[Math.Max(slots.Length, 1)];
+        for (int k = 0; k < slots.Length; k++) pointers[k] = (float*)slots[k];
+        var memory = new SlotMemory(parameters, gradients, pointers, slots.Length);
+        nuint done = Vector512.IsHardwareAccelerated ? ReductionLoop<TRule, Float512Lane>.Accumulate(rule, memory, 0, (nuint)length, sums)
+            : Vector256.IsHardwareAccelerated ? ReductionLoop<TRule, Float256Lane>.Accumulate(rule, memory, 0, (nuint)length, sums)
+            : System.Numerics.Vector.IsHardwareAccelerated ? ReductionLoop<TRule, FloatVectorLane>.Accumulate(rule, memory, 0, (nuint)length, sums)
+            : 0;
+        ReductionLoop<TRule, FloatLane>.Accumulate(rule, memory, done, (nuint)length, sums);
+    }
+
+    /// <summary>The effective learning rate of every element from the slots after a step.</summary>
+    public static void EffectiveLearningRates<TRule>(in TRule rule, ReadOnlySpan<IntPtr> slots, Span<float> destination)
+        where TRule : struct, ISlotRule
+    {
+        Span<FloatLane> lanes = stackalloc FloatLane[Math.Max(slots.Length, 1)];
+        for (int i = 0; i < destination.Length; i++)
+        {
+            for (int k = 0; k < slots.Length; k++) lanes[k] = new(slots[k] == IntPtr.Zero ? 0 : ((float*)slots[k])[i]);
+            destination[i] = rule.EffectiveLearningRate<FloatLane>(lanes[..slots.Length]).Value;
+        }
+    }
+
+    /// <summary>The most slots (and sums) a rule may have: the kernel keeps one vector of each on the stack.</summary>
+    public const int MaxSlots = 16;
+}
+
+/// <summary>Where a slot pass reads and writes.</summary>
+internal readonly unsafe struct SlotMemory(float* parameters, float* gradients, float** slots, int count)
+{
+    public readonly float* Parameters = parameters, Gradients = gradients;
+    public readonly float** Slots = slots;
+    public readonly int Count = count;
+}
+
+/// <summary>The element loop of a slot rule, one compiled method per rule and lane width; like <c>Loop</c>, never inlined and optimised from its first call.</summary>
+internal static unsafe class SlotLoop<TRule, TLane>
+    where TRule : struct, ISlotRule
+    where TLane : unmanaged, IFloatLane<TLane>
+{
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static nuint Apply(TRule rule, SlotMemory memory, nuint start, nuint length)
+    {
+        nuint width = (nuint)TLane.Count;
+        nuint i = start;
+        if (i + width > length) return i;
+        int count = memory.Count;
+        Span<TLane> state = stackalloc TLane[Math.Max(count, 1)];
+        state = state[..count];
+        ref float parameters = ref *memory.Parameters, gradients = ref *memory.Gradients;
+        do
+        {
+            for (int k = 0; k < count; k++)
+                state[k] = memory.Slots[k] == null ? default : TLane.Load(ref *memory.Slots[k], i);
+            TLane parameter = TLane.Load(ref parameters, i);
+            rule.Apply(ref parameter, TLane.Load(ref gradients, i), state);
+            TLane.Store(parameter, ref parameters, i);
+            for (int k = 0; k < count; k++)
+                if (memory.Slots[k] != null) TLane.Store(state[k], ref *memory.Slots[k], i);
+            i += width;
+        }
+        while (i + width <= length);
+        return i;
+    }
+}
+
+/// <summary>The element loop of a reduction rule: lanes add up in float for a block, then into the double totals.</summary>
+internal static unsafe class ReductionLoop<TRule, TLane>
+    where TRule : struct, IReductionRule
+    where TLane : unmanaged, IFloatLane<TLane>
+{
+    // float keeps about 7 digits; adding at most this many terms per lane before moving to double keeps the sums' error near float's rounding of one block.
+    private const int Block = 256;
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static nuint Accumulate(TRule rule, SlotMemory memory, nuint start, nuint length, Span<double> totals)
+    {
+        nuint width = (nuint)TLane.Count;
+        nuint i = start;
+        if (i + width > length) return i;
+        int count = memory.Count;
+        Span<TLane> state = stackalloc TLane[Math.Max(count, 1)];
+        state = state[..count];
+        Span<TLane> sums = stackalloc TLane[Math.Max(totals.Length, 1)];
+        sums = sums[..totals.Length];
+        ref float parameters = ref *memory.Parameters, gradients = ref *memory.Gradients;
+        while (i + width <= length)
+        {
+            sums.Clear();
+            for (int n = 0; n < Block && i + width <= length; n++, i += width)
+            {
+                for (int k = 0; k < count; k++)
+                    state[k] = memory.Slots[k] == null ? default : TLane.Load(ref *memory.Slots[k], i);
+                rule.Accumulate(TLane.Load(ref parameters, i), TLane.Load(ref gradients, i), state, sums);
+                for (int k = 0; k < count; k++)
+                    if (memory.Slots[k] != null) TLane.Store(state[k], ref *memory.Slots[k], i);
+            }
+            for (int j = 0; j < totals.Length; j++) totals[j] += TLane.Total(sums[j]);
+        }
+        return i;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using AdaptiveLR.Pure.Numerics;
+
+namespace AdaptiveLR.Pure.Core;
+
+/// <summary>
+/// The reference path of staged algorithms: slot and reduction rules on <c>double</c>, element by
+/// element, and a group's step on immutable records (inputs never mutated).
+/// </summary>
+public static class SlotReference
+{
+    /// <summary>A slot rule over double memory in place; a null slot is one the configuration does not use.</summary>
+    public static void Apply<TRule>(in TRule rule, Span<double> parameters, ReadOnlySpan<double> gradients, double[]?[] slots)
+        where TRule : struct, ISlotRule
+    {
+        Span<DoubleLane> state = stackalloc DoubleLane[Math.Max(slots.Length, 1)];
+        state = state[..slots.Length];
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            for (int k = 0; k < slots.Length; k++) state[k] = new(slots[k] is { } slot ? slot[i] : 0);
+            var parameter = new DoubleLane(parameters[i]);
+            rule.Apply(ref parameter, new DoubleLane(gradients[i]), state);
+            parameters[i] = parameter.Value;
+            for (int k = 0; k < slots.Length; k++)
+                if (slots[k] is { } slot) slot[i] = state[k].Value;
+        }
+    }
+
+    /// <summary>A reduction rule over double memory, adding its terms to <paramref name="sums"/>.</summary>
+    public static void Accumulate<TRule>(in TRule rule, ReadOnlySpan<double> parameters, ReadOnlySpan<double> gradients, double[]?[] slots, Span<double> sums)
+        where TRule : struct, IReductionRule
+    {
+        Span<DoubleLane> state = stackalloc DoubleLane[Math.Max(slots.Length, 1)];
+        state = state[..slots.Length];
+        Span<DoubleLane> terms = stackalloc DoubleLane[Math.Max(sums.Length, 1)];
+        terms = terms[..sums.Length];
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            for (int k = 0; k < slots.Length; k++) state[k] = new(slots[k] is { } slot ? slot[i] : 0);
+            rule.Accumulate(new DoubleLane(parameters[i]), new DoubleLane(gradients[i]), state, terms);
+            for (int k = 0; k < slots.Length; k++)
+                if (slots[k] is { } slot) slot[i] = state[k].Value;
+        }
+        for (int j = 0; j < sums.Length; j++) sums[j] += terms[j].Value;
+    }
+
+    /// <summary>The effective learning rate of every element from the slots after a step.</summary>
+    public static double[] EffectiveLearningRates<TRule>(in TRule rule, double[]?[] slots, int length) where TRule : struct, ISlotRule
+    {
+        var rates = new double[length];
+        Span<DoubleLane> state = stackalloc DoubleLane[Math.Max(slots.Length, 1)];
+        state = state[..slots.Length];
+        for (int i = 0; i < length; i++)
+        {
+            for (int k = 0; k < slots.Length; k++) state[k] = new(slots[k] is { } slot ? slot[i] : 0);
+            rates[i] = rule.EffectiveLearningRate<DoubleLane>(state).Value;
+        }
+        return rates;
+    }
+}
+
+/// <summary>
+/// What a staged step leaves for reading its element rule again (the effective learning rate, the
+/// <c>step</c> command): the group's scalars before and after the step and this tensor's sums.
+/// </summary>
+public sealed record StageRecord(GroupScalars Before, GroupScalars After, ImmutableArray<double> TensorSums, int Dimensions = 1);
+
+/// <summary>Staged steps on double arrays: the reference path's and the adapter's general path's memory.</summary>
+public sealed class DoublePasses(IReadOnlyList<DoublePasses.Tensor> tensors) : IStagedPasses
+{
+    /// <summary>
+    /// One tensor of the group: its step's context, its values, its gradient and its slots (null where unused), changed in
+    /// place, and how many dimensions it has (the record-level API's vectors have 1).
+    /// </summary>
+    public sealed record Tensor(StepContext Context, double[] Parameters, double[] Gradients, double[]?[] Slots, int Dimensions = 1);
+
+    /// <inheritdoc/>
+    public int Count => tensors.Count;
+
+    /// <inheritdoc/>
+    public StepContext Context(int tensor) => tensors[tensor].Context;
+
+    /// <inheritdoc/>
+    public int Dimensions(int tensor) => tensors[tensor].Dimensions;
+
+    /// <inheritdoc/>
+    public void Reduce<TRule>(int tensor, in TRule rule, Span<double> sums) where TRule : struct, IReductionRule
+    {
+        var t = tensors[tensor];
+        SlotReference.Accumulate(rule, t.Parameters, t.Gradients, t.Slots, sums);
+    }
+
+    /// <inheritdoc/>
+    public void Apply<TRule>(int tensor, in TRule rule) where TRule : struct, ISlotRule
+    {
+        var t = tensors[tensor];
+        SlotReference.Apply(rule, t.Parameters, t.Gradients, t.Slots);
+    }
+}

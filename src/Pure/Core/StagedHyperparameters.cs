@@ -1,0 +1,96 @@
+namespace AdaptiveLR.Pure.Core;
+
+/// <summary>
+/// Hyperparameters of an algorithm whose step runs in stages over a parameter group: an optional
+/// reduction pass (each tensor's sums: norms, dot products), then the group's scalars advance once
+/// from the sums of all its tensors (Prodigy's d), then an element pass whose rule reads the scalars
+/// before and after and the tensor's own sums (LAMB's trust ratio). Any number of named slots.
+/// </summary>
+/// <remarks>
+/// The classic algorithms are the special case of no reduction, no scalars and at most three slots;
+/// they keep <see cref="IElementRule"/> and its fused kernel. One file per algorithm either way.
+/// </remarks>
+public abstract record StagedHyperparameters : Hyperparameters
+{
+    /// <summary>How many sums the reduction pass adds up per tensor; 0 means the step has no reduction pass.</summary>
+    public virtual int SumCount => 0;
+
+    /// <summary>The group's scalars before its first step.</summary>
+    public virtual GroupScalars InitialScalars => GroupScalars.Empty;
+
+    /// <summary>True when the algorithm evaluates at other parameters than it trains at (Schedule-Free's x and y).</summary>
+    public virtual bool HasEvaluationView => false;
+
+    /// <summary>Builds the reduction pass's rule (only called when <see cref="SumCount"/> &gt; 0).</summary>
+    protected virtual TResult WithReductionRule<TVisitor, TResult>(StepContext context, GroupScalars scalars, ref TVisitor visitor)
+        where TVisitor : struct, IReductionRuleVisitor<TResult> =>
+        throw new NotSupportedException($"{Algorithm} has no reduction pass");
+
+    /// <summary>The group's scalars after a step, from those before it and the sums of all the group's tensors.</summary>
+    public virtual GroupScalars Advance(StepContext context, GroupScalars scalars, ReadOnlySpan<double> groupSums) => scalars;
+
+    /// <summary>Builds the element pass's rule for one tensor.</summary>
+    protected abstract TResult WithSlotRule<TVisitor, TResult>(in StageInputs inputs, ref TVisitor visitor)
+        where TVisitor : struct, ISlotRuleVisitor<TResult>;
+
+    /// <summary>
+    /// Builds the rule that moves the parameters between the training view and the evaluation view
+    /// (its gradient reads zero). Only called when <see cref="HasEvaluationView"/>.
+    /// </summary>
+    protected virtual TResult WithViewRule<TVisitor, TResult>(bool toEvaluation, GroupScalars scalars, ref TVisitor visitor)
+        where TVisitor : struct, ISlotRuleVisitor<TResult> =>
+        throw new NotSupportedException($"{Algorithm} has a single view of the parameters");
+
+    /// <summary>The reduction pass's rule, on −g when <see cref="Hyperparameters.Maximize"/>.</summary>
+    public TResult VisitReductionRule<TVisitor, TResult>(StepContext context, GroupScalars scalars, ref TVisitor visitor)
+        where TVisitor : struct, IReductionRuleVisitor<TResult>
+    {
+        if (!Maximize) return WithReductionRule<TVisitor, TResult>(context, scalars, ref visitor);
+        var ascent = new ReductionAscentVisitor<TVisitor, TResult>(visitor);
+        var result = WithReductionRule<ReductionAscentVisitor<TVisitor, TResult>, TResult>(context, scalars, ref ascent);
+        visitor = ascent.Inner;
+        return result;
+    }
+
+    /// <summary>The element pass's rule, on −g when <see cref="Hyperparameters.Maximize"/>.</summary>
+    public TResult VisitSlotRule<TVisitor, TResult>(in StageInputs inputs, ref TVisitor visitor)
+        where TVisitor : struct, ISlotRuleVisitor<TResult>
+    {
+        if (!Maximize) return WithSlotRule<TVisitor, TResult>(inputs, ref visitor);
+        var ascent = new SlotAscentVisitor<TVisitor, TResult>(visitor);
+        var result = WithSlotRule<SlotAscentVisitor<TVisitor, TResult>, TResult>(inputs, ref ascent);
+        visitor = ascent.Inner;
+        return result;
+    }
+
+    /// <summary>The view rule (see <see cref="WithViewRule"/>).</summary>
+    public TResult VisitViewRule<TVisitor, TResult>(bool toEvaluation, GroupScalars scalars, ref TVisitor visitor)
+        where TVisitor : struct, ISlotRuleVisitor<TResult> =>
+        WithViewRule<TVisitor, TResult>(toEvaluation, scalars, ref visitor);
+
+    /// <inheritdoc/>
+    public sealed override TResult WithRule<TVisitor, TResult>(StepContext context, ref TVisitor visitor) =>
+        throw new NotSupportedException($"{Algorithm} steps in stages (reduction, group scalars, slots); it has no three-slot element rule");
+}
+
+/// <summary>
+/// What the element pass of one tensor reads: the step's context, the group's scalars before and
+/// after they advanced, and this tensor's sums from the reduction pass (empty without one).
+/// </summary>
+public readonly ref struct StageInputs(StepContext context, GroupScalars before, GroupScalars after, ReadOnlySpan<double> tensorSums, int dimensions)
+{
+    /// <summary>How many dimensions the tensor has (1 for biases and norms' scales, 2 for a linear layer's weight, …): what exclusions (LAMB, LARS) and routing (Muon) read.</summary>
+    public int Dimensions { get; } = dimensions;
+
+    /// <summary>The step number, learning rate and weight decay in force.</summary>
+    public StepContext Context { get; } = context;
+
+    /// <summary>The group's scalars before this step.</summary>
+    public GroupScalars Before { get; } = before;
+
+    /// <summary>The group's scalars after this step's <see cref="StagedHyperparameters.Advance"/>.</summary>
+    public GroupScalars After { get; } = after;
+
+    /// <summary>This tensor's sums, <see cref="StagedHyperparameters.SumCount"/> of them.</summary>
+    public ReadOnlySpan<double> TensorSums { get; } = tensorSums;
+}

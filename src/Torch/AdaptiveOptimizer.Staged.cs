@@ -1,0 +1,122 @@
+using AdaptiveLR.Pure.Core;
+using static TorchSharp.torch;
+
+namespace AdaptiveLR.Torch;
+
+public sealed partial class AdaptiveOptimizer
+{
+    private readonly StagedTensors stagedTensors = new();
+
+    /// <summary>
+    /// A staged algorithm (<see cref="StagedHyperparameters"/>), group by group: each tensor's reduction, the
+    /// group's scalars advanced once, each tensor's element pass — on float32 CPU memory in place, otherwise on
+    /// double copies written back in the tensors' own dtype.
+    /// </summary>
+    private void StepStagedGroups()
+    {
+        for (int group = 0; group < _parameter_groups.Count; group++)
+        {
+            var options = (Options)_parameter_groups[group].Options;
+            var algorithm = (StagedHyperparameters)options.Hyperparameters!;
+            stagedTensors.Begin();
+            for (int i = 0; i < states.Count; i++)
+            {
+                if (groupOfState[i] != group || gradients[i] == IntPtr.Zero || skipped[i]) continue;
+                var state = states[i];
+                state.Step++;
+                stagedTensors.Add(state, gradients[i], new StepContext(state.Step, options.LearningRate!.Value, options.WeightDecay!.Value));
+            }
+            if (stagedTensors.Count == 0) continue;
+            var before = options.Scalars;
+            options.Scalars = StagedStep.Run(algorithm, before, stagedTensors, stagedTensors.Sums(algorithm.SumCount));
+            options.ScalarsBeforeLastStep = before;
+            stagedTensors.End();
+        }
+    }
+
+    /// <summary>
+    /// Moves every parameter of a staged algorithm with two views (Schedule-Free) to its evaluation view
+    /// (<paramref name="evaluation"/> true) or back to its training view. No-op for the others; calling it
+    /// for the view the parameters are in already is an error the caller must avoid (see <see cref="InEvaluationView"/>).
+    /// </summary>
+    private void MoveToView(bool evaluation)
+    {
+        using var noGrad = no_grad();
+        for (int group = 0; group < _parameter_groups.Count; group++)
+        {
+            var options = (Options)_parameter_groups[group].Options;
+            if (options.Hyperparameters is not StagedHyperparameters { HasEvaluationView: true } algorithm) continue;
+            stagedTensors.Begin();
+            for (int i = 0; i < states.Count; i++)
+                if (groupOfState[i] == group) stagedTensors.Add(states[i], IntPtr.Zero, new StepContext(states[i].Step, options.LearningRate!.Value, options.WeightDecay!.Value));
+            var visitor = new ViewVisitor(stagedTensors);
+            algorithm.VisitViewRule<ViewVisitor, bool>(evaluation, options.Scalars, ref visitor);
+            stagedTensors.End();
+        }
+    }
+
+    /// <summary>The scalars of parameter group <paramref name="group"/> (Prodigy's d, …); empty for algorithms that keep none.</summary>
+    public GroupScalars GroupScalarsOf(int group) => ((Options)_parameter_groups[group].Options).Scalars;
+
+    /// <summary>True while the parameters hold the evaluation view (after <see cref="eval"/>, before <see cref="train"/>).</summary>
+    public bool InEvaluationView { get; private set; }
+
+    /// <summary>Whether the algorithm evaluates at other parameters than it trains at (Schedule-Free).</summary>
+    public bool HasEvaluationView => Hyperparameters is StagedHyperparameters { HasEvaluationView: true };
+
+    /// <summary>
+    /// The parameters to evaluate at, as the authors' <c>optimizer.eval()</c>: Schedule-Free moves them from y to
+    /// x. Call it before evaluating and before saving the model; <see cref="train"/> before the next step.
+    /// Idempotent; nothing for algorithms with one view.
+    /// </summary>
+    public void eval()
+    {
+        if (InEvaluationView || !HasEvaluationView) return;
+        MoveToView(evaluation: true);
+        InEvaluationView = true;
+    }
+
+    /// <summary>The parameters to train at (the authors' <c>optimizer.train()</c>): back from x to y. Idempotent.</summary>
+    public void train()
+    {
+        if (!InEvaluationView) return;
+        MoveToView(evaluation: false);
+        InEvaluationView = false;
+    }
+
+    /// <summary>The effective learning rate of every element of <paramref name="state"/>'s parameter after its last step, for a staged algorithm (zeros before the first).</summary>
+    public float[] StagedEffectiveLearningRates(State state)
+    {
+        var options = (Options)_parameter_groups[groupOfState[states.IndexOf(state)]].Options;
+        var algorithm = (StagedHyperparameters)options.Hyperparameters!;
+        var rates = new float[state.Parameter.numel()];
+        if (state.Step == 0) return rates;
+        using var scope = NewDisposeScope();
+        var floats = state.Slots.Select(slot => slot?.detach().to(float32, CPU).contiguous()).ToArray();
+        var visitor = new RateVisitor(floats, rates);
+        var inputs = new StageInputs(new StepContext(state.Step, options.LearningRate!.Value, options.WeightDecay!.Value),
+                                     options.ScalarsBeforeLastStep, options.Scalars, state.LastSums, state.Parameter.shape.Length);
+        algorithm.VisitSlotRule<RateVisitor, bool>(inputs, ref visitor);
+        return rates;
+    }
+
+    private readonly struct ViewVisitor(StagedTensors tensors) : ISlotRuleVisitor<bool>
+    {
+        public bool Visit<TRule>(in TRule rule) where TRule : struct, ISlotRule
+        {
+            for (int t = 0; t < tensors.Count; t++) tensors.Apply(t, rule);
+            return true;
+        }
+    }
+
+    private readonly unsafe struct RateVisitor(Tensor?[] slots, float[] rates) : ISlotRuleVisitor<bool>
+    {
+        public bool Visit<TRule>(in TRule rule) where TRule : struct, ISlotRule
+        {
+            Span<IntPtr> pointers = stackalloc IntPtr[slots.Length];
+            for (int k = 0; k < slots.Length; k++) pointers[k] = slots[k] is { } slot ? NativeTensor.Data(slot.Handle) : IntPtr.Zero;
+            SlotKernel.EffectiveLearningRates(rule, pointers, rates);
+            return true;
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using AdaptiveLR.Pure.Core;
+using static TorchSharp.torch;
+
+namespace AdaptiveLR.Torch;
+
+/// <summary>
+/// The tensors of one parameter group as <see cref="StagedStep"/> sees them: dense float32 CPU tensors
+/// are stepped in place through <see cref="SlotKernel"/>; any other dtype or device on double copies
+/// that <see cref="End"/> writes back in the tensors' own dtype. Reused from step to step.
+/// </summary>
+internal sealed unsafe class StagedTensors : IStagedPasses
+{
+    private readonly List<Entry> entries = [];
+    private double[] sums = [];
+    private int sumsPerTensor;
+
+    private sealed record Entry(AdaptiveOptimizer.State State, IntPtr Gradient, StepContext Context, IntPtr[] Slots, DoublePasses.Tensor? Copy);
+
+    public int Count => entries.Count;
+
+    public void Begin() => entries.Clear();
+
+    /// <summary>A tensor of the group; <paramref name="gradient"/> zero for a pass that reads none (the view change).</summary>
+    public void Add(AdaptiveOptimizer.State state, IntPtr gradient, StepContext context)
+    {
+        var parameter = state.Parameter;
+        bool float32 = NativeTensor.IsDenseCpuFloat32(parameter.Handle) && (gradient == IntPtr.Zero || NativeTensor.IsDenseCpuFloat32(gradient));
+        if (float32)
+        {
+            IntPtr[] slots = [.. state.Slots.Select(slot => slot is null ? IntPtr.Zero : NativeTensor.Data(slot.Handle))];
+            entries.Add(new(state, gradient, context, slots, null));
+            return;
+        }
+        double[] values = AsDoubles(parameter);
+        double[] gradientValues = gradient == IntPtr.Zero ? new double[values.Length] : AsDoubles(parameter.grad!);
+        double[]?[] copies = [.. state.Slots.Select(slot => slot is null ? null : AsDoubles(slot))];
+        entries.Add(new(state, gradient, context, [], new DoublePasses.Tensor(context, values, gradientValues, copies, parameter.shape.Length)));
+    }
+
+    /// <summary>Room for every tensor's sums; each state keeps its own after the step.</summary>
+    public Span<double> Sums(int perTensor)
+    {
+        sumsPerTensor = perTensor;
+        int length = entries.Count * perTensor;
+        if (sums.Length < length) sums = new double[length];
+        return sums.AsSpan(0, length);
+    }
+
+    /// <summary>Writes the double copies back and hands each state its sums.</summary>
+    public void End()
+    {
+        int perTensor = sumsPerTensor;
+        sumsPerTensor = 0;
+        for (int t = 0; t < entries.Count; t++)
+        {
+            var entry = entries[t];
+            if (perTensor > 0 && entry.Gradient != IntPtr.Zero) entry.State.LastSums = sums.AsSpan(t * perTensor, perTensor).ToArray();
+            if (entry.Copy is not { } copy) continue;
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var parameter = entry.State.Parameter;
+            parameter.copy_(tensor(copy.Parameters).reshape(parameter.shape));
+            for (int k = 0; k < copy.Slots.Length; k++)
+                if (entry.State.Slots[k] is { } slot) slot.copy_(tensor(copy.Slots[k]!).reshape(slot.shape));
+        }
+        entries.Clear();
+    }
+
+    public StepContext Context(int tensor) => entries[tensor].Context;
+
+    public int Dimensions(int tensor) => entries[tensor].State.Parameter.shape.Length;
+
+    public void Reduce<TRule>(int tensor, in TRule rule, Span<double> sums) where TRule : struct, IReductionRule
+    {
+        var entry = entries[tensor];
+        if (entry.Copy is { } copy)
+        {
+            SlotReference.Accumulate(rule, copy.Parameters, copy.Gradients, copy.Slots, sums);
+            return;
+        }
+        var (parameter, gradient, length) = Memory(entry);
+        SlotKernel.Accumulate(rule, (float*)parameter, (float*)gradient, entry.Slots, length, sums);
+    }
+
+    public void Apply<TRule>(int tensor, in TRule rule) where TRule : struct, ISlotRule
+    {
+        var entry = entries[tensor];
+        if (entry.Copy is { } copy)
+        {
+            SlotReference.Apply(rule, copy.Parameters, copy.Gradients, copy.Slots);
+            return;
+        }
+        var (parameter, gradient, length) = Memory(entry);
+        SlotKernel.Apply(rule, (float*)parameter, (float*)gradient, entry.Slots, length);
+    }
+
+    private static (IntPtr Parameter, IntPtr Gradient, int Length) Memory(Entry entry)
+    {
+        var parameter = NativeTensor.Data(entry.State.Parameter.Handle);
+        // A view change reads no gradient; the kernel still loads one, so it reads the parameter (the rule ignores it).
+        var gradient = entry.Gradient == IntPtr.Zero ? parameter : NativeTensor.Data(entry.Gradient);
+        return (parameter, gradient, checked((int)NativeTensor.ElementCount(entry.State.Parameter.Handle)));
+    }
+
+    private static double[] AsDoubles(Tensor source) => source.detach().to(float64, CPU).contiguous().data<double>().ToArray();
+}

@@ -1,0 +1,181 @@
+using System.Collections.Immutable;
+using AdaptiveLR.Pure.Core;
+using AdaptiveLR.Pure.Numerics;
+using AdaptiveLR.Torch;
+using FsCheck;
+using FsCheck.Xunit;
+using TorchSharp.Modules;
+using Xunit;
+using static TorchSharp.torch;
+using OptimizerState = AdaptiveLR.Pure.Core.OptimizerState;
+
+namespace AdaptiveLR.Properties;
+
+/// <summary>
+/// The staged core (any number of slots, a reduction pass, group scalars) on a small algorithm made for
+/// testing it: five slots, each slot k ← ½·slot k + (k+1)·g; the step θ ← θ − lr·g/‖g‖ with the norm over
+/// the whole group; a group scalar counting steps and one keeping the last norm. Checked by hand, the
+/// float kernel against the double reference, and checkpoints.
+/// </summary>
+public class StagedCoreProperties
+{
+    [Property(MaxTest = 60)]
+    public void OneStepMatchesHandComputation(NonEmptyArray<NormalFloat> values, PositiveInt seed)
+    {
+        double[] x = [.. values.Get.Select(v => (double)v.Get)];
+        var random = new Random(seed.Get);
+        double[] g = [.. x.Select(_ => random.NextDouble() * 2 - 1)];
+        var algorithm = new NormalisedSteps();
+        var result = ReferenceStep.Step(algorithm, OptimizerState.Initial(algorithm, x.Length), [.. x], [.. g]);
+        double norm = Math.Sqrt(g.Sum(v => v * v));
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.Equal(x[i] - algorithm.Lr * g[i] / norm, result.Parameters[i], 12);
+            for (int k = 0; k < 5; k++) Assert.Equal(0.5 * (k + 10) + (k + 1) * g[i], result.State[$"s{k}"][i], 12);
+        }
+        Assert.Equal(1, result.State.Scalars["steps"]);
+        Assert.Equal(norm, result.State.Scalars["norm"], 12);
+        Assert.Equal(norm * norm, result.State.Stage!.TensorSums[0], 12);
+    }
+
+    [Property(MaxTest = 40)]
+    public void FloatKernelAndGeneralPathEqualTheReferenceOverAGroup(PositiveInt lengthA, PositiveInt lengthB, PositiveInt seed, bool maximize)
+    {
+        int[] lengths = [lengthA.Get % 300 + 1, lengthB.Get % 70 + 1];
+        var algorithm = new NormalisedSteps { Maximize = maximize };
+        var random = new Random(seed.Get);
+        var starts = lengths.Select(n => Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1).ToImmutableArray()).ToImmutableArray();
+        var states = starts.Select(s => OptimizerState.Initial(algorithm, s.Length)).ToImmutableArray();
+        var parameters = starts;
+        using var scope = NewDisposeScope();
+        var floats = starts.Select(s => new Parameter(tensor(s.Select(v => (float)v).ToArray()))).ToList();
+        var doubles = starts.Select(s => new Parameter(tensor(s.ToArray()))).ToList();
+        using var fused = new AdaptiveOptimizer(floats, algorithm);
+        using var general = new AdaptiveOptimizer(doubles, algorithm);
+        for (int step = 0; step < 3; step++)
+        {
+            var gradients = lengths.Select(n => Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1).ToImmutableArray()).ToImmutableArray();
+            var results = ReferenceStep.StepGroup(algorithm, states, parameters, gradients);
+            (states, parameters) = ([.. results.Select(r => r.State)], [.. results.Select(r => r.Parameters)]);
+            for (int t = 0; t < lengths.Length; t++)
+            {
+                floats[t].grad = tensor(gradients[t].Select(v => (float)v).ToArray());
+                doubles[t].grad = tensor(gradients[t].ToArray());
+            }
+            fused.step();
+            general.step();
+        }
+        for (int t = 0; t < lengths.Length; t++)
+        {
+            double[] expected = [.. parameters[t]];
+            double[] fromGeneral = doubles[t].data<double>().ToArray();
+            float[] fromFused = floats[t].data<float>().ToArray();
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.Equal(expected[i], fromGeneral[i], 12);
+                // Three steps of float32 rounding on values of order 1 and a norm summed in float blocks.
+                Assert.True(Math.Abs(expected[i] - fromFused[i]) <= 1e-5 * (1 + Math.Abs(expected[i])), $"tensor {t} element {i}: {fromFused[i]} vs {expected[i]}");
+            }
+            var s4 = fused.States[t]["s4"].data<float>().ToArray();
+            for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(s4[i] - states[t]["s4"][i]) <= 1e-5 * (1 + Math.Abs(states[t]["s4"][i])));
+        }
+        Assert.Equal(3, fused.GroupScalarsOf(0)["steps"]);
+        Assert.Equal(states[0].Scalars["norm"], general.GroupScalarsOf(0)["norm"], 12);
+    }
+
+    [Fact]
+    public void CheckpointRoundTripContinuesBitIdentically()
+    {
+        var algorithm = new NormalisedSteps();
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator().manual_seed(3);
+        var start = randn([37], generator: generator);
+        var (a, b) = (new Parameter(start.clone()), new Parameter(start.clone()));
+        using var first = new AdaptiveOptimizer([a], algorithm);
+        using var second = new AdaptiveOptimizer([b], algorithm);
+        var gradients = Enumerable.Range(0, 4).Select(_ => randn([37], generator: generator)).ToList();
+        for (int step = 0; step < 2; step++) { a.grad = gradients[step].clone(); first.step(); }
+        var saved = new MemoryStream();
+        first.save_state_dict(new BinaryWriter(saved));
+        saved.Position = 0;
+        using (no_grad()) b.copy_(a);
+        second.load_state_dict(new BinaryReader(saved));
+        Assert.Equal(2, second.GroupScalarsOf(0)["steps"]);
+        for (int step = 2; step < 4; step++)
+        {
+            a.grad = gradients[step].clone();
+            b.grad = gradients[step].clone();
+            first.step();
+            second.step();
+        }
+        Assert.Equal(a.data<float>().ToArray(), b.data<float>().ToArray());
+        Assert.Equal(first.States[0]["s3"].data<float>().ToArray(), second.States[0]["s3"].data<float>().ToArray());
+    }
+
+    [Fact]
+    public void ScalarsOfAnotherAlgorithmAreRefusedAndChangeNothing()
+    {
+        using var scope = NewDisposeScope();
+        var p = new Parameter(ones(5));
+        using var optimizer = new AdaptiveOptimizer([p], new NormalisedSteps());
+        p.grad = ones(5);
+        optimizer.step();
+        var stream = new MemoryStream();
+        var writer = new BinaryWriter(stream);
+        optimizer.save_state_dict(writer);
+        byte[] bytes = stream.ToArray();
+        // The first group scalar's name follows the group's three doubles: rename it.
+        int at = IndexOf(bytes, "norm"u8.ToArray());
+        bytes[at] = (byte)'x';
+        var before = p.clone();
+        Assert.Throws<InvalidDataException>(() => optimizer.load_state_dict(new BinaryReader(new MemoryStream(bytes))));
+        Assert.Equal(1, optimizer.GroupScalarsOf(0)["steps"]);
+        Assert.Equal(before.data<float>().ToArray(), p.data<float>().ToArray());
+    }
+
+    private static int IndexOf(byte[] haystack, byte[] needle)
+    {
+        for (int i = 0; i + needle.Length <= haystack.Length; i++)
+            if (haystack.AsSpan(i, needle.Length).SequenceEqual(needle)) return i;
+        throw new InvalidOperationException("not found");
+    }
+
+    /// <summary>The test algorithm: more slots than the classic core's three, a group-wide reduction, group scalars.</summary>
+    private sealed record NormalisedSteps : StagedHyperparameters
+    {
+        public override string Algorithm => "normalised-steps";
+        public override double Lr { get; init; } = 0.1;
+        public override double WeightDecay { get; init; }
+        public override ImmutableArray<StateSlot?> Slots { get; } = [.. Enumerable.Range(0, 5).Select(k => new StateSlot($"s{k}", k + 10))];
+        public override int SumCount => 1;
+        public override GroupScalars InitialScalars => GroupScalars.Of(("steps", 0), ("norm", 0));
+        public override Hyperparameters With(HyperparameterSettings settings) => this with { Lr = settings.Lr ?? Lr };
+        public override IReadOnlyList<ValidationError> Validate() => [];
+
+        public override GroupScalars Advance(StepContext context, GroupScalars scalars, ReadOnlySpan<double> groupSums) =>
+            scalars.With("steps", scalars["steps"] + 1).With("norm", Math.Sqrt(groupSums[0]));
+
+        protected override TResult WithReductionRule<TVisitor, TResult>(StepContext context, GroupScalars scalars, ref TVisitor visitor) =>
+            visitor.Visit(new SquaredNorm());
+
+        protected override TResult WithSlotRule<TVisitor, TResult>(in StageInputs inputs, ref TVisitor visitor) =>
+            visitor.Visit(new Step(inputs.Context.LearningRate / inputs.After["norm"]));
+    }
+
+    private readonly struct SquaredNorm : IReductionRule
+    {
+        public void Accumulate<T>(T parameter, T gradient, Span<T> state, Span<T> sums) where T : unmanaged, ILane<T> =>
+            sums[0] += gradient * gradient;
+    }
+
+    private readonly struct Step(double scale) : ISlotRule
+    {
+        public void Apply<T>(ref T parameter, T gradient, Span<T> state) where T : unmanaged, ILane<T>
+        {
+            for (int k = 0; k < state.Length; k++) state[k] = T.Broadcast(0.5) * state[k] + T.Broadcast(k + 1) * gradient;
+            parameter -= T.Broadcast(scale) * gradient;
+        }
+
+        public T EffectiveLearningRate<T>(ReadOnlySpan<T> state) where T : unmanaged, ILane<T> => T.Broadcast(scale);
+    }
+}
