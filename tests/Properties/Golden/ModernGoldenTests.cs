@@ -1,0 +1,143 @@
+using System.Collections.Immutable;
+using AdaptiveLR.Pure.Core;
+using AdaptiveLR.Torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using Xunit;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+using OptimizerState = AdaptiveLR.Pure.Core.OptimizerState;
+
+namespace AdaptiveLR.Properties.Golden;
+
+/// <summary>
+/// The staged algorithms of issue 12 against golden trajectories from their authors' reference code run on
+/// torch 1.13 (scripts/golden/modern.py): the record-level group step and the adapter on float64 and float32,
+/// the parameters, every slot we keep (named as the reference names it) and every group scalar we keep,
+/// after every step. Fixtures of algorithms not in the registry are listed by <see cref="Pending"/>.
+/// </summary>
+public class ModernGoldenTests(ITestOutputHelper output)
+{
+    private const string Family = "modern";
+
+    /// <summary>Same formulas in another operation order: a few roundings per step (see ClassicGoldenTests).</summary>
+    private const double Float64Tolerance = 1e-9;
+
+    /// <summary>Float32 storage and arithmetic against float64, over 10 steps (see ClassicGoldenTests for the budget).</summary>
+    private const double Float32Tolerance = 1e-5;
+
+    /// <summary>Stands for "no fixture of a registered algorithm yet", so that the theories always have data.</summary>
+    private const string NoneRegistered = "(none registered)";
+
+    public static TheoryData<string> Fixtures()
+    {
+        var files = GoldenFixture.Files(Family).Where(file => Pure.OptimizerRegistry.Find(GoldenFixture.Load(Family, file).Algorithm) is not null).ToList();
+        return new(files.Count > 0 ? files : [NoneRegistered]);
+    }
+
+    /// <summary>The fixtures' algorithms that are not (yet) in the registry.</summary>
+    public static IEnumerable<string> Pending() =>
+        GoldenFixture.Files(Family).Select(file => GoldenFixture.Load(Family, file).Algorithm).Distinct()
+            .Where(algorithm => Pure.OptimizerRegistry.Find(algorithm) is null).Order();
+
+    [Fact]
+    public void EveryStagedAlgorithmHasFixtures()
+    {
+        var covered = GoldenFixture.Files(Family).Select(file => GoldenFixture.Load(Family, file).Algorithm).ToHashSet();
+        Assert.NotEmpty(covered);
+        var staged = Pure.OptimizerRegistry.All.Where(d => d.Defaults is StagedHyperparameters).Select(d => d.Name);
+        Assert.Empty(staged.Except(covered));
+        output.WriteLine($"fixtures without an algorithm yet: {string.Join(", ", Pending())}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void GroupStepFollowsTheGoldenTrajectory(string file)
+    {
+        if (file == NoneRegistered)
+        {
+            Assert.DoesNotContain(Pure.OptimizerRegistry.All, d => d.Defaults is StagedHyperparameters);
+            return;
+        }
+        var fixture = GoldenFixture.Load(Family, file);
+        var h = (StagedHyperparameters)ReferenceNames.Hyperparameters(fixture);
+        var comparison = new GoldenComparison($"{fixture} group step", Float64Tolerance);
+        var states = fixture.Parameters.Select(p => OptimizerState.Initial(h, p.Values.Length)).ToImmutableArray();
+        var values = fixture.Parameters.Select(p => ImmutableArray.Create(p.Values)).ToImmutableArray();
+        var dimensions = fixture.Parameters.Select(p => p.Shape.Length).ToImmutableArray();
+        for (int s = 0; s < fixture.Steps.Length; s++)
+        {
+            var step = fixture.Steps[s];
+            var results = ReferenceStep.StepGroup(h, states, values, [.. step.Gradients.Select(g => ImmutableArray.Create(g))], dimensions);
+            (states, values) = ([.. results.Select(r => r.State)], [.. results.Select(r => r.Parameters)]);
+            for (int p = 0; p < fixture.Parameters.Length; p++)
+            {
+                string where = $"step {s + 1} {fixture.Parameters[p].Name}";
+                comparison.AssertClose(step.Parameters[p], values[p], where);
+                var state = states[p];
+                AssertState(comparison, h, step.State[p], name => state[name], where);
+            }
+            AssertScalars(comparison, step.Scalars, states[0].Scalars, $"step {s + 1}");
+        }
+        output.WriteLine($"{fixture}: max relative error {comparison.MaxRelativeError:G3}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void AdapterOnFloat64FollowsTheGoldenTrajectory(string file) => AssertAdapter(file, ScalarType.Float64, Float64Tolerance);
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void AdapterOnFloat32FollowsTheGoldenTrajectory(string file) => AssertAdapter(file, ScalarType.Float32, Float32Tolerance);
+
+    private void AssertAdapter(string file, ScalarType dtype, double tolerance)
+    {
+        if (file == NoneRegistered) return;
+        var fixture = GoldenFixture.Load(Family, file);
+        var h = ReferenceNames.Hyperparameters(fixture);
+        var comparison = new GoldenComparison($"{fixture} adapter {dtype}", tolerance);
+        using var scope = NewDisposeScope();
+        var parameters = fixture.Parameters.Select(p => new Parameter(tensor(p.Values, dtype: dtype).reshape(p.Shape))).ToList();
+        using var adapter = new AdaptiveOptimizer(fixture.Parameters.Select(p => p.Name).Zip(parameters), h);
+        for (int s = 0; s < fixture.Steps.Length; s++)
+        {
+            var step = fixture.Steps[s];
+            for (int p = 0; p < parameters.Count; p++)
+                AdapterProperties.Backward(parameters[p], tensor(step.Gradients[p], dtype: dtype).reshape(fixture.Parameters[p].Shape));
+            adapter.step();
+            for (int p = 0; p < parameters.Count; p++)
+            {
+                string where = $"step {s + 1} {fixture.Parameters[p].Name}";
+                comparison.AssertClose(step.Parameters[p], Values(parameters[p]), where);
+                var state = adapter.States[p];
+                Assert.Equal(s + 1, state.Step);
+                AssertState(comparison, h, step.State[p], name => Values(state[name]), where);
+            }
+            AssertScalars(comparison, step.Scalars, adapter.GroupScalarsOf(0), $"step {s + 1}");
+        }
+        output.WriteLine($"{fixture} {dtype}: max relative error {comparison.MaxRelativeError:G3}");
+    }
+
+    /// <summary>Every slot we keep equals the reference's quantity of the same name; quantities only the reference keeps (its step count) are not ours to check.</summary>
+    private static void AssertState(GoldenComparison comparison, Hyperparameters h, Dictionary<string, double[]> expected,
+                                    Func<string, IReadOnlyList<double>> actual, string where)
+    {
+        foreach (var slot in h.Slots.OfType<StateSlot>())
+        {
+            Assert.True(expected.TryGetValue(slot.Name, out var values), $"{where}: the reference has no state '{slot.Name}'; it has {string.Join(", ", expected.Keys)}");
+            comparison.AssertClose(values!, actual(slot.Name), $"{where} {slot.Name}");
+        }
+    }
+
+    /// <summary>Every group scalar we keep equals the reference's of the same name.</summary>
+    private static void AssertScalars(GoldenComparison comparison, Dictionary<string, double> expected, GroupScalars actual, string where)
+    {
+        foreach (var (name, value) in actual.Values)
+        {
+            Assert.True(expected.TryGetValue(name, out double reference), $"{where}: the reference records no scalar '{name}'; it has {string.Join(", ", expected.Keys)}");
+            comparison.AssertClose([reference], [value], $"{where} scalar {name}");
+        }
+    }
+
+    private static double[] Values(Tensor t) => t.detach().to(float64).reshape(-1).data<double>().ToArray();
+}
