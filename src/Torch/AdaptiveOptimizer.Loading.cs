@@ -38,10 +38,10 @@ public sealed partial class AdaptiveOptimizer
         {
             if ((layout[k] is null) != (slots[k] is null))
                 throw new InvalidDataException($"parameter '{name}': state quantity {layout[k]?.Name ?? $"slot {k}"} is {(slots[k] is null ? "missing" : "unexpected")} (different hyperparameters, e.g. amsgrad, centered or momentum?); the optimizer is unchanged");
-            if (slots[k] is { } slot && !slot.shape.SequenceEqual(SlotShapeOf(k, parameter)))
-                throw new InvalidDataException($"parameter '{name}': state quantity {layout[k]!.Name} has shape {Shape(slot)} but the parameter {Shape(parameter)} needs [{string.Join(", ", SlotShapeOf(k, parameter))}]; the optimizer is unchanged");
-            if (slots[k] is { } typed && typed.dtype != parameter.dtype)
-                throw new InvalidDataException($"parameter '{name}': state quantity {layout[k]!.Name} is {typed.dtype} but the parameter {parameter.dtype}; the optimizer is unchanged");
+            if (slots[k] is { } slot && !slot.shape.SequenceEqual(StoredSlotShapeOf(k, parameter)))
+                throw new InvalidDataException($"parameter '{name}': state quantity {layout[k]!.Name} has shape {Shape(slot)} but the parameter {Shape(parameter)} needs [{string.Join(", ", StoredSlotShapeOf(k, parameter))}] at {Name(StatePrecision)}; the optimizer is unchanged");
+            if (slots[k] is { } typed && typed.dtype != SlotDtypeOf(parameter))
+                throw new InvalidDataException($"parameter '{name}': state quantity {layout[k]!.Name} is {typed.dtype} but {Name(StatePrecision)} state of a {parameter.dtype} parameter is {SlotDtypeOf(parameter)} (saved at another --state-precision?); the optimizer is unchanged");
         }
     }
 

@@ -67,7 +67,8 @@ public sealed partial class AdaptiveOptimizer
             {
                 var slots = owner.LayoutOf(_parameter);
                 for (int k = 0; k < slots.Length; k++)
-                    if (slots[k]?.Name == name) return Slots[k]!;
+                    if (slots[k]?.Name == name)
+                        return owner.StatePrecision == StatePrecision.Float32 ? Slots[k]! : owner.Decompress(Slots[k]!, _parameter, slots[k]!.NonNegative);
                 throw new KeyNotFoundException($"{owner.Hyperparameters.Algorithm} has no state quantity '{name}'");
             }
         }
@@ -81,15 +82,22 @@ public sealed partial class AdaptiveOptimizer
             var layout = owner.LayoutOf(_parameter);
             Slots = new Tensor?[layout.Length];
             for (int k = 0; k < Slots.Length; k++)
-                Slots[k] = layout[k] is { } slot
-                    ? full(owner.SlotShapeOf(k, _parameter), slot.InitialValue, _parameter.dtype, _parameter.device).DetachFromDisposeScope()
-                    : null;
+                Slots[k] = layout[k] is { } slot ? InitialSlot(k, slot) : null;
             var chain = owner.Chain;
             extras = new Extras(
                 chain.Find<AccumulateGradients>() is { Steps: > 1 } ? zeros_like(_parameter).DetachFromDisposeScope() : null,
                 0,
                 chain.Find<Lookahead>() is not null ? _parameter.detach().clone().DetachFromDisposeScope() : null);
             Decayed = chain.Find<MaskedWeightDecay>()?.Applies(_parameter.shape) ?? false;
+        }
+
+        private string PrecisionHint => owner.StatePrecision == StatePrecision.Float32 ? "" : $" (kept at {AdaptiveOptimizer.Name(owner.StatePrecision)}; saved at another --state-precision?)";
+
+        private Tensor InitialSlot(int k, StateSlot slot)
+        {
+            var values = full(owner.SlotShapeOf(k, _parameter), slot.InitialValue, _parameter.dtype, _parameter.device);
+            if (owner.StatePrecision == StatePrecision.Float32) return values.DetachFromDisposeScope();
+            using (values) return owner.Compress(values, _parameter, slot.NonNegative).DetachFromDisposeScope();
         }
 
         /// <summary>Writes the algorithm's name, the step, each slot (or its absence) and the transformations' state.</summary>
@@ -129,7 +137,7 @@ public sealed partial class AdaptiveOptimizer
                 for (int k = 0; k < slots.Length; k++)
                 {
                     var expected = layout[k];
-                    slots[k] = ReadTensor(reader, expected is null ? null : owner.SlotShapeOf(k, _parameter), $"state quantity {expected?.Name ?? $"slot {k}"}");
+                    slots[k] = ReadTensor(reader, expected is null ? null : owner.StoredSlotShapeOf(k, _parameter), $"state quantity {expected?.Name ?? $"slot {k}"}{PrecisionHint}", owner.SlotDtypeOf(_parameter));
                 }
                 int microSteps = reader.ReadInt32();
                 int accumulate = owner.Chain.Find<AccumulateGradients>() is { Steps: > 1 } accumulation ? accumulation.Steps : 1;
@@ -164,12 +172,12 @@ public sealed partial class AdaptiveOptimizer
         /// An optional tensor, checked against <paramref name="shape"/> (null: it must be absent), the
         /// parameter's dtype and finiteness before it is created: bytes never decide what is allocated.
         /// </summary>
-        private Tensor? ReadTensor(BinaryReader reader, long[]? shape, string what)
+        private Tensor? ReadTensor(BinaryReader reader, long[]? shape, string what, ScalarType? dtype = null)
         {
             bool present = reader.ReadBoolean();
             if (present != (shape is not null))
                 throw new InvalidDataException($"parameter '{Name}': {what} is {(present ? "unexpected" : "missing")} (saved with other hyperparameters or transformations, e.g. amsgrad, centered, momentum, accumulation or lookahead?); the optimizer is unchanged");
-            return present ? SerializedTensor.Read(reader, _parameter.dtype, shape, $"parameter '{Name}': {what}").DetachFromDisposeScope() : null;
+            return present ? SerializedTensor.Read(reader, dtype ?? _parameter.dtype, shape, $"parameter '{Name}': {what}").DetachFromDisposeScope() : null;
         }
 
         /// <summary>Same step and every slot close (<c>allclose</c>).</summary>

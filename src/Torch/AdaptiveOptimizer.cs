@@ -53,8 +53,16 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
     {
     }
 
-    private AdaptiveOptimizer(IEnumerable<ParamGroup> groups, OptimizerChain chain, Dictionary<IntPtr, string>? parameterNames)
+    /// <summary>An algorithm with its transformations, keeping its state at <paramref name="precision"/> (bfloat16 or 8-bit block-wise codes: fewer bytes per parameter).</summary>
+    public AdaptiveOptimizer(IEnumerable<(string Name, Parameter Parameter)> namedParameters, OptimizerChain chain, StatePrecision precision)
+        : this(Named(namedParameters, out var names), chain, names, precision)
     {
+    }
+
+    private AdaptiveOptimizer(IEnumerable<ParamGroup> groups, OptimizerChain chain, Dictionary<IntPtr, string>? parameterNames,
+                              StatePrecision precision = StatePrecision.Float32)
+    {
+        StatePrecision = precision;
         var hyperparameters = chain.Algorithm;
         var errors = chain.Validate();
         if (errors.Count > 0) throw new ArgumentException($"invalid {hyperparameters.Algorithm} hyperparameters: {string.Join("; ", errors)}", nameof(chain));
@@ -113,6 +121,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
             string name = names.TryGetValue(parameter.Handle, out var given) ? given : $"group {_parameter_groups.Count - 1} parameter {index} {Shape(parameter)}";
             if (!Chain.Transforms.IsEmpty && !NativeTensor.IsDenseCpuFloat32(parameter.Handle))
                 throw new ArgumentException($"parameter '{name}': gradient transformations work on dense float32 CPU parameters, not {parameter.dtype} on {parameter.device}");
+            CheckPrecision(parameter, name);
             var state = new State(this, parameter, name);
             state.Initialize(options);
             _state[parameter.Handle] = state;
@@ -176,6 +185,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
                 var record = options.Hyperparameters!;
                 bool float32 = NativeTensor.IsDenseCpuFloat32(state.Parameter.Handle) && NativeTensor.IsDenseCpuFloat32(gradients[i]);
                 if (record is TensorHyperparameters tensorLevel) TensorStep(tensorLevel, state, gradients[i], context, float32);
+                else if (StatePrecision != StatePrecision.Float32) CompressedTensorStep(record, state, gradients[i], context);
                 else if (float32) AddToFusedStep(record, state, gradients[i], context);
                 else GeneralStep(record, state, context);
             }
@@ -295,6 +305,10 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
     /// <summary>The shape of slot <paramref name="slot"/>'s tensor: the parameter's, or the algorithm's own (Adafactor's row and column factors).</summary>
     internal long[] SlotShapeOf(int slot, Tensor parameter) =>
         Hyperparameters is TensorHyperparameters tensorLevel ? tensorLevel.SlotShape(slot, parameter.shape) : parameter.shape;
+
+    /// <summary>The shape of slot <paramref name="slot"/>'s tensor as stored: <see cref="SlotShapeOf"/>, or the compressed tensor's.</summary>
+    internal long[] StoredSlotShapeOf(int slot, Tensor parameter) =>
+        StatePrecision == StatePrecision.Float32 ? SlotShapeOf(slot, parameter) : CompressedShape(parameter);
 
     /// <summary>
     /// A tensor-level algorithm, one tensor at a time: in place on float32 CPU memory, otherwise on

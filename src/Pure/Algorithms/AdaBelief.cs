@@ -20,7 +20,7 @@ public sealed record AdaBeliefHyperparameters(double Lr = 1e-3, double Beta1 = 0
           θ ← θ − lr/(1 − β₁ᵗ) · m / (√(s/(1 − β₂ᵗ)) + ε)
         """;
 
-    private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("m"), new StateSlot("s"), null];
+    private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("m"), new StateSlot("s", NonNegative: true), null];
 
     /// <inheritdoc/>
     public override string Algorithm => "adabelief";

@@ -19,7 +19,7 @@ public sealed record AdadeltaHyperparameters(double Lr = 1.0, double Rho = 0.9, 
           θ  ← θ − lr·Δ
         """;
 
-    private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("square_avg"), new StateSlot("acc_delta"), null];
+    private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("square_avg", NonNegative: true), new StateSlot("acc_delta", NonNegative: true), null];
 
     /// <inheritdoc/>
     public override string Algorithm => "adadelta";

@@ -27,7 +27,7 @@ public sealed record AdagradHyperparameters(
     public override string Algorithm => "adagrad";
 
     /// <inheritdoc/>
-    public override ImmutableArray<StateSlot?> Slots => Layout(new StateSlot("sum", InitialAccumulatorValue));
+    public override ImmutableArray<StateSlot?> Slots => Layout(new StateSlot("sum", InitialAccumulatorValue, NonNegative: true));
 
     /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>

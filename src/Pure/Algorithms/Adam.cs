@@ -55,8 +55,8 @@ public sealed record AdamHyperparameters(
 /// <summary>The state layout and the checks Adam and AdamW share.</summary>
 internal static class AdamSlots
 {
-    private static readonly ImmutableArray<StateSlot?> Plain = [new StateSlot("m"), new StateSlot("v"), null];
-    private static readonly ImmutableArray<StateSlot?> WithMax = [new StateSlot("m"), new StateSlot("v"), new StateSlot("v_max")];
+    private static readonly ImmutableArray<StateSlot?> Plain = [new StateSlot("m"), new StateSlot("v", NonNegative: true), null];
+    private static readonly ImmutableArray<StateSlot?> WithMax = [new StateSlot("m"), new StateSlot("v", NonNegative: true), new StateSlot("v_max", NonNegative: true)];
 
     public static ImmutableArray<StateSlot?> For(bool amsGrad) => amsGrad ? WithMax : Plain;
 

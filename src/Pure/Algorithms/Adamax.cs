@@ -19,7 +19,7 @@ public sealed record AdamaxHyperparameters(double Lr = 2e-3, double Beta1 = 0.9,
           θ ← θ − lr/(1 − β₁ᵗ) · m/u
         """;
 
-    private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("m"), new StateSlot("u"), null];
+    private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("m"), new StateSlot("u", NonNegative: true), null];
 
     /// <inheritdoc/>
     public override string Algorithm => "adamax";

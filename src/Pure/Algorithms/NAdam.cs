@@ -22,7 +22,7 @@ public sealed record NAdamHyperparameters(
           θ   ← θ − lr(1 − μₜ)/(1 − Πₜ) · g/d − lr·μₜ₊₁/(1 − Πₜμₜ₊₁) · m/d
         """;
 
-    private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("m"), new StateSlot("v"), null];
+    private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("m"), new StateSlot("v", NonNegative: true), null];
 
     /// <inheritdoc/>
     public override string Algorithm => "nadam";

@@ -20,7 +20,7 @@ public sealed record RAdamHyperparameters(double Lr = 1e-3, double Beta1 = 0.9, 
           else:    θ ← θ − lr · m/(1 − β₁ᵗ)          (the variance is not yet tractable: momentum SGD)
         """;
 
-    private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("m"), new StateSlot("v"), null];
+    private static readonly ImmutableArray<StateSlot?> Layout2 = [new StateSlot("m"), new StateSlot("v", NonNegative: true), null];
 
     /// <inheritdoc/>
     public override string Algorithm => "radam";

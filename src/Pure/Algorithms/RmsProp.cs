@@ -32,7 +32,7 @@ public sealed record RmsPropHyperparameters(
 
     /// <inheritdoc/>
     public override ImmutableArray<StateSlot?> Slots =>
-        Layout(new StateSlot("square_avg"),
+        Layout(new StateSlot("square_avg", NonNegative: true),
                Momentum > 0 ? new StateSlot("momentum_buffer") : null,
                Centered ? new StateSlot("grad_avg") : null);
 

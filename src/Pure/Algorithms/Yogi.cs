@@ -27,7 +27,7 @@ public sealed record YogiHyperparameters(
     public override string Algorithm => "yogi";
 
     /// <inheritdoc/>
-    public override ImmutableArray<StateSlot?> Slots => Layout(new StateSlot("m"), new StateSlot("v", InitialAccumulatorValue));
+    public override ImmutableArray<StateSlot?> Slots => Layout(new StateSlot("m"), new StateSlot("v", InitialAccumulatorValue, NonNegative: true));
 
     /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>

@@ -1,0 +1,128 @@
+using AdaptiveLR.Pure.Numerics;
+
+namespace AdaptiveLR.Pure.Core;
+
+/// <summary>How an optimizer keeps its state slots: float32, bfloat16, or 8-bit block-wise codes (<see cref="StateCodec"/>).</summary>
+public enum StatePrecision
+{
+    /// <summary>4 bytes per value: the state as torch.optim keeps it.</summary>
+    Float32,
+
+    /// <summary>2 bytes per value, rounded to nearest even.</summary>
+    BFloat16,
+
+    /// <summary>1 byte per value plus a float scale per block of <see cref="StateCodec.BlockSize"/> values.</summary>
+    Int8,
+}
+
+/// <summary>
+/// One state slot's memory at its precision: floats, bfloat16 codes, or 8-bit codes with a float scale per
+/// block; <see cref="NonNegative"/> chooses the 8-bit map without a sign. Zero <see cref="Values"/>: the slot is unused.
+/// </summary>
+public readonly record struct SlotStorage(IntPtr Values, IntPtr Scales, StatePrecision Precision, bool NonNegative)
+{
+    /// <summary>An unused slot.</summary>
+    public static SlotStorage None => default;
+}
+
+/// <summary>
+/// One step of an element-wise algorithm whose state is compressed: chunk by chunk, the slots are decoded into
+/// float scratch that stays in the first-level cache, the fused kernel runs on it as on float state, and the
+/// slots are encoded again. Each slot is read once and written once at its own width, so the step moves fewer
+/// bytes than on float32 state. Float32 slots are used in place.
+/// </summary>
+public static unsafe class CompressedStep
+{
+    /// <summary>Elements per chunk: a multiple of the block size; three float chunks (24 KiB) fit beside the data in L1.</summary>
+    public const int Chunk = 8 * StateCodec.BlockSize;
+
+    /// <summary>One step over <paramref name="length"/> elements of float32 parameters and gradients, in place.</summary>
+    public static void Apply(Hyperparameters hyperparameters, StepContext context, float* parameters, float* gradients, int length,
+                             SlotStorage slot0, SlotStorage slot1, SlotStorage slot2)
+    {
+        if (hyperparameters is TensorHyperparameters or StagedHyperparameters)
+            throw new NotSupportedException($"{hyperparameters.Algorithm} keeps its state in float32 only; compressed state is for element-wise algorithms");
+        var visitor = new ChunkVisitor(parameters, gradients, length, slot0, slot1, slot2);
+        hyperparameters.VisitRule<ChunkVisitor, bool>(context, ref visitor);
+    }
+
+    /// <summary>Decodes <paramref name="length"/> values of a slot from element <paramref name="start"/> (a multiple of the block size).</summary>
+    public static void Decode(SlotStorage slot, int start, int length, Span<float> destination)
+    {
+        switch (slot.Precision)
+        {
+            case StatePrecision.Float32:
+                new ReadOnlySpan<float>((float*)slot.Values + start, length).CopyTo(destination);
+                break;
+            case StatePrecision.BFloat16:
+                StateCodec.DecodeBFloat16(new ReadOnlySpan<ushort>((ushort*)slot.Values + start, length), destination);
+                break;
+            default:
+                for (int offset = 0; offset < length; offset += StateCodec.BlockSize)
+                {
+                    int n = Math.Min(StateCodec.BlockSize, length - offset);
+                    StateCodec.DecodeBlock(new ReadOnlySpan<byte>((byte*)slot.Values + start + offset, n),
+                                           ((float*)slot.Scales)[(start + offset) / StateCodec.BlockSize], destination.Slice(offset, n), slot.NonNegative);
+                }
+                break;
+        }
+    }
+
+    /// <summary>Encodes <paramref name="length"/> values into a slot from element <paramref name="start"/> (a multiple of the block size).</summary>
+    public static void Encode(SlotStorage slot, int start, int length, ReadOnlySpan<float> source)
+    {
+        switch (slot.Precision)
+        {
+            case StatePrecision.Float32:
+                source[..length].CopyTo(new Span<float>((float*)slot.Values + start, length));
+                break;
+            case StatePrecision.BFloat16:
+                StateCodec.EncodeBFloat16(source[..length], new Span<ushort>((ushort*)slot.Values + start, length));
+                break;
+            default:
+                for (int offset = 0; offset < length; offset += StateCodec.BlockSize)
+                {
+                    int n = Math.Min(StateCodec.BlockSize, length - offset);
+                    ((float*)slot.Scales)[(start + offset) / StateCodec.BlockSize] =
+                        StateCodec.EncodeBlock(source.Slice(offset, n), new Span<byte>((byte*)slot.Values + start + offset, n), slot.NonNegative);
+                }
+                break;
+        }
+    }
+
+    private readonly struct ChunkVisitor(float* parameters, float* gradients, int length, SlotStorage slot0, SlotStorage slot1, SlotStorage slot2)
+        : IRuleVisitor<bool>
+    {
+        public bool Visit<TRule>(in TRule rule) where TRule : struct, IElementRule
+        {
+            float* scratch = stackalloc float[3 * Chunk];
+            for (int start = 0; start < length; start += Chunk)
+            {
+                int n = Math.Min(Chunk, length - start);
+                var s0 = Window(slot0, scratch, start, n);
+                var s1 = Window(slot1, scratch + Chunk, start, n);
+                var s2 = Window(slot2, scratch + 2 * Chunk, start, n);
+                FusedKernel.Apply(rule, new Span<float>(parameters + start, n), new ReadOnlySpan<float>(gradients + start, n), s0, s1, s2);
+                Store(slot0, s0, start, n);
+                Store(slot1, s1, start, n);
+                Store(slot2, s2, start, n);
+            }
+            return true;
+        }
+
+        /// <summary>The float values of a chunk of a slot: its own memory for float32 slots, decoded scratch otherwise.</summary>
+        private static Span<float> Window(SlotStorage slot, float* scratch, int start, int n)
+        {
+            if (slot.Values == IntPtr.Zero) return [];
+            if (slot.Precision == StatePrecision.Float32) return new Span<float>((float*)slot.Values + start, n);
+            var window = new Span<float>(scratch, n);
+            Decode(slot, start, n, window);
+            return window;
+        }
+
+        private static void Store(SlotStorage slot, Span<float> window, int start, int n)
+        {
+            if (slot.Values != IntPtr.Zero && slot.Precision != StatePrecision.Float32) Encode(slot, start, n, window);
+        }
+    }
+}

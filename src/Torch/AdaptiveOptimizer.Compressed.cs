@@ -1,0 +1,99 @@
+using AdaptiveLR.Pure.Core;
+using AdaptiveLR.Pure.Numerics;
+using static TorchSharp.torch;
+
+namespace AdaptiveLR.Torch;
+
+public sealed partial class AdaptiveOptimizer
+{
+    /// <summary>
+    /// How the state slots are kept (<see cref="Pure.Core.StatePrecision"/>): float32 (default), bfloat16 (a tensor
+    /// shaped like the parameter), or 8-bit block-wise codes (one byte tensor per slot: a float scale per block of
+    /// <see cref="StateCodec.BlockSize"/> values, then one code per value). Reading a slot by name decodes it.
+    /// </summary>
+    public StatePrecision StatePrecision { get; private set; } = StatePrecision.Float32;
+
+    /// <summary>The element type of slot tensors at this optimizer's precision.</summary>
+    internal ScalarType SlotDtypeOf(Tensor parameter) => StatePrecision switch
+    {
+        StatePrecision.BFloat16 => ScalarType.BFloat16,
+        StatePrecision.Int8 => ScalarType.Byte,
+        _ => parameter.dtype,
+    };
+
+    /// <summary>Throws unless this algorithm and these parameters can keep compressed state.</summary>
+    private void CheckPrecision(Tensor parameter, string name)
+    {
+        if (StatePrecision == StatePrecision.Float32) return;
+        if (Hyperparameters is TensorHyperparameters or StagedHyperparameters)
+            throw new ArgumentException($"{Hyperparameters.Algorithm} keeps float32 state only; --state-precision {Name(StatePrecision)} is for the element-wise algorithms (adam, adamw, amsgrad, lion, rmsprop, adagrad, …)");
+        if (!NativeTensor.IsDenseCpuFloat32(parameter.Handle))
+            throw new ArgumentException($"parameter '{name}': {Name(StatePrecision)} state needs dense float32 CPU parameters, not {parameter.dtype} on {parameter.device}");
+    }
+
+    /// <summary>The command-line name of a precision: fp32, bf16, int8.</summary>
+    public static string Name(StatePrecision precision) => precision switch
+    {
+        StatePrecision.BFloat16 => "bf16",
+        StatePrecision.Int8 => "int8",
+        _ => "fp32",
+    };
+
+    /// <summary>The shape of a compressed slot tensor for <paramref name="parameter"/>.</summary>
+    internal long[] CompressedShape(Tensor parameter) => StatePrecision switch
+    {
+        StatePrecision.Int8 => [4L * StateCodec.Blocks((int)parameter.numel()) + parameter.numel()],
+        _ => parameter.shape,
+    };
+
+    /// <summary>A slot tensor at this precision holding <paramref name="values"/> (float32, shaped like the parameter).</summary>
+    internal unsafe Tensor Compress(Tensor values, Tensor parameter, bool nonNegative)
+    {
+        var storage = empty(CompressedShape(parameter), SlotDtypeOf(parameter));
+        using var floats = values.detach().to(float32).contiguous();
+        int length = (int)parameter.numel();
+        CompressedStep.Encode(Storage(storage, length, nonNegative), 0, length, new ReadOnlySpan<float>((float*)NativeTensor.Data(floats.Handle), length));
+        return storage;
+    }
+
+    /// <summary>The float32 values of a compressed slot tensor, shaped like the parameter.</summary>
+    internal unsafe Tensor Decompress(Tensor storage, Tensor parameter, bool nonNegative)
+    {
+        int length = (int)parameter.numel();
+        var values = empty(parameter.shape, float32);
+        CompressedStep.Decode(Storage(storage, length, nonNegative), 0, length, new Span<float>((float*)NativeTensor.Data(values.Handle), length));
+        return values;
+    }
+
+    /// <summary>Where a slot tensor's codes (and scales) are.</summary>
+    internal SlotStorage Storage(Tensor? slot, int length, bool nonNegative)
+    {
+        if (slot is null) return SlotStorage.None;
+        IntPtr data = NativeTensor.Data(slot.Handle);
+        return StatePrecision == StatePrecision.Int8
+            ? new SlotStorage(data + 4 * StateCodec.Blocks(length), data, StatePrecision.Int8, nonNegative)
+            : new SlotStorage(data, IntPtr.Zero, StatePrecision, nonNegative);
+    }
+
+    /// <summary>One tensor's step on compressed state, on this thread.</summary>
+    private unsafe void CompressedTensorStep(Hyperparameters record, State state, IntPtr gradient, StepContext context)
+    {
+        int length = checked((int)NativeTensor.ElementCount(state.Parameter.Handle));
+        var layout = Hyperparameters.Slots;
+        SlotStorage At(int k) => Storage(state.Slots[k], length, layout[k]?.NonNegative ?? false);
+        CompressedStep.Apply(record, context, (float*)NativeTensor.Data(state.Parameter.Handle), (float*)NativeTensor.Data(gradient), length, At(0), At(1), At(2));
+    }
+
+    /// <summary>Bytes of optimizer state per parameter element, measured from the slot tensors.</summary>
+    public double StateBytesPerParameter()
+    {
+        long bytes = 0, elements = 0;
+        foreach (var state in states)
+        {
+            elements += state.Parameter.numel();
+            foreach (var slot in state.Slots)
+                if (slot is not null) bytes += slot.numel() * slot.ElementSize;
+        }
+        return elements == 0 ? 0 : (double)bytes / elements;
+    }
+}
