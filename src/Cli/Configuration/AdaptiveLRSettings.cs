@@ -29,6 +29,9 @@ public sealed record TrainingSettings
     /// </summary>
     public int Threads { get; init; } = TrainingThreads.Default;
 
+    /// <summary>How ours keeps the optimizer state: <c>fp32</c>, <c>bf16</c> or <c>int8</c> (8-bit block-wise codes).</summary>
+    public string StatePrecision { get; init; } = StatePrecisionNames.Float32;
+
     /// <summary>What a NaN or infinite loss or gradient does: <c>error</c> stops the run, <c>skip</c> skips the step and counts it.</summary>
     public string NonFinite { get; init; } = NonFiniteHandling.Error;
 }
@@ -134,5 +137,6 @@ public sealed record AdaptiveLRSettings
             Schedule = Schedule,
             Transforms = Transforms.Build(),
             NonFinite = NonFiniteHandling.Policy(Training.NonFinite),
+            StatePrecision = StatePrecisionNames.Parse(Training.StatePrecision),
         };
 }

@@ -25,6 +25,7 @@ public static class SettingSchema
         new("Training:Problem", SettingKind.OneOf(ProblemCatalog.Names), "--problem", s => s.Training.Problem),
         new("Training:Model", SettingKind.OptionalOneOf(ModelCatalog.Names), "--model", s => s.Training.Model),
         new("Training:Threads", SettingKind.IntegerBetween(1, TrainingThreads.Maximum), "--threads", s => s.Training.Threads),
+        new("Training:StatePrecision", SettingKind.OneOf(StatePrecisionNames.Names), "--state-precision", s => s.Training.StatePrecision),
         new("Training:NonFinite", SettingKind.OneOf(NonFiniteHandling.Names), "--nonfinite", s => s.Training.NonFinite),
         new("Data:Folder", SettingKind.OptionalPath, "--data", s => s.Data.Folder),
         new("Data:LimitTrain", SettingKind.OptionalPositiveInteger, "--limit-train", s => s.Data.LimitTrain),

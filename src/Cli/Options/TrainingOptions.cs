@@ -37,6 +37,7 @@ public sealed class TrainingOptions
     private readonly Option<long?> maxDataBytes = ByteCount("--max-data-bytes", $"The most decompressed IDX data (both splits, images and labels) --data may hold, in bytes (default {IdxReader.DefaultMaxBytes}, 1 GiB)");
     private readonly Option<string>? optimizers;
     private readonly Option<int?> threads = Integer("--threads", $"Threads for LibTorch and the optimizer (default {TrainingThreads.Default}; see README, Threads)", minimum: 1, maximum: TrainingThreads.Maximum);
+    private readonly Option<string> statePrecision = Text("--state-precision", $"How ours keeps the optimizer state: {string.Join(", ", StatePrecisionNames.Names)} (bf16: 2 bytes per value; int8: 8-bit block-wise codes, about 1 byte; element-wise algorithms only; see README, Compressed state)");
     private readonly Option<string> nonFinite = Text("--nonfinite", $"What a NaN or infinite loss or gradient does: {string.Join(", ", NonFiniteHandling.Names)} (error: stop, naming the parameter and step; skip: skip the step and count it)");
     private readonly ScheduleOptions schedule = new("--schedule", "Learning-rate schedule over the run's steps (default constant)");
     private readonly Option<double?> clipGradNorm = NumberParsing.FiniteNumber("--clip-grad-norm", "Clip the gradients' global L2 norm to this (> 0)");
@@ -66,7 +67,7 @@ public sealed class TrainingOptions
         (impl, "Training:Impl"), (epochs, "Training:Epochs"), (batchSize, "Training:BatchSize"), (testBatchSize, "Training:TestBatchSize"),
         (seed, "Training:Seed"), (problem, "Training:Problem"), (model, "Training:Model"), (data, "Data:Folder"), (limitTrain, "Data:LimitTrain"), (limitTest, "Data:LimitTest"), (maxDataBytes, "Data:MaxBytes"),
         (output, "Output:Folder"), (tensorBoard, "Output:TensorBoard"), .. optimizers is null ? [] : new[] { ((Option)optimizers, "Compare:Optimizers") },
-        (threads, "Training:Threads"), (nonFinite, "Training:NonFinite"), .. schedule.Keyed,
+        (threads, "Training:Threads"), (statePrecision, "Training:StatePrecision"), (nonFinite, "Training:NonFinite"), .. schedule.Keyed,
         (clipGradNorm, "Transforms:ClipGradNorm"), (clipGradValue, "Transforms:ClipGradValue"), (maskedWeightDecay, "Transforms:MaskedWeightDecay"),
         (maskedWeightDecayMode, "Transforms:MaskedWeightDecayMode"), (accumulate, "Transforms:Accumulate"), (lookahead, "Transforms:Lookahead"), (lookaheadAlpha, "Transforms:LookaheadAlpha"),
     ];

@@ -55,6 +55,7 @@ public static class MetricsFiles
         json.WriteString("schedule", trainer.Schedule.Description);
         json.WriteString("gradient_transformations", plan.TransformsDescription);
         json.WriteString("nonfinite", plan.NonFinite.ToString().ToLowerInvariant());
+        json.WriteString("state_precision", StatePrecisionNames.Of(plan.StatePrecision));
         json.WriteNumber("seed", plan.Seed);
         json.WriteNumber("batch_size", plan.BatchSize);
         json.WriteString("data", trainer.Data.Description);

@@ -23,7 +23,7 @@ public static class OptimizerImplementation
     /// </summary>
     public static OptimizerHelper Create(TrainingPlan plan, torch.nn.Module model) => plan.Implementation switch
     {
-        Ours => new AdaptiveOptimizer(model.named_parameters(), new OptimizerChain(plan.Hyperparameters, plan.Transforms)) { NonFinite = plan.NonFinite },
+        Ours => new AdaptiveOptimizer(model.named_parameters(), new OptimizerChain(plan.Hyperparameters, plan.Transforms), plan.StatePrecision) { NonFinite = plan.NonFinite },
         Torch => TorchBuiltin(plan.Hyperparameters, model),
         _ => throw new UsageException($"--impl: unknown implementation '{plan.Implementation}'; allowed: {string.Join(", ", Names)}"),
     };
@@ -35,7 +35,11 @@ public static class OptimizerImplementation
     /// </summary>
     public static void EnsureAvailable(TrainingPlan plan)
     {
+        if (plan.StatePrecision != StatePrecision.Float32 && plan.Hyperparameters is TensorHyperparameters or StagedHyperparameters)
+            throw new UsageException($"--state-precision: {plan.Hyperparameters.Algorithm} keeps float32 state only; {StatePrecisionNames.Of(plan.StatePrecision)} state is for the element-wise algorithms ({string.Join(", ", Pure.OptimizerRegistry.All.Where(d => d.Defaults is not (TensorHyperparameters or StagedHyperparameters)).Select(d => d.Name))}); allowed: {StatePrecisionNames.Float32} for {plan.Hyperparameters.Algorithm}");
         if (plan.Implementation != Torch) return;
+        if (plan.StatePrecision != StatePrecision.Float32)
+            throw new UsageException($"--state-precision: {StatePrecisionNames.Of(plan.StatePrecision)} is ours only; TorchSharp's built-in optimizers keep float32 state; use --impl {Ours} or --state-precision {StatePrecisionNames.Float32}");
         if (plan.Transforms.FirstOrDefault(t => t is not (ClipByGlobalNorm or ClipByValue)) is { } unavailable)
             throw new UsageException($"{Flag(unavailable)}: not available with --impl {Torch} (TorchSharp's built-in optimizers take only --clip-grad-norm and --clip-grad-value); use --impl {Ours}");
         using var probe = torch.nn.Linear(1, 1);

@@ -25,6 +25,9 @@ public sealed record TrainingPlan(Hyperparameters Hyperparameters, string Implem
 
     public NonFinitePolicy NonFinite { get; init; } = NonFinitePolicy.Error;
 
+    /// <summary>How ours keeps the optimizer state (<c>--state-precision</c>).</summary>
+    public Pure.Core.StatePrecision StatePrecision { get; init; } = Pure.Core.StatePrecision.Float32;
+
     /// <summary>"adam(lr=0.001, …) [ours]".</summary>
     public string OptimizerDescription => $"{HyperparameterText.Describe(Hyperparameters)} [{Implementation}]";
 
