@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AdaptiveLR.Cli.Options;
+using AdaptiveLR.Cli.Training;
 using AdaptiveLR.Pure;
 using AdaptiveLR.Torch.Benchmarking;
 
@@ -33,10 +34,15 @@ public static class BenchCommand
             Description = "What the timings count: wall (wall-clock time) or cpu (the process's CPU time: steadier on a machine with more busy threads than cores; use with --one-core --torch-threads 1)",
             DefaultValueFactory = _ => BenchmarkClock.Wall,
         };
+        var statePrecision = new Option<string>("--state-precision")
+        {
+            Description = $"How ours keeps its state: {string.Join(", ", StatePrecisionNames.Names)} (bf16 and int8 rows also time our step on float32 state; element-wise algorithms only)",
+            DefaultValueFactory = _ => StatePrecisionNames.Float32,
+        };
         var inProcess = new Option<bool>("--in-process") { Description = "Run every case in this process (by default each case runs in a fresh process of its own)" };
 
         var command = new Command("bench", "Measure ms per optimizer step, ours against TorchSharp's built-in, and the memory-traffic floor.");
-        foreach (var option in new Option[] { optimizers, sizes, layout, repeats, format, oneCore, torchThreads, clock, inProcess }) command.Options.Add(option);
+        foreach (var option in new Option[] { optimizers, sizes, layout, repeats, format, oneCore, torchThreads, clock, statePrecision, inProcess }) command.Options.Add(option);
         command.SetAction(parsed =>
         {
             var definitions = ParseOptimizers(parsed.GetValue(optimizers));
@@ -48,6 +54,12 @@ public static class BenchCommand
             bool json = parsed.GetValue(format) == OutputFormat.Json;
             string timing = parsed.GetValue(clock)!;
             if (!BenchmarkClock.All.Contains(timing)) throw new UsageException($"--clock: unknown clock '{timing}'; allowed: {string.Join(", ", BenchmarkClock.All)}");
+            string precisionName = parsed.GetValue(statePrecision)!;
+            if (!StatePrecisionNames.Names.Contains(precisionName))
+                throw new UsageException($"--state-precision: unknown precision '{precisionName}'{Messages.NearestNames.Hint(precisionName, StatePrecisionNames.Names)}; allowed: {string.Join(", ", StatePrecisionNames.Names)}");
+            var precision = StatePrecisionNames.Parse(precisionName);
+            if (precision != Pure.Core.StatePrecision.Float32 && definitions.FirstOrDefault(d => d.Defaults is Pure.Core.TensorHyperparameters or Pure.Core.StagedHyperparameters) is { } floatOnly)
+                throw new UsageException($"--state-precision: {floatOnly.Name} keeps float32 state only; allowed with {precisionName}: {string.Join(", ", OptimizerRegistry.All.Where(d => d.Defaults is not (Pure.Core.TensorHyperparameters or Pure.Core.StagedHyperparameters)).Select(d => d.Name))}");
 
             var results = new List<BenchmarkResult>();
             foreach (long count in counts)
@@ -55,8 +67,8 @@ public static class BenchCommand
                     foreach (var definition in definitions)
                     {
                         var result = parsed.GetValue(inProcess)
-                            ? StepBenchmark.Run(StepBenchmark.Configuration(definition.Defaults), count, shape, repeats: timedSteps, oneCore: parsed.GetValue(oneCore), torchThreads: parsed.GetValue(torchThreads), clock: timing)
-                            : FreshProcessCase.Run(definition.Name, count, shape, timedSteps, parsed.GetValue(oneCore), parsed.GetValue(torchThreads), timing);
+                            ? StepBenchmark.Run(StepBenchmark.Configuration(definition.Defaults), count, shape, repeats: timedSteps, oneCore: parsed.GetValue(oneCore), torchThreads: parsed.GetValue(torchThreads), clock: timing, precision: precision)
+                            : FreshProcessCase.Run(definition.Name, count, shape, timedSteps, parsed.GetValue(oneCore), parsed.GetValue(torchThreads), timing, precisionName);
                         results.Add(result);
                         if (json) output.WriteLine(BenchmarkJson.Write(result));
                     }

@@ -31,6 +31,11 @@ public static class BenchmarkJson
         copy_gb_per_s = Nullable(r.CopyGigabytesPerSecond),
         ours_alloc_bytes_per_step = Nullable(r.OursAllocatedBytesPerStep),
         rounds = r.Rounds,
+        state_precision = r.StatePrecision,
+        state_bytes_per_param = Nullable(r.StateBytesPerParameter),
+        ours_over_ours_fp32 = Nullable(r.OverOursFloat32),
+        ours_over_ours_fp32_p25 = Nullable(r.OverOursFloat32Spread.Low),
+        ours_over_ours_fp32_p75 = Nullable(r.OverOursFloat32Spread.High),
     });
 
     public static BenchmarkResult Read(string line)
@@ -43,7 +48,13 @@ public static class BenchmarkJson
             TorchMs: D("torch_ms"), Speedup: D("speedup"), SpeedupSpread: (D("speedup_p25"), D("speedup_p75")),
             FloorMs: D("floor_ms"), TimesFloor: D("ours_over_floor"), TimesFloorSpread: (D("ours_over_floor_p25"), D("ours_over_floor_p75")),
             EarlyMs: D("early_ms"), EarlyTimesFloor: D("early_ours_over_floor"), BytesPerStep: D("bytes_per_step"), CopyGigabytesPerSecond: D("copy_gb_per_s"),
-            OursAllocatedBytesPerStep: D("ours_alloc_bytes_per_step"), Rounds: o["rounds"]!.GetValue<int>());
+            OursAllocatedBytesPerStep: D("ours_alloc_bytes_per_step"), Rounds: o["rounds"]!.GetValue<int>())
+        {
+            StatePrecision = o["state_precision"]?.GetValue<string>() ?? "fp32",
+            StateBytesPerParameter = D("state_bytes_per_param"),
+            OverOursFloat32 = D("ours_over_ours_fp32"),
+            OverOursFloat32Spread = (D("ours_over_ours_fp32_p25"), D("ours_over_ours_fp32_p75")),
+        };
     }
 
     /// <summary>null where a figure is missing (TorchSharp has no built-in optimizer) or not finite: JSON has no NaN.</summary>

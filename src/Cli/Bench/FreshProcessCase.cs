@@ -11,7 +11,7 @@ namespace AdaptiveLR.Cli.Bench;
 /// </summary>
 public static class FreshProcessCase
 {
-    public static BenchmarkResult Run(string optimizer, long parameters, string layout, int repeats, bool oneCore, int torchThreads, string clock)
+    public static BenchmarkResult Run(string optimizer, long parameters, string layout, int repeats, bool oneCore, int torchThreads, string clock, string statePrecision)
     {
         var info = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         string host = Environment.ProcessPath ?? throw new InvalidOperationException("bench: cannot find this program to start a fresh process; use --in-process");
@@ -19,7 +19,7 @@ public static class FreshProcessCase
         // Under `dotnet adaptivelr.dll` the process is the dotnet host: the program is its first argument.
         if (Path.GetFileNameWithoutExtension(host) == "dotnet") info.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
         foreach (string argument in new[] { "bench", "--optimizers", optimizer, "--sizes", parameters.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                                            "--layout", layout, "--repeats", repeats.ToString(System.Globalization.CultureInfo.InvariantCulture), "--format", "json", "--clock", clock, "--in-process" })
+                                            "--layout", layout, "--repeats", repeats.ToString(System.Globalization.CultureInfo.InvariantCulture), "--format", "json", "--clock", clock, "--state-precision", statePrecision, "--in-process" })
             info.ArgumentList.Add(argument);
         if (oneCore) info.ArgumentList.Add("--one-core");
         if (torchThreads > 0)

@@ -34,7 +34,12 @@ public static class StepBenchmark
         defaults is SgdHyperparameters sgd ? sgd with { Momentum = 0.9 } : defaults;
 
     /// <summary>Times our step against TorchSharp's built-in (where it has one) and the copy floor on <paramref name="parameters"/> float32 elements in <paramref name="layout"/>.</summary>
-    public static BenchmarkResult Run(Hyperparameters hyperparameters, long parameters, string layout, int repeats = 18, bool oneCore = false, int torchThreads = 0, string clock = BenchmarkClock.Wall)
+    /// <remarks>
+    /// With compressed state (<paramref name="precision"/> bf16 or int8) the floor is still float32 state's, and each
+    /// round also times our step on float32 state, so that the table shows what the fewer bytes buy.
+    /// </remarks>
+    public static BenchmarkResult Run(Hyperparameters hyperparameters, long parameters, string layout, int repeats = 18, bool oneCore = false, int torchThreads = 0,
+                                      string clock = BenchmarkClock.Wall, StatePrecision precision = StatePrecision.Float32)
     {
         // LibTorch's intra-op threads for TorchSharp's side (0: its default, one per core).
         if (torchThreads > 0) set_num_threads(torchThreads);
@@ -50,10 +55,15 @@ public static class StepBenchmark
             other.grad = gradient.clone();
         }
 
-        using var adapter = new AdaptiveOptimizer([new AdaptiveOptimizer.ParamGroup(ours)], hyperparameters)
+        using var adapter = new AdaptiveOptimizer(ours.Select((p, i) => ($"p{i}", p)), new Pure.Transforms.OptimizerChain(hyperparameters, []), precision)
         {
             ShareCoresFrom = oneCore ? int.MaxValue : AdaptiveOptimizer.ShareLargeStepsFrom,
         };
+        bool compressed = precision != StatePrecision.Float32;
+        Parameter[] floatOnes = compressed ? [.. ours.Select(p => { var copy = new Parameter(p.detach().clone()); copy.grad = p.grad!.clone(); return copy; })] : [];
+        using var float32Adapter = compressed
+            ? new AdaptiveOptimizer([new AdaptiveOptimizer.ParamGroup(floatOnes)], hyperparameters) { ShareCoresFrom = oneCore ? int.MaxValue : AdaptiveOptimizer.ShareLargeStepsFrom }
+            : null;
         // Lion, AdaBelief, Yogi and Adafactor have no TorchSharp counterpart: ours alone, TorchSharp's time is NaN.
         using var builtin = TorchBuiltinOptimizers.Has(hyperparameters) ? TorchBuiltinOptimizers.Create(hyperparameters, theirs) : null;
         using var copy = new CopyBandwidth(parameters);
@@ -69,15 +79,17 @@ public static class StepBenchmark
             using var stepScope = NewDisposeScope();
             builtin.step();
         }, clock);
+        Side? float32Side = float32Adapter is null ? null : new Side(() => float32Adapter.step(), clock);
         while (settling.Elapsed.TotalSeconds < SettleSeconds || ourSide.Calls < 60)
         {
             ourSide.Time();
+            if (ourSide.Calls % 4 == 0) float32Side?.Time();
             if (ourSide.Calls % 4 == 0) torchSide?.Time();
             if (ourSide.Calls % 8 == 0) copySide.Time();
         }
 
         // A block lasts about 20 ms (at least one step), so that a round is short against the drift.
-        Side[] sides = torchSide is null ? [ourSide, copySide] : [ourSide, torchSide, copySide];
+        Side[] sides = [ourSide, .. torchSide is null ? Array.Empty<Side>() : [torchSide], .. float32Side is null ? Array.Empty<Side>() : [float32Side], copySide];
         foreach (var side in sides) side.PlanBlock(targetMs: 20);
         // Every order of the sides in turn, so that each follows each other equally often (a side run
         // right after TorchSharp's step competes with its threads winding down).
@@ -87,7 +99,8 @@ public static class StepBenchmark
         {
             var medians = new Dictionary<Side, double>();
             foreach (var side in orders[round % orders.Length]) medians[side] = side.TimeBlock();
-            rounds.Add(new Round(medians[ourSide], torchSide is null ? double.NaN : medians[torchSide], medians[copySide]));
+            rounds.Add(new Round(medians[ourSide], torchSide is null ? double.NaN : medians[torchSide], medians[copySide],
+                                 float32Side is null ? double.NaN : medians[float32Side]));
         }
         // The rounds mix in TorchSharp's steps, which allocate managed wrappers; ours must not: counted alone.
         long before = GC.GetTotalAllocatedBytes(precise: true);
@@ -113,14 +126,20 @@ public static class StepBenchmark
             BytesPerStep: bytes,
             CopyGigabytesPerSecond: copy.BytesPerCopy / Statistics.Median([.. rounds.Select(r => r.CopyMs)]) / 1e6,
             OursAllocatedBytesPerStep: oursAllocated,
-            Rounds: rounds.Count);
+            Rounds: rounds.Count)
+        {
+            StatePrecision = AdaptiveOptimizer.Name(precision),
+            StateBytesPerParameter = adapter.StateBytesPerParameter(),
+            OverOursFloat32 = compressed ? Statistics.Median([.. rounds.Select(r => r.OursMs / r.OursFloat32Ms)]) : double.NaN,
+            OverOursFloat32Spread = compressed ? Statistics.Quartiles([.. rounds.Select(r => r.OursMs / r.OursFloat32Ms)]) : (double.NaN, double.NaN),
+        };
     }
 
     private static IEnumerable<Side[]> Orders(Side[] sides) =>
         sides.Length <= 1 ? [sides] : sides.SelectMany((first, i) => Orders([.. sides.Where((_, j) => j != i)]).Select(rest => (Side[])[first, .. rest]));
 
     /// <summary>One round's ms per step of each side.</summary>
-    private sealed record Round(double OursMs, double TorchMs, double CopyMs);
+    private sealed record Round(double OursMs, double TorchMs, double CopyMs, double OursFloat32Ms);
 
     /// <summary>One thing being timed, step by step or in blocks.</summary>
     private sealed class Side(Action step, string clock)
