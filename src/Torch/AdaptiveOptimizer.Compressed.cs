@@ -75,13 +75,27 @@ public sealed partial class AdaptiveOptimizer
             : new SlotStorage(data, IntPtr.Zero, StatePrecision, nonNegative);
     }
 
-    /// <summary>One tensor's step on compressed state, on this thread.</summary>
-    private unsafe void CompressedTensorStep(Hyperparameters record, State state, IntPtr gradient, StepContext context)
+    private readonly CompressedJob compressedJob = new();
+
+    /// <summary>Adds one tensor to this step's compressed job (run by <see cref="RunCompressedStep"/>).</summary>
+    private void AddToCompressedStep(Hyperparameters record, State state, IntPtr gradient, StepContext context)
     {
         int length = checked((int)NativeTensor.ElementCount(state.Parameter.Handle));
         var layout = Hyperparameters.Slots;
         SlotStorage At(int k) => Storage(state.Slots[k], length, layout[k]?.NonNegative ?? false);
-        CompressedStep.Apply(record, context, (float*)NativeTensor.Data(state.Parameter.Handle), (float*)NativeTensor.Data(gradient), length, At(0), At(1), At(2));
+        compressedJob.Add(record, context, NativeTensor.Data(state.Parameter.Handle), NativeTensor.Data(gradient), At(0), At(1), At(2), length);
+    }
+
+    /// <summary>The compressed tensors of this step, shared between the cores as the float32 step is.</summary>
+    private void RunCompressedStep()
+    {
+        if (compressedJob.Length > int.MaxValue - CompressedStep.Chunk)
+        {
+            compressedJob.RunAll();
+            return;
+        }
+        int threads = compressedJob.Length >= ShareCoresFrom ? get_num_threads() : 1;
+        CoreSplitter.Shared.Run(compressedJob, (int)compressedJob.Length, ShareCoresFrom, threads);
     }
 
     /// <summary>Bytes of optimizer state per parameter element, measured from the slot tensors.</summary>

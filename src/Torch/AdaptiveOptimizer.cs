@@ -175,6 +175,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
                 return loss!;
             }
             job.Begin(states.Count);
+            compressedJob.Begin(states.Count);
             for (int i = 0; i < states.Count; i++)
             {
                 if (gradients[i] == IntPtr.Zero || skipped[i]) continue;
@@ -185,11 +186,12 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
                 var record = options.Hyperparameters!;
                 bool float32 = NativeTensor.IsDenseCpuFloat32(state.Parameter.Handle) && NativeTensor.IsDenseCpuFloat32(gradients[i]);
                 if (record is TensorHyperparameters tensorLevel) TensorStep(tensorLevel, state, gradients[i], context, float32);
-                else if (StatePrecision != StatePrecision.Float32) CompressedTensorStep(record, state, gradients[i], context);
+                else if (StatePrecision != StatePrecision.Float32) AddToCompressedStep(record, state, gradients[i], context);
                 else if (float32) AddToFusedStep(record, state, gradients[i], context);
                 else GeneralStep(record, state, context);
             }
             RunFusedStep();
+            RunCompressedStep();
             if (Chain.Find<Lookahead>() is { } lookahead) SynchroniseLookahead(lookahead);
         }
         finally

@@ -72,11 +72,11 @@ public class CompressedStateProperties
         if (h is RmsPropHyperparameters rms) h = rms with { Momentum = 0.9, Centered = true };
         using var scope = NewDisposeScope();
         var generator = new Generator().manual_seed(11);
-        // Two tensors, one not a multiple of the block or chunk size.
-        long[][] shapes = [[3 * CompressedStep.Chunk + 77], [40, 13]];
+        // Two tensors, one not a multiple of the block or chunk size; together large enough for the cores to share the step.
+        long[][] shapes = [[40 * CompressedStep.Chunk + 77], [40, 13]];
         var compressed = shapes.Select(s => new Parameter(randn(s, generator: generator))).ToList();
         var simulated = compressed.Select(p => new Parameter(p.detach().clone())).ToList();
-        using var ours = new AdaptiveOptimizer(compressed.Select((p, i) => ($"p{i}", p)), new OptimizerChain(h, []), precision);
+        using var ours = new AdaptiveOptimizer(compressed.Select((p, i) => ($"p{i}", p)), new OptimizerChain(h, []), precision) { ShareCoresFrom = 4096 };
         using var simulation = new AdaptiveOptimizer(simulated.Select((p, i) => ($"p{i}", p)), new OptimizerChain(h, []), StatePrecision.Float32);
         for (int step = 0; step < 6; step++)
         {

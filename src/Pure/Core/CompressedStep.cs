@@ -23,6 +23,19 @@ public readonly record struct SlotStorage(IntPtr Values, IntPtr Scales, StatePre
 {
     /// <summary>An unused slot.</summary>
     public static SlotStorage None => default;
+
+    /// <summary>The same slot from element <paramref name="start"/> on (a multiple of the block size).</summary>
+    public SlotStorage From(int start)
+    {
+        if (Values == IntPtr.Zero || start == 0) return this;
+        if (start % StateCodec.BlockSize != 0) throw new ArgumentException($"a slot is entered at a block boundary, not at {start}", nameof(start));
+        int width = Precision switch { StatePrecision.Float32 => 4, StatePrecision.BFloat16 => 2, _ => 1 };
+        return this with
+        {
+            Values = Values + (nint)start * width,
+            Scales = Scales == IntPtr.Zero ? IntPtr.Zero : Scales + (nint)(start / StateCodec.BlockSize) * 4,
+        };
+    }
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace AdaptiveLR.Pure.Numerics;
 
@@ -39,17 +40,20 @@ public static class StateCodec
         float inverse = scale > 0 ? 1 / scale : 0;
         int offset = nonNegative ? UnsignedOffset : SignedOffset, largest = nonNegative ? 255 : 127;
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        int width = Vector<int>.Count;
+        if (Vector.IsHardwareAccelerated)
         {
-            var inv = Vector512.Create(inverse);
-            for (; i + 64 <= values.Length; i += 64)
+            var inv = new Vector<float>(inverse);
+            ref float source = ref MemoryMarshal.GetReference(values);
+            ref byte destination = ref MemoryMarshal.GetReference(codes);
+            for (; i + 4 * width <= values.Length; i += 4 * width)
             {
-                var c0 = EncodeVector(Vector512.LoadUnsafe(ref Unsafe.AsRef(in values[i])) * inv, offset, largest, nonNegative);
-                var c1 = EncodeVector(Vector512.LoadUnsafe(ref Unsafe.AsRef(in values[i + 16])) * inv, offset, largest, nonNegative);
-                var c2 = EncodeVector(Vector512.LoadUnsafe(ref Unsafe.AsRef(in values[i + 32])) * inv, offset, largest, nonNegative);
-                var c3 = EncodeVector(Vector512.LoadUnsafe(ref Unsafe.AsRef(in values[i + 48])) * inv, offset, largest, nonNegative);
-                var bytes = Vector512.Narrow(Vector512.Narrow(c0, c1), Vector512.Narrow(c2, c3));
-                bytes.AsByte().StoreUnsafe(ref codes[i]);
+                var c0 = EncodeVector(Vector.LoadUnsafe(ref source, (nuint)i) * inv, offset, largest, nonNegative);
+                var c1 = EncodeVector(Vector.LoadUnsafe(ref source, (nuint)(i + width)) * inv, offset, largest, nonNegative);
+                var c2 = EncodeVector(Vector.LoadUnsafe(ref source, (nuint)(i + 2 * width)) * inv, offset, largest, nonNegative);
+                var c3 = EncodeVector(Vector.LoadUnsafe(ref source, (nuint)(i + 3 * width)) * inv, offset, largest, nonNegative);
+                var bytes = Vector.Narrow(Vector.Narrow(c0, c1), Vector.Narrow(c2, c3));
+                Vector.AsVectorByte(bytes).StoreUnsafe(ref destination, (nuint)i);
             }
         }
         for (; i < values.Length; i++) codes[i] = EncodeOne(values[i] * inverse, offset, largest, nonNegative);
@@ -61,19 +65,21 @@ public static class StateCodec
     {
         int offset = nonNegative ? UnsignedOffset : SignedOffset, magnitude = nonNegative ? 255 : 127;
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        int width = Vector<int>.Count;
+        if (Vector.IsHardwareAccelerated)
         {
-            var s = Vector512.Create(scale);
-            for (; i + 64 <= codes.Length; i += 64)
+            var s = new Vector<float>(scale);
+            ref byte source = ref MemoryMarshal.GetReference(codes);
+            ref float destination = ref MemoryMarshal.GetReference(values);
+            for (; i + 4 * width <= codes.Length; i += 4 * width)
             {
-                var bytes = Vector512.LoadUnsafe(ref Unsafe.AsRef(in codes[i]));
-                var (low, high) = Vector512.Widen(bytes);
-                var (w0, w1) = Vector512.Widen(low);
-                var (w2, w3) = Vector512.Widen(high);
-                (DecodeVector(w0.AsInt32(), offset, magnitude, nonNegative) * s).StoreUnsafe(ref values[i]);
-                (DecodeVector(w1.AsInt32(), offset, magnitude, nonNegative) * s).StoreUnsafe(ref values[i + 16]);
-                (DecodeVector(w2.AsInt32(), offset, magnitude, nonNegative) * s).StoreUnsafe(ref values[i + 32]);
-                (DecodeVector(w3.AsInt32(), offset, magnitude, nonNegative) * s).StoreUnsafe(ref values[i + 48]);
+                Vector.Widen(Vector.LoadUnsafe(ref source, (nuint)i), out var low, out var high);
+                Vector.Widen(low, out var w0, out var w1);
+                Vector.Widen(high, out var w2, out var w3);
+                (DecodeVector(Vector.AsVectorInt32(w0), offset, magnitude, nonNegative) * s).StoreUnsafe(ref destination, (nuint)i);
+                (DecodeVector(Vector.AsVectorInt32(w1), offset, magnitude, nonNegative) * s).StoreUnsafe(ref destination, (nuint)(i + width));
+                (DecodeVector(Vector.AsVectorInt32(w2), offset, magnitude, nonNegative) * s).StoreUnsafe(ref destination, (nuint)(i + 2 * width));
+                (DecodeVector(Vector.AsVectorInt32(w3), offset, magnitude, nonNegative) * s).StoreUnsafe(ref destination, (nuint)(i + 3 * width));
             }
         }
         for (; i < codes.Length; i++) values[i] = DecodeOne(codes[i], offset, magnitude, nonNegative) * scale;
@@ -83,13 +89,16 @@ public static class StateCodec
     public static void EncodeBFloat16(ReadOnlySpan<float> values, Span<ushort> codes)
     {
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        int width = Vector<uint>.Count;
+        if (Vector.IsHardwareAccelerated)
         {
-            for (; i + 32 <= values.Length; i += 32)
+            ref float source = ref MemoryMarshal.GetReference(values);
+            ref ushort destination = ref MemoryMarshal.GetReference(codes);
+            for (; i + 2 * width <= values.Length; i += 2 * width)
             {
-                var a = BFloat16Bits(Vector512.LoadUnsafe(ref Unsafe.AsRef(in values[i])).AsUInt32());
-                var b = BFloat16Bits(Vector512.LoadUnsafe(ref Unsafe.AsRef(in values[i + 16])).AsUInt32());
-                Vector512.Narrow(a, b).StoreUnsafe(ref codes[i]);
+                var a = BFloat16Bits(Vector.AsVectorUInt32(Vector.LoadUnsafe(ref source, (nuint)i)));
+                var b = BFloat16Bits(Vector.AsVectorUInt32(Vector.LoadUnsafe(ref source, (nuint)(i + width))));
+                Vector.Narrow(a, b).StoreUnsafe(ref destination, (nuint)i);
             }
         }
         for (; i < values.Length; i++) codes[i] = BFloat16One(values[i]);
@@ -99,13 +108,16 @@ public static class StateCodec
     public static void DecodeBFloat16(ReadOnlySpan<ushort> codes, Span<float> values)
     {
         int i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        int width = Vector<uint>.Count;
+        if (Vector.IsHardwareAccelerated)
         {
-            for (; i + 32 <= codes.Length; i += 32)
+            ref ushort source = ref MemoryMarshal.GetReference(codes);
+            ref float destination = ref MemoryMarshal.GetReference(values);
+            for (; i + 2 * width <= codes.Length; i += 2 * width)
             {
-                var (low, high) = Vector512.Widen(Vector512.LoadUnsafe(ref Unsafe.AsRef(in codes[i])));
-                Vector512.ShiftLeft(low, 16).AsSingle().StoreUnsafe(ref values[i]);
-                Vector512.ShiftLeft(high, 16).AsSingle().StoreUnsafe(ref values[i + 16]);
+                Vector.Widen(Vector.LoadUnsafe(ref source, (nuint)i), out var low, out var high);
+                Vector.AsVectorSingle(Vector.ShiftLeft(low, 16)).StoreUnsafe(ref destination, (nuint)i);
+                Vector.AsVectorSingle(Vector.ShiftLeft(high, 16)).StoreUnsafe(ref destination, (nuint)(i + width));
             }
         }
         for (; i < codes.Length; i++) values[i] = BitConverter.Int32BitsToSingle(codes[i] << 16);
@@ -114,36 +126,50 @@ public static class StateCodec
     /// <summary>The largest magnitude of <paramref name="values"/> (NaN if any is NaN).</summary>
     private static float AbsMax(ReadOnlySpan<float> values)
     {
+        int i = 0;
         float max = 0;
         bool nan = false;
-        foreach (float v in values)
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
         {
-            float a = Math.Abs(v);
-            nan |= float.IsNaN(v);
-            if (a > max) max = a;
+            var largest = Vector<float>.Zero;
+            var notANumber = Vector<int>.Zero;
+            ref float source = ref MemoryMarshal.GetReference(values);
+            for (; i + Vector<float>.Count <= values.Length; i += Vector<float>.Count)
+            {
+                var v = Vector.LoadUnsafe(ref source, (nuint)i);
+                largest = Vector.Max(largest, Vector.Abs(v));
+                notANumber |= ~Vector.Equals(v, v);
+            }
+            nan = notANumber != Vector<int>.Zero;
+            for (int k = 0; k < Vector<float>.Count; k++) max = Math.Max(max, largest[k]);
+        }
+        for (; i < values.Length; i++)
+        {
+            nan |= float.IsNaN(values[i]);
+            max = Math.Max(max, Math.Abs(values[i]));
         }
         return nan ? float.NaN : max;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<int> EncodeVector(Vector512<float> quotient, int offset, int largest, bool nonNegative)
+    private static Vector<int> EncodeVector(Vector<float> quotient, int offset, int largest, bool nonNegative)
     {
-        var bits = Vector512.Abs(quotient).AsInt32();
-        var code = Vector512.ShiftRightLogical(bits + Vector512.Create(RoundFraction), FractionShift) - Vector512.Create(offset);
-        code = Vector512.Min(Vector512.Max(code, Vector512<int>.Zero), Vector512.Create(largest));
+        var bits = Vector.AsVectorInt32(Vector.Abs(quotient));
+        var code = Vector.ShiftRightLogical(bits + new Vector<int>(RoundFraction), FractionShift) - new Vector<int>(offset);
+        code = Vector.Min(Vector.Max(code, Vector<int>.Zero), new Vector<int>(largest));
         if (nonNegative) return code;
-        var sign = Vector512.ShiftRightLogical(quotient.AsInt32(), 31) << 7;
-        return code | (sign & ~Vector512.Equals(code, Vector512<int>.Zero));
+        var sign = Vector.ShiftLeft(Vector.ShiftRightLogical(Vector.AsVectorInt32(quotient), 31), 7);
+        return code | (sign & ~Vector.Equals(code, Vector<int>.Zero));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> DecodeVector(Vector512<int> code, int offset, int magnitudeMask, bool nonNegative)
+    private static Vector<float> DecodeVector(Vector<int> code, int offset, int magnitudeMask, bool nonNegative)
     {
-        var magnitude = code & Vector512.Create(magnitudeMask);
-        var bits = (magnitude + Vector512.Create(offset)) << FractionShift;
-        bits &= ~Vector512.Equals(magnitude, Vector512<int>.Zero);
-        if (!nonNegative) bits |= (code & Vector512.Create(0x80)) << 24;
-        return bits.AsSingle();
+        var magnitude = code & new Vector<int>(magnitudeMask);
+        var bits = Vector.ShiftLeft(magnitude + new Vector<int>(offset), FractionShift);
+        bits &= ~Vector.Equals(magnitude, Vector<int>.Zero);
+        if (!nonNegative) bits |= Vector.ShiftLeft(code & new Vector<int>(0x80), 24);
+        return Vector.AsVectorSingle(bits);
     }
 
     private static byte EncodeOne(float quotient, int offset, int largest, bool nonNegative)
@@ -163,11 +189,11 @@ public static class StateCodec
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<uint> BFloat16Bits(Vector512<uint> bits)
+    private static Vector<uint> BFloat16Bits(Vector<uint> bits)
     {
-        var rounded = bits + Vector512.Create(0x7FFFu) + (Vector512.ShiftRightLogical(bits, 16) & Vector512<uint>.One);
-        var nan = Vector512.GreaterThan(bits & Vector512.Create(0x7FFFFFFFu), Vector512.Create(0x7F800000u));
-        return Vector512.ShiftRightLogical(Vector512.ConditionalSelect(nan, bits | Vector512.Create(0x400000u), rounded), 16);
+        var rounded = bits + new Vector<uint>(0x7FFFu) + (Vector.ShiftRightLogical(bits, 16) & Vector<uint>.One);
+        var nan = Vector.GreaterThan(bits & new Vector<uint>(0x7FFFFFFFu), new Vector<uint>(0x7F800000u));
+        return Vector.ShiftRightLogical(Vector.ConditionalSelect(nan, bits | new Vector<uint>(0x400000u), rounded), 16);
     }
 
     private static ushort BFloat16One(float value)
