@@ -255,6 +255,7 @@ public static class Checkpoint
         ("parameters", string.Join(", ", trainer.Model.named_parameters().Select(p => $"{p.name}[{string.Join('x', p.parameter.shape)}]"))),
         ("optimizer", trainer.Plan.OptimizerDescription),
         ("chain of gradient transformations", trainer.Plan.TransformsDescription),
+        ("optimizer state precision (--state-precision)", StatePrecisionNames.Of(trainer.Plan.StatePrecision)),
         ("schedule", trainer.Schedule.Description),
         ("seed", trainer.Plan.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("batch size", trainer.Plan.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
