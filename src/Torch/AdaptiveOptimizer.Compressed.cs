@@ -76,14 +76,16 @@ public sealed partial class AdaptiveOptimizer
     }
 
     private readonly CompressedJob compressedJob = new();
+    private bool[]? nonNegativeSlots;
 
     /// <summary>Adds one tensor to this step's compressed job (run by <see cref="RunCompressedStep"/>).</summary>
     private void AddToCompressedStep(Hyperparameters record, State state, IntPtr gradient, StepContext context)
     {
         int length = checked((int)NativeTensor.ElementCount(state.Parameter.Handle));
-        var layout = Hyperparameters.Slots;
-        SlotStorage At(int k) => Storage(state.Slots[k], length, layout[k]?.NonNegative ?? false);
-        compressedJob.Add(record, context, NativeTensor.Data(state.Parameter.Handle), NativeTensor.Data(gradient), At(0), At(1), At(2), length);
+        // Read once: some records build their layout on every call.
+        nonNegativeSlots ??= [.. Hyperparameters.Slots.Select(slot => slot?.NonNegative ?? false)];
+        compressedJob.Add(record, context, NativeTensor.Data(state.Parameter.Handle), NativeTensor.Data(gradient),
+            Storage(state.Slots[0], length, nonNegativeSlots[0]), Storage(state.Slots[1], length, nonNegativeSlots[1]), Storage(state.Slots[2], length, nonNegativeSlots[2]), length);
     }
 
     /// <summary>The compressed tensors of this step, shared between the cores as the float32 step is.</summary>
