@@ -37,6 +37,14 @@ public static class OptimizerRegistry
             new YogiHyperparameters(), YogiHyperparameters.Reference),
         new("adafactor", "factored second moments (row and column averages), relative step sizes and update clipping",
             ["lr", "beta2_decay", "eps1", "eps2", "clip_threshold", "weight_decay", "relative_step"], new AdafactorHyperparameters(), AdafactorHyperparameters.Reference),
+        new("prodigy", "learning-rate-free Adam: d, its step size, estimated from the distance travelled; lr stays 1",
+            ["lr", "beta1", "beta2", "beta3", "eps", "weight_decay", "decouple", "use_bias_correction", "safeguard_warmup", "d0", "d_coef", "growth_rate", "slice_p"],
+            new ProdigyHyperparameters(), ProdigyHyperparameters.Reference),
+        new("dadapt-adam", "learning-rate-free Adam by D-Adaptation: a lower bound on the distance to the solution sets the step; lr stays 1",
+            ["lr", "beta1", "beta2", "eps", "weight_decay", "decouple", "use_bias_correction", "d0", "growth_rate", "layer_scale"],
+            new DAdaptAdamHyperparameters(), DAdaptAdamHyperparameters.Reference),
+        new("lamb", "Adam's update scaled per tensor by the trust ratio ||theta|| / ||update||",
+            ["lr", "beta1", "beta2", "eps", "weight_decay", "clamp_value", "adam", "exclude_from_trust"], new LambHyperparameters(), LambHyperparameters.Reference),
     ];
 
     /// <summary>The algorithms' registry names (<c>sgd</c>, <c>adam</c>, <c>amsgrad</c>, …).</summary>

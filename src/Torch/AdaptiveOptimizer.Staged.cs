@@ -49,7 +49,7 @@ public sealed partial class AdaptiveOptimizer
             stagedTensors.Begin();
             for (int i = 0; i < states.Count; i++)
                 if (groupOfState[i] == group) stagedTensors.Add(states[i], IntPtr.Zero, new StepContext(states[i].Step, options.LearningRate!.Value, options.WeightDecay!.Value));
-            var visitor = new ViewVisitor(stagedTensors);
+            var visitor = new ViewVisitor(stagedTensors, algorithm.Sampling);
             algorithm.VisitViewRule<ViewVisitor, bool>(evaluation, options.Scalars, ref visitor);
             stagedTensors.End();
         }
@@ -92,7 +92,8 @@ public sealed partial class AdaptiveOptimizer
         var rates = new float[state.Parameter.numel()];
         if (state.Step == 0) return rates;
         using var scope = NewDisposeScope();
-        var floats = state.Slots.Select(slot => slot?.detach().to(float32, CPU).contiguous()).ToArray();
+        var sampling = algorithm.Sampling;
+        var floats = state.Slots.Select((slot, k) => sampling.IsSampled(k) ? null : slot?.detach().to(float32, CPU).contiguous()).ToArray();
         var visitor = new RateVisitor(floats, rates);
         var inputs = new StageInputs(new StepContext(state.Step, options.LearningRate!.Value, options.WeightDecay!.Value),
                                      options.ScalarsBeforeLastStep, options.Scalars, state.LastSums, state.Parameter.shape.Length);
@@ -100,11 +101,11 @@ public sealed partial class AdaptiveOptimizer
         return rates;
     }
 
-    private readonly struct ViewVisitor(StagedTensors tensors) : ISlotRuleVisitor<bool>
+    private readonly struct ViewVisitor(StagedTensors tensors, SlotSampling sampling) : ISlotRuleVisitor<bool>
     {
         public bool Visit<TRule>(in TRule rule) where TRule : struct, ISlotRule
         {
-            for (int t = 0; t < tensors.Count; t++) tensors.Apply(t, rule);
+            for (int t = 0; t < tensors.Count; t++) tensors.Apply(t, rule, sampling);
             return true;
         }
     }

@@ -138,10 +138,11 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
     /// </summary>
     private Hyperparameters GroupRecord(Hyperparameters given, Options options, int index)
     {
-        if (given.GetType() != Hyperparameters.GetType() || given.Algorithm != Hyperparameters.Algorithm || !given.Slots.SequenceEqual(Hyperparameters.Slots))
+        if (given.GetType() != Hyperparameters.GetType() || given.Algorithm != Hyperparameters.Algorithm || !given.Slots.SequenceEqual(Hyperparameters.Slots) ||
+            (given as StagedHyperparameters)?.SampleStride != (Hyperparameters as StagedHyperparameters)?.SampleStride)
             throw new ArgumentException(
                 $"parameter group {index}: its hyperparameters are {given.Algorithm}'s ({given.GetType().Name}) but the optimizer runs {Hyperparameters.Algorithm} ({Hyperparameters.GetType().Name}); " +
-                "a group may change values, not the algorithm or its state layout (amsgrad, centered, momentum on or off)", "param_group");
+                "a group may change values, not the algorithm or its state layout (amsgrad, centered, momentum on or off, slice_p)", "param_group");
         var record = given.With(new HyperparameterSettings { Lr = options.LearningRate, WeightDecay = options.WeightDecay });
         var errors = record.Validate();
         if (errors.Count > 0) throw new ArgumentException($"parameter group {index}: {string.Join("; ", errors)}", "param_group");
@@ -305,8 +306,12 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
         Hyperparameters is TensorHyperparameters tensorLevel ? tensorLevel.SlotsFor(MatrixView.Of(parameter.shape)) : Hyperparameters.Slots;
 
     /// <summary>The shape of slot <paramref name="slot"/>'s tensor: the parameter's, or the algorithm's own (Adafactor's row and column factors).</summary>
-    internal long[] SlotShapeOf(int slot, Tensor parameter) =>
-        Hyperparameters is TensorHyperparameters tensorLevel ? tensorLevel.SlotShape(slot, parameter.shape) : parameter.shape;
+    internal long[] SlotShapeOf(int slot, Tensor parameter) => Hyperparameters switch
+    {
+        TensorHyperparameters tensorLevel => tensorLevel.SlotShape(slot, parameter.shape),
+        StagedHyperparameters staged when staged.Sampling.IsSampled(slot) => [staged.SlotLength(slot, parameter.numel())],
+        _ => parameter.shape,
+    };
 
     /// <summary>The shape of slot <paramref name="slot"/>'s tensor as stored: <see cref="SlotShapeOf"/>, or the compressed tensor's.</summary>
     internal long[] StoredSlotShapeOf(int slot, Tensor parameter) =>

@@ -70,28 +70,37 @@ internal sealed unsafe class StagedTensors : IStagedPasses
 
     public int Dimensions(int tensor) => entries[tensor].State.Parameter.shape.Length;
 
-    public void Reduce<TRule>(int tensor, in TRule rule, Span<double> sums) where TRule : struct, IReductionRule
+    public void Reduce<TRule>(int tensor, in TRule rule, SlotSampling sampling, Span<double> sums) where TRule : struct, IReductionRule
     {
         var entry = entries[tensor];
         if (entry.Copy is { } copy)
         {
-            SlotReference.Accumulate(rule, copy.Parameters, copy.Gradients, copy.Slots, sums);
+            SlotReference.Accumulate(rule, copy.Parameters, copy.Gradients, copy.Slots, sums, sampling);
             return;
         }
         var (parameter, gradient, length) = Memory(entry);
-        SlotKernel.Accumulate(rule, (float*)parameter, (float*)gradient, entry.Slots, length, sums);
+        SlotKernel.Accumulate(rule, (float*)parameter, (float*)gradient, entry.Slots, length, sums, sampling);
     }
 
-    public void Apply<TRule>(int tensor, in TRule rule) where TRule : struct, ISlotRule
+    public void Apply<TRule>(int tensor, in TRule rule, SlotSampling sampling) where TRule : struct, ISlotRule
     {
         var entry = entries[tensor];
         if (entry.Copy is { } copy)
         {
-            SlotReference.Apply(rule, copy.Parameters, copy.Gradients, copy.Slots);
+            SlotReference.Apply(rule, copy.Parameters, copy.Gradients, copy.Slots, sampling);
             return;
         }
         var (parameter, gradient, length) = Memory(entry);
-        SlotKernel.Apply(rule, (float*)parameter, (float*)gradient, entry.Slots, length);
+        ReadOnlySpan<IntPtr> slots = entry.Slots;
+        if (sampling.SampledSlots != 0)
+        {
+            // The element pass does not see sampled slots (they are shorter than the tensor).
+            Span<IntPtr> full = stackalloc IntPtr[slots.Length];
+            for (int k = 0; k < full.Length; k++) full[k] = sampling.IsSampled(k) ? IntPtr.Zero : slots[k];
+            SlotKernel.Apply(rule, (float*)parameter, (float*)gradient, full, length);
+            return;
+        }
+        SlotKernel.Apply(rule, (float*)parameter, (float*)gradient, slots, length);
     }
 
     private static (IntPtr Parameter, IntPtr Gradient, int Length) Memory(Entry entry)

@@ -16,6 +16,11 @@ public static class HyperparameterFields
 
     public static bool IsFlag(string torchName) => ByTorchName[torchName].PropertyType == typeof(bool?);
 
+    /// <summary>Whether the algorithms keep the setting as an optional number (null: their own rule, e.g. Prodigy's beta3 = √beta2).</summary>
+    public static bool IsOptional(string optimizer, string torchName) =>
+        Pure.OptimizerRegistry.Find(optimizer)?.Defaults.GetType().GetProperties()
+            .FirstOrDefault(p => string.Equals(TorchName(p.Name), torchName, StringComparison.Ordinal))?.PropertyType == typeof(double?);
+
     public static object? Get(HyperparameterSettings settings, string torchName) => ByTorchName[torchName].GetValue(settings);
 
     /// <summary>Settings with the given values (numbers or flags as their text), the others unset.</summary>

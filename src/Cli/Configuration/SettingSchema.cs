@@ -53,7 +53,8 @@ public static class SettingSchema
         new("Transforms:LookaheadAlpha", SettingKind.FiniteNumber, "--lookahead-alpha", s => s.Transforms.LookaheadAlpha),
         .. OptimizerRegistry.All.SelectMany(definition => definition.Settings.Select(name => new SettingKey(
             HyperparameterKey(definition.Name, name),
-            HyperparameterFields.IsFlag(name) ? SettingKind.Boolean : SettingKind.FiniteNumber,
+            HyperparameterFields.IsFlag(name) ? SettingKind.Boolean
+                : HyperparameterFields.IsOptional(definition.Name, name) ? SettingKind.OptionalFiniteNumber : SettingKind.FiniteNumber,
             Flag: null, // the hyperparameter flags set the chosen optimizer's keys; see SettingsLoader
             s => HyperparameterText.Values(s.Optimizers[definition.Name]).First(v => v.Name == name).Value))),
     ];

@@ -84,7 +84,7 @@ public static class SettingsLoader
     private static IEnumerable<ValidationError> Float32Problems(Hyperparameters hyperparameters) =>
         Output.HyperparameterText.Values(hyperparameters)
             .Where(v => v.Value is double d && d != 0 && (Math.Abs(d) < float.Epsilon || Math.Abs(d) > float.MaxValue))
-            .Select(v => new ValidationError(v.Name, $"{Output.NumberText.Exact((double)v.Value)} is not a float32 number (the model's type); allowed: 0 or a magnitude from {Output.NumberText.Short(float.Epsilon)} to {Output.NumberText.Short(float.MaxValue)}"));
+            .Select(v => new ValidationError(v.Name, $"{Output.NumberText.Exact((double)v.Value!)} is not a float32 number (the model's type); allowed: 0 or a magnitude from {Output.NumberText.Short(float.Epsilon)} to {Output.NumberText.Short(float.MaxValue)}"));
 
     /// <summary>
     /// The schedule's parameters and the transformations' values, checked as their records check

@@ -32,6 +32,18 @@ public sealed class HyperparameterOptions
     private readonly Option<double?> eps1 = NumberParsing.FiniteNumber("--eps1", "Adafactor: term added to the squared gradient (> 0)");
     private readonly Option<double?> eps2 = NumberParsing.FiniteNumber("--eps2", "Adafactor: least parameter scale of the step (> 0)");
     private readonly Option<double?> clipThreshold = NumberParsing.FiniteNumber("--clip-threshold", "Adafactor: largest RMS of the update before clipping (> 0)");
+    private readonly Option<double?> beta3 = NumberParsing.FiniteNumber("--beta3", "Prodigy: decay of the step-size estimate's sums, in [0, 1) (default sqrt(beta2))");
+    private readonly Option<double?> d0 = NumberParsing.FiniteNumber("--d0", "Prodigy, D-Adaptation: initial step-size estimate d0 (> 0)");
+    private readonly Option<double?> dCoef = NumberParsing.FiniteNumber("--d-coef", "Prodigy: factor on the step-size estimate (> 0)");
+    private readonly Option<double?> growthRate = NumberParsing.FiniteNumber("--growth-rate", "Prodigy, D-Adaptation: most the estimate d may grow per step (>= 1; default no limit)");
+    private readonly Option<double?> sliceP = NumberParsing.FiniteNumber("--slice-p", "Prodigy: estimate d from every p-th element only (an integer >= 1; 11 saves memory)");
+    private readonly Option<double?> layerScale = NumberParsing.FiniteNumber("--layer-scale", "D-Adaptation: scale of the group's step (> 0)");
+    private readonly Option<double?> clampValue = NumberParsing.FiniteNumber("--clamp-value", "LAMB: largest weight norm in the trust ratio (> 0)");
+    private readonly Option<bool> decouple = new("--decouple") { Description = "Prodigy, D-Adaptation: decoupled (AdamW-style) weight decay (Prodigy's default true, D-Adaptation's false)" };
+    private readonly Option<bool> useBiasCorrection = new("--use-bias-correction") { Description = "Prodigy, D-Adaptation: Adam's bias correction in the step size" };
+    private readonly Option<bool> safeguardWarmup = new("--safeguard-warmup") { Description = "Prodigy: leave lr out of the estimate's denominator (for lr warm-up)" };
+    private readonly Option<bool> adam = new("--adam") { Description = "LAMB: trust ratio 1 everywhere (Adam without bias correction, for comparison)" };
+    private readonly Option<bool> excludeFromTrust = new("--exclude-from-trust") { Description = "LAMB: trust ratio 1 for 1-D parameters (biases, normalisation scales)" };
     private readonly Option<bool> centered = new("--centered") { Description = "RMSProp: normalise by the centered second moment" };
     private readonly Option<bool> nesterov = new("--nesterov") { Description = "SGD: Nesterov momentum (needs --momentum > 0)" };
     private readonly Option<bool> amsGrad = new("--amsgrad") { Description = "Adam, AdamW: use the running maximum of the second moment" };
@@ -46,7 +58,8 @@ public sealed class HyperparameterOptions
     private readonly bool withOptimizer;
 
     public IEnumerable<Option> All =>
-        [.. withOptimizer ? [Optimizer] : Array.Empty<Option>(), lr, beta1, beta2, eps, weightDecay, momentum, dampening, alpha, lrDecay, initialAccumulatorValue, rho, momentumDecay, beta2Decay, eps1, eps2, clipThreshold, centered, nesterov, amsGrad, relativeStep];
+        [.. withOptimizer ? [Optimizer] : Array.Empty<Option>(), lr, beta1, beta2, eps, weightDecay, momentum, dampening, alpha, lrDecay, initialAccumulatorValue, rho, momentumDecay, beta2Decay, eps1, eps2, clipThreshold, centered, nesterov, amsGrad, relativeStep,
+           beta3, d0, dCoef, growthRate, sliceP, layerScale, clampValue, decouple, useBiasCorrection, safeguardWarmup, adam, excludeFromTrust];
 
     public void AddTo(Command command)
     {
@@ -75,6 +88,18 @@ public sealed class HyperparameterOptions
         Nesterov = Flag(parsed, nesterov),
         AmsGrad = Flag(parsed, amsGrad),
         RelativeStep = Flag(parsed, relativeStep),
+        Beta3 = parsed.GetValue(beta3),
+        D0 = parsed.GetValue(d0),
+        DCoef = parsed.GetValue(dCoef),
+        GrowthRate = parsed.GetValue(growthRate),
+        SliceP = parsed.GetValue(sliceP),
+        LayerScale = parsed.GetValue(layerScale),
+        ClampValue = parsed.GetValue(clampValue),
+        Decouple = Flag(parsed, decouple),
+        UseBiasCorrection = Flag(parsed, useBiasCorrection),
+        SafeguardWarmup = Flag(parsed, safeguardWarmup),
+        Adam = Flag(parsed, adam),
+        ExcludeFromTrust = Flag(parsed, excludeFromTrust),
     };
 
     /// <summary>The validated hyperparameters of the chosen optimizer, or a usage error.</summary>

@@ -8,22 +8,29 @@ namespace AdaptiveLR.Cli.Output;
 /// <summary>Hyperparameter records as people and programs read them: torch.optim names and values.</summary>
 public static class HyperparameterText
 {
-    /// <summary>Each hyperparameter's torch.optim name (snake_case of the record property) and value.</summary>
-    public static IEnumerable<(string Name, object Value)> Values(Hyperparameters hyperparameters) =>
+    /// <summary>
+    /// Each hyperparameter's torch.optim name (snake_case of the record property) and value; an optional number
+    /// (<c>double?</c>: Prodigy's beta3, growth_rate) is null where the algorithm's own rule applies.
+    /// </summary>
+    public static IEnumerable<(string Name, object? Value)> Values(Hyperparameters hyperparameters) =>
         hyperparameters.GetType()
             .GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.DeclaringType == hyperparameters.GetType() && p.PropertyType is var t && (t == typeof(double) || t == typeof(bool)))
-            .Select(p => (SnakeCase(p.Name), p.GetValue(hyperparameters)!));
+            .Where(p => p.DeclaringType == hyperparameters.GetType() && IsSetting(p.PropertyType))
+            .Select(p => (SnakeCase(p.Name), p.GetValue(hyperparameters)));
+
+    /// <summary>Whether a property of this type is a hyperparameter: a number, an optional number or a flag.</summary>
+    public static bool IsSetting(Type type) => type == typeof(double) || type == typeof(double?) || type == typeof(bool);
 
     /// <summary>"adam(lr=0.001, beta1=0.9, …)".</summary>
     public static string Describe(Hyperparameters hyperparameters) =>
         $"{hyperparameters.Algorithm}({string.Join(", ", Values(hyperparameters).Select(v => $"{v.Name}={Format(v.Value)}"))})";
 
-    public static string Format(object value) => value switch
+    public static string Format(object? value) => value switch
     {
+        null => "null",
         double d => NumberText.Exact(d),
         bool b => b ? "true" : "false",
-        _ => value.ToString() ?? "",
+        _ => value.ToString() ?? "null",
     };
 
     private static string SnakeCase(string name)

@@ -49,7 +49,8 @@ public static class MetricsFiles
         foreach (var (name, value) in HyperparameterText.Values(plan.Hyperparameters))
         {
             if (value is bool flag) json.WriteBoolean(name, flag);
-            else JsonNumbers.Write(json, name, (double)value);
+            else if (value is double number) JsonNumbers.Write(json, name, number);
+            else json.WriteNull(name);
         }
         json.WriteEndObject();
         json.WriteString("schedule", trainer.Schedule.Description);

@@ -38,6 +38,30 @@ public sealed record HyperparameterSettings
     public double? Eps2 { get; init; }
     /// <summary>Adafactor's update clipping threshold d (<c>clip_threshold</c>).</summary>
     public double? ClipThreshold { get; init; }
+    /// <summary>Prodigy's β₃, the decay of its estimate's sums (<c>beta3</c>; not given: √β₂).</summary>
+    public double? Beta3 { get; init; }
+    /// <summary>Prodigy, D-Adaptation: the initial step-size estimate d₀ (<c>d0</c>).</summary>
+    public double? D0 { get; init; }
+    /// <summary>Prodigy: the factor on the step-size estimate (<c>d_coef</c>).</summary>
+    public double? DCoef { get; init; }
+    /// <summary>Prodigy, D-Adaptation: the most d may grow per step (<c>growth_rate</c>; not given: no limit).</summary>
+    public double? GrowthRate { get; init; }
+    /// <summary>Prodigy: estimate d from every p-th element only (<c>slice_p</c>).</summary>
+    public double? SliceP { get; init; }
+    /// <summary>D-Adaptation: the group's scale of its step (<c>layer_scale</c>).</summary>
+    public double? LayerScale { get; init; }
+    /// <summary>LAMB: the largest weight norm in the trust ratio (<c>clamp_value</c>).</summary>
+    public double? ClampValue { get; init; }
+    /// <summary>Prodigy, D-Adaptation: decoupled (AdamW-style) weight decay (<c>decouple</c>).</summary>
+    public bool? Decouple { get; init; }
+    /// <summary>Prodigy, D-Adaptation: Adam's bias correction in the step size (<c>use_bias_correction</c>).</summary>
+    public bool? UseBiasCorrection { get; init; }
+    /// <summary>Prodigy: keep lr out of the denominator's sums during warm-up (<c>safeguard_warmup</c>).</summary>
+    public bool? SafeguardWarmup { get; init; }
+    /// <summary>LAMB: trust ratio 1 for every parameter (<c>adam</c>).</summary>
+    public bool? Adam { get; init; }
+    /// <summary>LAMB: trust ratio 1 for 1-D parameters, biases and normalisation scales (<c>exclude_from_trust</c>).</summary>
+    public bool? ExcludeFromTrust { get; init; }
     /// <summary>RMSprop: divide by the centred second moment (<c>centered</c>).</summary>
     public bool? Centered { get; init; }
     /// <summary>SGD: Nesterov momentum (<c>nesterov</c>).</summary>
@@ -59,6 +83,10 @@ public sealed record HyperparameterSettings
             ("beta2_decay", Beta2Decay.HasValue), ("eps1", Eps1.HasValue), ("eps2", Eps2.HasValue), ("clip_threshold", ClipThreshold.HasValue),
             ("centered", Centered.HasValue), ("nesterov", Nesterov.HasValue), ("amsgrad", AmsGrad.HasValue),
             ("relative_step", RelativeStep.HasValue),
+            ("beta3", Beta3.HasValue), ("d0", D0.HasValue), ("d_coef", DCoef.HasValue), ("growth_rate", GrowthRate.HasValue),
+            ("slice_p", SliceP.HasValue), ("layer_scale", LayerScale.HasValue), ("clamp_value", ClampValue.HasValue),
+            ("decouple", Decouple.HasValue), ("use_bias_correction", UseBiasCorrection.HasValue), ("safeguard_warmup", SafeguardWarmup.HasValue),
+            ("adam", Adam.HasValue), ("exclude_from_trust", ExcludeFromTrust.HasValue),
         ];
         return all.Where(s => s.Given).Select(s => s.Name);
     }

@@ -13,8 +13,9 @@ public sealed record OptimizerState(long Step, ImmutableArray<StateQuantity> Qua
 {
     /// <summary>The state before the first step of <paramref name="size"/> parameters.</summary>
     public static OptimizerState Initial(Hyperparameters hyperparameters, int size) =>
-        new(0, [.. hyperparameters.Slots.OfType<StateSlot>()
-                    .Select(slot => new StateQuantity(slot.Name, ImmutableArray.CreateRange(Enumerable.Repeat(slot.InitialValue, size))))])
+        new(0, [.. hyperparameters.Slots.Select((slot, k) => (slot, k)).Where(s => s.slot is not null)
+                    .Select(s => new StateQuantity(s.slot!.Name, ImmutableArray.CreateRange(Enumerable.Repeat(s.slot.InitialValue,
+                        hyperparameters is StagedHyperparameters staged ? (int)staged.SlotLength(s.k, size) : size))))])
         {
             Scalars = hyperparameters is StagedHyperparameters staged ? staged.InitialScalars : GroupScalars.Empty,
         };

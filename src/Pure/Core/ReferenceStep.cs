@@ -48,7 +48,8 @@ public static unsafe class ReferenceStep
         {
             if (parameters[t].Length != gradients[t].Length)
                 throw new ArgumentException($"tensor {t}: {parameters[t].Length} parameters but {gradients[t].Length} gradients", nameof(gradients));
-            double[]?[] slots = [.. algorithm.Slots.Select(slot => slot is null ? null : Validated(states[t][slot.Name], slot.Name, parameters[t].Length).ToArray())];
+            int length = parameters[t].Length;
+            double[]?[] slots = [.. algorithm.Slots.Select((slot, k) => slot is null ? null : Validated(states[t][slot.Name], slot.Name, (int)algorithm.SlotLength(k, length)).ToArray())];
             tensors[t] = new(algorithm.ContextFor(states[t].Step + 1), parameters[t].ToArray(), gradients[t].ToArray(), slots, dimensions.IsDefault ? 1 : dimensions[t]);
         }
         var before = states[0].Scalars;
@@ -93,18 +94,18 @@ public static unsafe class ReferenceStep
     private static ImmutableArray<double> StagedRates(StagedHyperparameters algorithm, OptimizerState state, int size)
     {
         if (state.Stage is not { } stage) return ImmutableArray.Create(new double[size]);
-        double[]?[] slots = [.. algorithm.Slots.Select(slot => slot is null ? null : Validated(state[slot.Name], slot.Name, size).ToArray())];
-        var visitor = new StagedRateVisitor(slots, size);
+        double[]?[] slots = [.. algorithm.Slots.Select((slot, k) => slot is null ? null : Validated(state[slot.Name], slot.Name, (int)algorithm.SlotLength(k, size)).ToArray())];
+        var visitor = new StagedRateVisitor(slots, size, algorithm.Sampling);
         var inputs = new StageInputs(algorithm.ContextFor(state.Step), stage.Before, stage.After, stage.TensorSums.AsSpan(), stage.Dimensions);
         algorithm.VisitSlotRule<StagedRateVisitor, double[]>(inputs, ref visitor);
         return ImmutableArray.Create(visitor.Rates);
     }
 
-    private struct StagedRateVisitor(double[]?[] slots, int size) : ISlotRuleVisitor<double[]>
+    private struct StagedRateVisitor(double[]?[] slots, int size, SlotSampling sampling) : ISlotRuleVisitor<double[]>
     {
         public double[] Rates = [];
 
-        public double[] Visit<TRule>(in TRule rule) where TRule : struct, ISlotRule => Rates = SlotReference.EffectiveLearningRates(rule, slots, size);
+        public double[] Visit<TRule>(in TRule rule) where TRule : struct, ISlotRule => Rates = SlotReference.EffectiveLearningRates(rule, slots, size, sampling);
     }
 
     /// <summary>One step in place. Every state span is as long as the parameters (unused slots too).</summary>
@@ -137,7 +138,7 @@ public static unsafe class ReferenceStep
 
     private static ImmutableArray<double> Validated(ImmutableArray<double> values, string name, int size) =>
         values.Length == size ? values
-            : throw new ArgumentException($"state quantity '{name}' has {values.Length} elements but there are {size} parameters");
+            : throw new ArgumentException($"state quantity '{name}' has {values.Length} elements but needs {size} for these parameters");
 
     // Pointers rather than spans, so that the visitors can be ordinary struct type arguments.
     private readonly struct ApplyVisitor(double* p, double* g, double* s0, double* s1, double* s2, int length) : IRuleVisitor<bool>

@@ -28,11 +28,20 @@ public static unsafe class SlotKernel
         SlotLoop<TRule, FloatLane>.Apply(rule, memory, done, (nuint)length);
     }
 
-    /// <summary>One reduction pass over <paramref name="length"/> elements; adds its totals to <paramref name="sums"/>.</summary>
+    /// <summary>
+    /// One reduction pass over <paramref name="length"/> elements; adds its totals to <paramref name="sums"/>. With a
+    /// <paramref name="sampling"/> stride above 1 it visits every stride-th element one at a time (a small fraction of the tensor).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Accumulate<TRule>(in TRule rule, float* parameters, float* gradients, ReadOnlySpan<IntPtr> slots, int length, Span<double> sums)
+    public static void Accumulate<TRule>(in TRule rule, float* parameters, float* gradients, ReadOnlySpan<IntPtr> slots, int length, Span<double> sums,
+                                         SlotSampling sampling = default)
         where TRule : struct, IReductionRule
     {
+        if (sampling.Stride > 1)
+        {
+            AccumulateSampled(rule, parameters, gradients, slots, length, sums, sampling);
+            return;
+        }
         if (slots.Length > MaxSlots) throw new ArgumentException($"at most {MaxSlots} slots", nameof(slots));
         if (sums.Length > MaxSlots) throw new ArgumentException($"at most {MaxSlots} sums", nameof(sums));
         float** pointers = stackalloc float*[Math.Max(slots.Length, 1)];
@@ -43,6 +52,28 @@ public static unsafe class SlotKernel
             : System.Numerics.Vector.IsHardwareAccelerated ? ReductionLoop<TRule, FloatVectorLane>.Accumulate(rule, memory, 0, (nuint)length, sums)
             : 0;
         ReductionLoop<TRule, FloatLane>.Accumulate(rule, memory, done, (nuint)length, sums);
+    }
+
+    private static void AccumulateSampled<TRule>(in TRule rule, float* parameters, float* gradients, ReadOnlySpan<IntPtr> slots, int length, Span<double> sums,
+                                                 SlotSampling sampling)
+        where TRule : struct, IReductionRule
+    {
+        if (slots.Length > MaxSlots) throw new ArgumentException($"at most {MaxSlots} slots", nameof(slots));
+        Span<FloatLane> state = stackalloc FloatLane[Math.Max(slots.Length, 1)];
+        state = state[..slots.Length];
+        Span<FloatLane> terms = stackalloc FloatLane[Math.Max(sums.Length, 1)];
+        terms = terms[..sums.Length];
+        // Double totals per visit: a sampled pass is short, and float lanes would lose what the full pass's blocks keep.
+        for (int i = 0, visit = 0; i < length; i += sampling.Stride, visit++)
+        {
+            for (int k = 0; k < slots.Length; k++)
+                state[k] = new(slots[k] == IntPtr.Zero ? 0 : ((float*)slots[k])[sampling.IsSampled(k) ? visit : i]);
+            terms.Clear();
+            rule.Accumulate(new FloatLane(parameters[i]), new FloatLane(gradients[i]), state, terms);
+            for (int k = 0; k < slots.Length; k++)
+                if (slots[k] != IntPtr.Zero) ((float*)slots[k])[sampling.IsSampled(k) ? visit : i] = state[k].Value;
+            for (int j = 0; j < sums.Length; j++) sums[j] += FloatLane.Total(terms[j]);
+        }
     }
 
     /// <summary>The effective learning rate of every element from the slots after a step.</summary>

@@ -9,10 +9,11 @@ namespace AdaptiveLR.Pure.Core;
 /// </summary>
 public static class SlotReference
 {
-    /// <summary>A slot rule over double memory in place; a null slot is one the configuration does not use.</summary>
-    public static void Apply<TRule>(in TRule rule, Span<double> parameters, ReadOnlySpan<double> gradients, double[]?[] slots)
+    /// <summary>A slot rule over double memory in place; a null slot is one the configuration does not use, a sampled one reads as zero.</summary>
+    public static void Apply<TRule>(in TRule rule, Span<double> parameters, ReadOnlySpan<double> gradients, double[]?[] slots, SlotSampling sampling = default)
         where TRule : struct, ISlotRule
     {
+        if (sampling.SampledSlots != 0) slots = [.. slots.Select((slot, k) => sampling.IsSampled(k) ? null : slot)];
         Span<DoubleLane> state = stackalloc DoubleLane[Math.Max(slots.Length, 1)];
         state = state[..slots.Length];
         for (int i = 0; i < parameters.Length; i++)
@@ -26,27 +27,33 @@ public static class SlotReference
         }
     }
 
-    /// <summary>A reduction rule over double memory, adding its terms to <paramref name="sums"/>.</summary>
-    public static void Accumulate<TRule>(in TRule rule, ReadOnlySpan<double> parameters, ReadOnlySpan<double> gradients, double[]?[] slots, Span<double> sums)
+    /// <summary>
+    /// A reduction rule over double memory, adding its terms to <paramref name="sums"/>: elements 0, stride, 2·stride, …
+    /// of <paramref name="sampling"/> (every element by default); a sampled slot is read and written at the visit's index.
+    /// </summary>
+    public static void Accumulate<TRule>(in TRule rule, ReadOnlySpan<double> parameters, ReadOnlySpan<double> gradients, double[]?[] slots, Span<double> sums,
+                                         SlotSampling sampling = default)
         where TRule : struct, IReductionRule
     {
+        int stride = Math.Max(sampling.Stride, 1);
         Span<DoubleLane> state = stackalloc DoubleLane[Math.Max(slots.Length, 1)];
         state = state[..slots.Length];
         Span<DoubleLane> terms = stackalloc DoubleLane[Math.Max(sums.Length, 1)];
         terms = terms[..sums.Length];
-        for (int i = 0; i < parameters.Length; i++)
+        for (int i = 0, visit = 0; i < parameters.Length; i += stride, visit++)
         {
-            for (int k = 0; k < slots.Length; k++) state[k] = new(slots[k] is { } slot ? slot[i] : 0);
+            for (int k = 0; k < slots.Length; k++) state[k] = new(slots[k] is { } slot ? slot[sampling.IsSampled(k) ? visit : i] : 0);
             rule.Accumulate(new DoubleLane(parameters[i]), new DoubleLane(gradients[i]), state, terms);
             for (int k = 0; k < slots.Length; k++)
-                if (slots[k] is { } slot) slot[i] = state[k].Value;
+                if (slots[k] is { } slot) slot[sampling.IsSampled(k) ? visit : i] = state[k].Value;
         }
         for (int j = 0; j < sums.Length; j++) sums[j] += terms[j].Value;
     }
 
-    /// <summary>The effective learning rate of every element from the slots after a step.</summary>
-    public static double[] EffectiveLearningRates<TRule>(in TRule rule, double[]?[] slots, int length) where TRule : struct, ISlotRule
+    /// <summary>The effective learning rate of every element from the slots after a step (sampled slots read as zero).</summary>
+    public static double[] EffectiveLearningRates<TRule>(in TRule rule, double[]?[] slots, int length, SlotSampling sampling = default) where TRule : struct, ISlotRule
     {
+        if (sampling.SampledSlots != 0) slots = [.. slots.Select((slot, k) => sampling.IsSampled(k) ? null : slot)];
         var rates = new double[length];
         Span<DoubleLane> state = stackalloc DoubleLane[Math.Max(slots.Length, 1)];
         state = state[..slots.Length];
@@ -84,16 +91,16 @@ public sealed class DoublePasses(IReadOnlyList<DoublePasses.Tensor> tensors) : I
     public int Dimensions(int tensor) => tensors[tensor].Dimensions;
 
     /// <inheritdoc/>
-    public void Reduce<TRule>(int tensor, in TRule rule, Span<double> sums) where TRule : struct, IReductionRule
+    public void Reduce<TRule>(int tensor, in TRule rule, SlotSampling sampling, Span<double> sums) where TRule : struct, IReductionRule
     {
         var t = tensors[tensor];
-        SlotReference.Accumulate(rule, t.Parameters, t.Gradients, t.Slots, sums);
+        SlotReference.Accumulate(rule, t.Parameters, t.Gradients, t.Slots, sums, sampling);
     }
 
     /// <inheritdoc/>
-    public void Apply<TRule>(int tensor, in TRule rule) where TRule : struct, ISlotRule
+    public void Apply<TRule>(int tensor, in TRule rule, SlotSampling sampling) where TRule : struct, ISlotRule
     {
         var t = tensors[tensor];
-        SlotReference.Apply(rule, t.Parameters, t.Gradients, t.Slots);
+        SlotReference.Apply(rule, t.Parameters, t.Gradients, t.Slots, sampling);
     }
 }

@@ -15,6 +15,24 @@ public abstract record StagedHyperparameters : Hyperparameters
     /// <summary>How many sums the reduction pass adds up per tensor; 0 means the step has no reduction pass.</summary>
     public virtual int SumCount => 0;
 
+    /// <summary>
+    /// The reduction pass visits elements 0, stride, 2·stride, … of each tensor (Prodigy's <c>slice_p</c>); its
+    /// <see cref="StateSlot.Sampled"/> slots hold one value per visited element. 1: every element.
+    /// </summary>
+    public virtual int SampleStride => 1;
+
+    /// <summary>Which slots are sampled and the stride, as the passes read them.</summary>
+    public SlotSampling Sampling => new(SampleStride, Slots.Select((slot, k) => slot is { Sampled: true } ? 1 << k : 0).Sum());
+
+    /// <summary>How many values slot <paramref name="slot"/> keeps for a tensor of <paramref name="size"/> elements.</summary>
+    public long SlotLength(int slot, long size) => Sampling.Length(slot, size);
+
+    /// <summary>
+    /// Named per-tensor values derived from a tensor's step (LAMB's weight norm and trust ratio), for inspection
+    /// (<c>step</c>, golden fixtures); the step itself reads the sums directly. Empty by default.
+    /// </summary>
+    public virtual GroupScalars TensorScalars(in StageInputs inputs) => GroupScalars.Empty;
+
     /// <summary>The group's scalars before its first step.</summary>
     public virtual GroupScalars InitialScalars => GroupScalars.Empty;
 

@@ -15,11 +15,11 @@ public interface IStagedPasses
     /// <summary>How many dimensions tensor <paramref name="tensor"/> has.</summary>
     int Dimensions(int tensor);
 
-    /// <summary>Runs a reduction rule over tensor <paramref name="tensor"/>, adding to <paramref name="sums"/>.</summary>
-    void Reduce<TRule>(int tensor, in TRule rule, Span<double> sums) where TRule : struct, IReductionRule;
+    /// <summary>Runs a reduction rule over the elements of tensor <paramref name="tensor"/> that <paramref name="sampling"/> visits, adding to <paramref name="sums"/>.</summary>
+    void Reduce<TRule>(int tensor, in TRule rule, SlotSampling sampling, Span<double> sums) where TRule : struct, IReductionRule;
 
-    /// <summary>Runs a slot rule over tensor <paramref name="tensor"/>.</summary>
-    void Apply<TRule>(int tensor, in TRule rule) where TRule : struct, ISlotRule;
+    /// <summary>Runs a slot rule over tensor <paramref name="tensor"/>; its sampled slots read as zero.</summary>
+    void Apply<TRule>(int tensor, in TRule rule, SlotSampling sampling) where TRule : struct, ISlotRule;
 }
 
 /// <summary>
@@ -36,6 +36,7 @@ public static unsafe class StagedStep
     public static GroupScalars Run(StagedHyperparameters algorithm, GroupScalars before, IStagedPasses passes, Span<double> tensorSums)
     {
         int count = passes.Count, sumCount = algorithm.SumCount;
+        var sampling = algorithm.Sampling;
         if (count == 0) return before;
         if (tensorSums.Length != count * sumCount)
             throw new ArgumentException($"{count} tensors × {sumCount} sums need {count * sumCount} places, not {tensorSums.Length}", nameof(tensorSums));
@@ -48,7 +49,7 @@ public static unsafe class StagedStep
             {
                 for (int tensor = 0; tensor < count; tensor++)
                 {
-                    var reduce = new ReduceVisitor(passes, tensor, sums + tensor * sumCount, sumCount);
+                    var reduce = new ReduceVisitor(passes, tensor, sampling, sums + tensor * sumCount, sumCount);
                     algorithm.VisitReductionRule<ReduceVisitor, bool>(passes.Context(tensor), before, ref reduce);
                     for (int j = 0; j < sumCount; j++) groupSums[j] += sums[tensor * sumCount + j];
                 }
@@ -56,7 +57,7 @@ public static unsafe class StagedStep
             var after = algorithm.Advance(passes.Context(0), before, groupSums);
             for (int tensor = 0; tensor < count; tensor++)
             {
-                var apply = new ApplyVisitor(passes, tensor);
+                var apply = new ApplyVisitor(passes, tensor, sampling);
                 var inputs = new StageInputs(passes.Context(tensor), before, after, new ReadOnlySpan<double>(sums + tensor * sumCount, sumCount), passes.Dimensions(tensor));
                 algorithm.VisitSlotRule<ApplyVisitor, bool>(inputs, ref apply);
             }
@@ -64,20 +65,20 @@ public static unsafe class StagedStep
         }
     }
 
-    private readonly struct ReduceVisitor(IStagedPasses passes, int tensor, double* sums, int length) : IReductionRuleVisitor<bool>
+    private readonly struct ReduceVisitor(IStagedPasses passes, int tensor, SlotSampling sampling, double* sums, int length) : IReductionRuleVisitor<bool>
     {
         public bool Visit<TRule>(in TRule rule) where TRule : struct, IReductionRule
         {
-            passes.Reduce(tensor, rule, new Span<double>(sums, length));
+            passes.Reduce(tensor, rule, sampling, new Span<double>(sums, length));
             return true;
         }
     }
 
-    private readonly struct ApplyVisitor(IStagedPasses passes, int tensor) : ISlotRuleVisitor<bool>
+    private readonly struct ApplyVisitor(IStagedPasses passes, int tensor, SlotSampling sampling) : ISlotRuleVisitor<bool>
     {
         public bool Visit<TRule>(in TRule rule) where TRule : struct, ISlotRule
         {
-            passes.Apply(tensor, rule);
+            passes.Apply(tensor, rule, sampling);
             return true;
         }
     }

@@ -1,8 +1,10 @@
 namespace AdaptiveLR.Pure.Core;
 
 /// <summary>
-/// A named state buffer of an algorithm (torch.optim's name where it has one) and its initial value;
+/// A named state buffer of an algorithm (torch.optim's or the reference's name where it has one) and its initial value;
 /// <see cref="NonNegative"/> for buffers that never hold a negative value (second moments, sums of squares),
-/// which compressed state then encodes without a sign.
+/// which compressed state then encodes without a sign. A <paramref name="Sampled"/> slot of a staged algorithm holds
+/// only the elements its reduction pass visits (every <see cref="StagedHyperparameters.SampleStride"/>-th: Prodigy's
+/// <c>slice_p</c>); only that pass reads and writes it, the element pass sees it as zero.
 /// </summary>
-public sealed record StateSlot(string Name, double InitialValue = 0, bool NonNegative = false);
+public sealed record StateSlot(string Name, double InitialValue = 0, bool NonNegative = false, bool Sampled = false);

@@ -1,0 +1,174 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using AdaptiveLR.Pure.Core;
+using AdaptiveLR.Pure.Numerics;
+
+namespace AdaptiveLR.Pure.Algorithms;
+
+/// <summary>
+/// D-Adaptation Adam's hyperparameters (facebookresearch/dadaptation's DAdaptAdam defaults): learning-rate-free,
+/// lr only scales the estimated step size d. <see cref="GrowthRate"/> null means unbounded (the reference's inf).
+/// </summary>
+public sealed record DAdaptAdamHyperparameters(
+    double Lr = 1,
+    double Beta1 = 0.9,
+    double Beta2 = 0.999,
+    double Eps = 1e-8,
+    double WeightDecay = 0,
+    bool Decouple = false,
+    bool UseBiasCorrection = false,
+    double D0 = 1e-6,
+    double? GrowthRate = null,
+    double LayerScale = 1) : StagedHyperparameters
+{
+    /// <summary>The paper and the update equations, as <c>adaptivelr optimizers dadapt-adam</c> prints them.</summary>
+    public const string Reference = """
+        D-Adaptation Adam — Defazio & Mishchenko, "Learning-Rate-Free Learning by D-Adaptation", ICML 2023
+        (arXiv:2301.07733), as implemented in facebookresearch/dadaptation (dadaptation/dadapt_adam.py @ c984980).
+        k counts the group's steps (0 at the first), d starts at d0, sums run over all tensors of a group,
+        r is layer_scale:
+
+          g   ← g + λθ                                   (coupled weight decay, the default)
+          bc  = √(1 − β₂ᵏ⁺¹)/(1 − β₁ᵏ⁺¹) with use_bias_correction, else 1;   dlr = d·lr·bc
+          a   = r·dlr·⟨g, s/(√v + ε)⟩                    (s and v before this step)
+          m   ← β₁m + r·dlr(1 − β₁)g                     (m carries the step size)
+          v   ← β₂v + (1 − β₂)g²
+          s   ← √β₂·s + dlr(1 − √β₂)g
+          n   ← √β₂·n + (1 − √β₂)·a                      (n is numerator_weighted)
+          d̂   = n/((1 − √β₂)·r‖s‖₁);   d ← max(d, min(d̂, d·growth_rate))
+          θ   ← θ − λ·dlr·θ                               (decoupled weight decay, decouple = true)
+          θ   ← θ − m/(√v + ε)
+
+        d never decreases. If ‖s‖₁ = 0 the step changes only m, v and s, as the reference's early return.
+        Defaults: lr 1, betas (0.9, 0.999), eps 1e-8, weight_decay 0 (coupled), d0 1e-6, growth_rate unbounded,
+        layer_scale 1. Effective learning rate shown: r·dlr/(√v + ε), Adam's lr/(√v + ε) with lr = r·d·lr·bc.
+        Departures: d and its sums are per parameter group (the reference shares one d between groups and
+        takes the largest group lr); single process (no FSDP all-reduce).
+        """;
+
+    private const int S = 0, ExpAvg = 1, ExpAvgSq = 2;
+
+    private static readonly ImmutableArray<StateSlot?> SlotLayout = [new StateSlot("s"), new StateSlot("exp_avg"), new StateSlot("exp_avg_sq")];
+
+    /// <inheritdoc/>
+    public override string Algorithm => "dadapt-adam";
+
+    /// <inheritdoc/>
+    public override bool LearningRateFree => true;
+
+    /// <inheritdoc/>
+    public override ImmutableArray<StateSlot?> Slots => SlotLayout;
+
+    /// <inheritdoc/>
+    public override int SumCount => 2;
+
+    /// <inheritdoc/>
+    public override GroupScalars InitialScalars => GroupScalars.Of(
+        ("d", D0), ("numerator_weighted", 0), ("k", 0), ("dlr", 0), ("numerator_acum", 0), ("sk_l1", 0), ("d_hat", 0));
+
+    private double SqrtBeta2 => Math.Pow(Beta2, 0.5);
+
+    /// <inheritdoc/>
+    public override Hyperparameters With(HyperparameterSettings s) =>
+        this with
+        {
+            Lr = s.Lr ?? Lr,
+            Beta1 = s.Beta1 ?? Beta1,
+            Beta2 = s.Beta2 ?? Beta2,
+            Eps = s.Eps ?? Eps,
+            WeightDecay = s.WeightDecay ?? WeightDecay,
+            Decouple = s.Decouple ?? Decouple,
+            UseBiasCorrection = s.UseBiasCorrection ?? UseBiasCorrection,
+            D0 = s.D0 ?? D0,
+            GrowthRate = s.GrowthRate ?? GrowthRate,
+            LayerScale = s.LayerScale ?? LayerScale,
+        };
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<ValidationError> Validate() => Allowed.Collect(
+        Allowed.Positive("lr", Lr),
+        Allowed.DecayRate("beta1", Beta1),
+        Allowed.DecayRate("beta2", Beta2),
+        Allowed.Positive("eps", Eps),
+        Allowed.NonNegative("weight_decay", WeightDecay),
+        Allowed.Positive("d0", D0),
+        GrowthRate is { } growth ? LearningRateFreeChecks.GrowthRate(growth) : null,
+        Allowed.Positive("layer_scale", LayerScale));
+
+    private double StepSize(GroupScalars scalars, double lr)
+    {
+        double k = scalars["k"];
+        double biasCorrection = UseBiasCorrection ? Math.Pow(1 - Math.Pow(Beta2, k + 1), 0.5) / (1 - Math.Pow(Beta1, k + 1)) : 1;
+        return scalars["d"] * lr * biasCorrection;
+    }
+
+    /// <inheritdoc/>
+    public override GroupScalars Advance(StepContext context, GroupScalars scalars, ReadOnlySpan<double> groupSums)
+    {
+        double dlr = StepSize(scalars, context.LearningRate);
+        double numeratorAccumulated = LayerScale * dlr * groupSums[0], skL1 = LayerScale * groupSums[1];
+        var after = scalars.With("dlr", dlr).With("numerator_acum", numeratorAccumulated).With("sk_l1", skL1);
+        // The reference returns before anything else changes (k included) when no gradient reached s.
+        if (skL1 == 0 || !(context.LearningRate > 0)) return after;
+        double sqrtBeta2 = SqrtBeta2, d = scalars["d"];
+        double numeratorWeighted = sqrtBeta2 * scalars["numerator_weighted"] + (1 - sqrtBeta2) * numeratorAccumulated;
+        double dHat = numeratorWeighted / ((1 - sqrtBeta2) * skL1);
+        d = Math.Max(d, Math.Min(dHat, d * (GrowthRate ?? double.PositiveInfinity)));
+        return after.With("numerator_weighted", numeratorWeighted).With("d_hat", dHat).With("d", d).With("k", scalars["k"] + 1);
+    }
+
+    /// <inheritdoc/>
+    protected override TResult WithReductionRule<TVisitor, TResult>(StepContext context, GroupScalars scalars, ref TVisitor visitor)
+    {
+        double dlr = StepSize(scalars, context.LearningRate), sqrtBeta2 = SqrtBeta2;
+        return visitor.Visit(new DAdaptEstimate(
+            coupledDecay: Decouple ? 0 : context.WeightDecay,
+            accumulate: context.LearningRate > 0,
+            beta1: Beta1, beta2: Beta2, sqrtBeta2: sqrtBeta2, eps: Eps,
+            momentumScale: LayerScale * dlr * (1 - Beta1),
+            sScale: dlr * (1 - sqrtBeta2)));
+    }
+
+    /// <inheritdoc/>
+    protected override TResult WithSlotRule<TVisitor, TResult>(in StageInputs inputs, ref TVisitor visitor)
+    {
+        double dlr = inputs.After["dlr"];
+        bool update = inputs.Context.LearningRate > 0 && inputs.After["k"] != inputs.Before["k"];
+        return visitor.Visit(new DAdaptStep(
+            decoupledDecay: Decouple ? inputs.Context.WeightDecay * dlr : 0,
+            update: update, eps: Eps, rate: LayerScale * dlr));
+    }
+
+    /// <summary>The reduction pass: ⟨g, s/(√v + ε)⟩ with the old s and v (sum 0), then m, v, s and ‖s‖₁ (sum 1).</summary>
+    private readonly struct DAdaptEstimate(double coupledDecay, bool accumulate, double beta1, double beta2, double sqrtBeta2, double eps,
+                                           double momentumScale, double sScale) : IReductionRule
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Accumulate<T>(T parameter, T gradient, Span<T> state, Span<T> sums) where T : unmanaged, ILane<T>
+        {
+            if (!accumulate) return;
+            if (coupledDecay != 0) gradient += T.Broadcast(coupledDecay) * parameter;
+            sums[0] += gradient * (state[S] / (T.Sqrt(state[ExpAvgSq]) + T.Broadcast(eps)));
+            state[ExpAvg] = T.Broadcast(beta1) * state[ExpAvg] + T.Broadcast(momentumScale) * gradient;
+            state[ExpAvgSq] = T.Broadcast(beta2) * state[ExpAvgSq] + T.Broadcast(1 - beta2) * (gradient * gradient);
+            state[S] = T.Broadcast(sqrtBeta2) * state[S] + T.Broadcast(sScale) * gradient;
+            sums[1] += T.Abs(state[S]);
+        }
+    }
+
+    /// <summary>The element pass: θ − m/(√v + ε); m already carries the step size.</summary>
+    private readonly struct DAdaptStep(double decoupledDecay, bool update, double eps, double rate) : ISlotRule
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply<T>(ref T parameter, T gradient, Span<T> state) where T : unmanaged, ILane<T>
+        {
+            if (!update) return;
+            T denominator = T.Sqrt(state[ExpAvgSq]) + T.Broadcast(eps);
+            if (decoupledDecay != 0) parameter += T.Broadcast(-decoupledDecay) * parameter;
+            parameter -= state[ExpAvg] / denominator;
+        }
+
+        public T EffectiveLearningRate<T>(ReadOnlySpan<T> state) where T : unmanaged, ILane<T> =>
+            update ? T.Broadcast(rate) / (T.Sqrt(state[ExpAvgSq]) + T.Broadcast(eps)) : T.Broadcast(0);
+    }
+}
