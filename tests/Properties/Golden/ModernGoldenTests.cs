@@ -26,6 +26,15 @@ public class ModernGoldenTests(ITestOutputHelper output)
     /// <summary>Float32 storage and arithmetic against float64, over 10 steps (see ClassicGoldenTests for the budget).</summary>
     private const double Float32Tolerance = 1e-5;
 
+    /// <summary>
+    /// Algorithms whose float32 run the arithmetic cannot hold to <see cref="Float32Tolerance"/>, with the reason.
+    /// Prodigy estimates d from ⟨g, θ₀ − θ⟩ while the first steps move θ by about d₀·|θ| = 1e-6·|θ|: float32 rounds
+    /// each step's θ to 6e-8·|θ|, so the displacement, and d with everything it scales (m, v), carry errors of a few
+    /// per cent. torch 1.13 running the reference in float32 is off the float64 fixtures by as much (d_hat 4.4%,
+    /// v 1.3% in bias-correction; scripts/golden/MODERN.md); ours measures 4.4% at most. The float64 runs hold 1e-9.
+    /// </summary>
+    private static readonly Dictionary<string, double> Float32Tolerances = new() { ["prodigy"] = 0.1 };
+
     /// <summary>Stands for "no fixture of a registered algorithm yet", so that the theories always have data.</summary>
     private const string NoneRegistered = "(none registered)";
 
@@ -88,7 +97,9 @@ public class ModernGoldenTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void AdapterOnFloat32FollowsTheGoldenTrajectory(string file) => AssertAdapter(file, ScalarType.Float32, Float32Tolerance);
+    public void AdapterOnFloat32FollowsTheGoldenTrajectory(string file) =>
+        AssertAdapter(file, ScalarType.Float32, file == NoneRegistered ? Float32Tolerance
+            : Float32Tolerances.GetValueOrDefault(GoldenFixture.Load(Family, file).Algorithm, Float32Tolerance));
 
     private void AssertAdapter(string file, ScalarType dtype, double tolerance)
     {

@@ -79,6 +79,17 @@ public static class ReferenceNames
                 "beta2_decay" => settings with { Beta2Decay = value.GetDouble() },
                 "d" => settings with { ClipThreshold = value.GetDouble() },
                 "relative_step" => settings with { RelativeStep = value.GetBoolean() },
+                "beta3" => value.ValueKind == JsonValueKind.Null ? settings : settings with { Beta3 = value.GetDouble() },
+                "d0" => settings with { D0 = value.GetDouble() },
+                "d_coef" => settings with { DCoef = value.GetDouble() },
+                "growth_rate" => value.ValueKind == JsonValueKind.String && value.GetString() == "Infinity" ? settings : settings with { GrowthRate = value.GetDouble() },
+                "slice_p" => settings with { SliceP = value.GetDouble() },
+                "layer_scale" => settings with { LayerScale = value.GetDouble() },
+                "decouple" => settings with { Decouple = value.GetBoolean() },
+                "use_bias_correction" => settings with { UseBiasCorrection = value.GetBoolean() },
+                "safeguard_warmup" => settings with { SafeguardWarmup = value.GetBoolean() },
+                "adam" => settings with { Adam = value.GetBoolean() },
+                "exclude_from_trust" => settings with { ExcludeFromTrust = ExcludesOneDimensional(fixture, value) },
                 _ => throw new InvalidDataException($"{fixture}: the reference's argument '{name}' has no counterpart here"),
             };
         }
@@ -90,6 +101,19 @@ public static class ReferenceNames
         if (hyperparameters.Validate() is { Count: > 0 } errors)
             throw new InvalidDataException($"{fixture}: {string.Join("; ", errors)}");
         return hyperparameters;
+    }
+
+    /// <summary>
+    /// A per-parameter exclusion list ([false, true]) as our setting, which excludes exactly the 1-D parameters:
+    /// true when the list marks those, an error when it marks others.
+    /// </summary>
+    private static bool ExcludesOneDimensional(GoldenFixture fixture, JsonElement value)
+    {
+        bool[] given = [.. value.EnumerateArray().Select(v => v.GetBoolean())];
+        bool[] oneDimensional = [.. fixture.Parameters.Select(p => p.Shape.Length <= 1)];
+        if (given.SequenceEqual(oneDimensional)) return true;
+        if (given.All(v => !v)) return false;
+        throw new InvalidDataException($"{fixture}: the exclusion list [{string.Join(", ", given)}] is not 'the 1-D parameters', the only exclusion we offer");
     }
 
     /// <summary>Our name of the reference's state quantity <paramref name="name"/>; null for those checked otherwise (NAdam's mu_product).</summary>
