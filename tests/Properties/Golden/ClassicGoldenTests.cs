@@ -38,7 +38,8 @@ public class ClassicGoldenTests(ITestOutputHelper output)
     {
         var covered = GoldenFixture.Files(Family).Select(file => GoldenFixture.Load(Family, file).Algorithm).ToHashSet();
         Assert.NotEmpty(covered);
-        Assert.Empty(Pure.OptimizerRegistry.Names.Except(covered));
+        // Staged algorithms (issue 12) have their fixtures in the modern family (ModernGoldenTests).
+        Assert.Empty(Pure.OptimizerRegistry.All.Where(d => d.Defaults is not StagedHyperparameters).Select(d => d.Name).Except(covered));
     }
 
     [Theory]
