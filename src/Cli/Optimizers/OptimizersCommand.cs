@@ -52,6 +52,8 @@ public static class OptimizersCommand
         foreach (string line in definition.Reference.Split('\n')) output.WriteLine($"  {line}".TrimEnd());
         output.WriteLine();
         output.WriteLine($"state quantities: {string.Join(", ", StateNames(definition))}");
+        if (ScalarNames(definition) is { Length: > 0 } scalars) output.WriteLine($"scalars (step shows them): {string.Join(", ", scalars)}");
+        if (definition.Defaults.LearningRateFree) output.WriteLine("learning-rate-free: lr-find and compare --tune-lr leave lr at 1");
         output.WriteLine($"defaults: {Defaults(definition)}");
         output.WriteLine($"flags: {string.Join(" ", definition.Settings.Select(HyperparameterOptions.FlagName))}");
         output.WriteLine($"TorchSharp built-in: {(TorchBuiltinOptimizers.Has(definition.Defaults) ? "yes (train --impl torch, bench)" : "none")}");
@@ -65,8 +67,20 @@ public static class OptimizersCommand
                     .. tensorLevel.SlotsFor(new MatrixView(1, 1, Factored: true)).OfType<StateSlot>().Select(s => $"{s.Name} (2+ dimensions)")];
         var always = definition.Defaults.Slots.OfType<StateSlot>().Select(s => s.Name).ToList();
         var everything = definition.Defaults.With(new HyperparameterSettings { Momentum = 0.9, Centered = true, AmsGrad = true })
-            .Slots.OfType<StateSlot>().Select(s => s.Name);
-        return everything.Select(n => always.Contains(n) ? n : $"{n} (optional)");
+            .Slots.OfType<StateSlot>();
+        var optional = definition.Defaults.With(new HyperparameterSettings { Beta1 = 0 }).Slots.OfType<StateSlot>().Select(s => s.Name).ToHashSet();
+        return everything.Select(s => (s.Name, Note: !always.Contains(s.Name) ? "optional"
+                                                   : definition.Defaults is StagedHyperparameters && !optional.Contains(s.Name) ? "beta1 > 0"
+                                                   : s.Sampled ? "every slice_p-th element" : null))
+            .Select(s => s.Note is null ? s.Name : $"{s.Name} ({s.Note})");
+    }
+
+    /// <summary>A staged algorithm's group scalars (Prodigy's d, …), then its per-tensor ones (LAMB's trust_ratio).</summary>
+    private static string[] ScalarNames(OptimizerDefinition definition)
+    {
+        if (definition.Defaults is not StagedHyperparameters staged) return [];
+        var perTensor = staged.TensorScalars(new StageInputs(staged.ContextFor(1), staged.InitialScalars, staged.InitialScalars, new double[staged.SumCount], 1));
+        return [.. staged.InitialScalars.Values.Keys, .. perTensor.Values.Keys.Select(n => $"{n} (per tensor)")];
     }
 
     private static string Defaults(OptimizerDefinition definition) =>
@@ -78,6 +92,8 @@ public static class OptimizersCommand
         summary = definition.Summary,
         defaults = HyperparameterText.Values(definition.Defaults).ToDictionary(v => v.Name, v => v.Value),
         state = StateNames(definition).ToArray(),
+        scalars = ScalarNames(definition),
+        learning_rate_free = definition.Defaults.LearningRateFree,
         flags = definition.Settings.Select(HyperparameterOptions.FlagName).ToArray(),
         torch_builtin = TorchBuiltinOptimizers.Has(definition.Defaults),
         reference = definition.Reference,

@@ -15,8 +15,15 @@ public static class HyperparameterText
     public static IEnumerable<(string Name, object? Value)> Values(Hyperparameters hyperparameters) =>
         hyperparameters.GetType()
             .GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.DeclaringType == hyperparameters.GetType() && IsSetting(p.PropertyType))
+            .Where(p => p.DeclaringType == hyperparameters.GetType() && IsSetting(p.PropertyType) && !DescribesTheAlgorithm(p))
             .Select(p => (SnakeCase(p.Name), p.GetValue(hyperparameters)));
+
+    /// <summary>
+    /// An override of a property every algorithm has with a default (<c>LearningRateFree</c>, <c>HasEvaluationView</c>):
+    /// a fact about the algorithm, not a value a user sets. The abstract ones (lr, weight_decay) are hyperparameters.
+    /// </summary>
+    private static bool DescribesTheAlgorithm(PropertyInfo property) =>
+        property.GetMethod?.GetBaseDefinition() is { IsAbstract: false } definition && definition.DeclaringType != property.DeclaringType;
 
     /// <summary>Whether a property of this type is a hyperparameter: a number, an optional number or a flag.</summary>
     public static bool IsSetting(Type type) => type == typeof(double) || type == typeof(double?) || type == typeof(bool);

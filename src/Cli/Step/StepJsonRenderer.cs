@@ -7,6 +7,7 @@ namespace AdaptiveLR.Cli.Step;
 /// <summary>
 /// The trajectory as JSON Lines for programs: one object per step with <c>step</c> (1-based),
 /// <c>x</c> after the step, <c>grad</c>, <c>lr</c>, <c>state</c> (named quantities after the step),
+/// <c>scalars</c> (staged algorithms' group and tensor scalars: Prodigy's d, LAMB's trust_ratio, …),
 /// <c>update</c>, <c>effective_lr</c> and, for a function, <c>loss</c>. A scalar problem gives numbers,
 /// a vector problem arrays; a non-finite number is null (<see cref="JsonNumbers"/>).
 /// </summary>
@@ -29,6 +30,12 @@ public static class StepJsonRenderer
                 json.WriteStartObject("state");
                 foreach (var quantity in row.State.Quantities) WriteValues(json, quantity.Name, quantity.Values);
                 json.WriteEndObject();
+                if (!row.Scalars.IsEmpty)
+                {
+                    json.WriteStartObject("scalars");
+                    foreach (var (name, value) in row.Scalars) JsonNumbers.Write(json, name, value);
+                    json.WriteEndObject();
+                }
                 WriteValues(json, "update", row.Update);
                 WriteValues(json, "effective_lr", row.EffectiveLearningRate);
                 if (row.Loss is double loss) JsonNumbers.Write(json, "loss", loss);

@@ -16,16 +16,18 @@ public static class StepTableRenderer
     public static void Write(Trajectory trajectory, TextWriter output)
     {
         var names = trajectory.QuantityNames;
+        var scalars = trajectory.ScalarNames;
         bool hasLoss = trajectory.HasLoss;
-        string[] header = ["step", "x", .. Optional(hasLoss, "f(x)"), "grad", .. names, "update", "effective_lr"];
+        string[] header = ["step", "x", .. Optional(hasLoss, "f(x)"), "grad", .. names, .. scalars, "update", "effective_lr"];
         var rows = new List<string[]> { header };
         rows.Add(["0", Cell(trajectory.X0), .. Optional(hasLoss, Number(trajectory.Source.Loss(trajectory.X0) ?? 0)),
-                  "", .. names.Select(_ => ""), "", ""]);
+                  "", .. names.Select(_ => ""), .. scalars.Select(_ => ""), "", ""]);
         using var steps = trajectory.Rows().GetEnumerator();
         string[] Cells(StepRow row) =>
             [
                 row.Step.ToString(CultureInfo.InvariantCulture), Cell(row.X), .. Optional(hasLoss, Number(row.Loss ?? 0)),
-                Cell(row.Gradient), .. names.Select(n => Cell(row.State[n])), Cell(row.Update), Cell(row.EffectiveLearningRate),
+                Cell(row.Gradient), .. names.Select(n => Cell(row.State[n])), .. row.Scalars.Select(s => Number(s.Value)),
+                Cell(row.Update), Cell(row.EffectiveLearningRate),
             ];
         while (rows.Count <= AlignedRows && steps.MoveNext()) rows.Add(Cells(steps.Current));
 

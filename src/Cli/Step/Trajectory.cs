@@ -12,7 +12,11 @@ public sealed record StepRow(
     OptimizerState State,
     ImmutableArray<double> Update,
     ImmutableArray<double> EffectiveLearningRate,
-    double? Loss);
+    double? Loss)
+{
+    /// <summary>Staged algorithms' scalars after the step: the group's (Prodigy's d, …) and the tensor's (LAMB's trust ratio), by name.</summary>
+    public ImmutableArray<(string Name, double Value)> Scalars { get; init; } = [];
+}
 
 /// <summary>
 /// An optimizer run from x0 for a number of steps, through the record-level API. The rows are computed
@@ -35,7 +39,10 @@ public sealed record Trajectory(Hyperparameters Hyperparameters, GradientSource 
             var current = x;
             var update = next.Parameters.Select((value, i) => value - current[i]).ToImmutableArray();
             var rates = ReferenceStep.EffectiveLearningRates(Hyperparameters, next.State, x.Length, next.Parameters);
-            yield return new StepRow(step, next.Parameters, gradient, Hyperparameters.Lr, next.State, update, rates, Source.Loss(next.Parameters));
+            yield return new StepRow(step, next.Parameters, gradient, Hyperparameters.Lr, next.State, update, rates, Source.Loss(next.Parameters))
+            {
+                Scalars = ScalarsOf(next.State),
+            };
             (state, x) = (next.State, next.Parameters);
         }
     }
@@ -45,4 +52,29 @@ public sealed record Trajectory(Hyperparameters Hyperparameters, GradientSource 
 
     /// <summary>The state quantities' names, in slot order.</summary>
     public ImmutableArray<string> QuantityNames => [.. Hyperparameters.Slots.OfType<StateSlot>().Select(s => s.Name)];
+
+    /// <summary>
+    /// The coordinates of x that quantity <paramref name="name"/> holds, in its order: all of them, or every
+    /// slice_p-th for a sampled one (Prodigy's s and p0).
+    /// </summary>
+    public ImmutableArray<int> Coordinates(string name)
+    {
+        int slot = Hyperparameters.Slots.IndexOf(Hyperparameters.Slots.OfType<StateSlot>().FirstOrDefault(s => s.Name == name));
+        int stride = Hyperparameters is StagedHyperparameters staged && slot >= 0 && staged.Sampling.IsSampled(slot) ? staged.SampleStride : 1;
+        return [.. Enumerable.Range(0, (X0.Length + stride - 1) / stride).Select(i => i * stride)];
+    }
+
+    /// <summary>The names of <see cref="StepRow.Scalars"/>: the group's scalars, then the tensor's; empty for algorithms that keep none.</summary>
+    public ImmutableArray<string> ScalarNames =>
+        Hyperparameters is StagedHyperparameters staged
+            ? [.. staged.InitialScalars.Values.Keys, .. staged.TensorScalars(new StageInputs(staged.ContextFor(1), staged.InitialScalars, staged.InitialScalars,
+                                                                                             new double[staged.SumCount], 1)).Values.Keys]
+            : [];
+
+    private ImmutableArray<(string Name, double Value)> ScalarsOf(OptimizerState state)
+    {
+        if (Hyperparameters is not StagedHyperparameters staged || state.Stage is not { } stage) return [];
+        var inputs = new StageInputs(staged.ContextFor(state.Step), stage.Before, stage.After, stage.TensorSums.AsSpan(), stage.Dimensions);
+        return [.. state.Scalars.Values.Select(pair => (pair.Key, pair.Value)), .. staged.TensorScalars(inputs).Values.Select(pair => (pair.Key, pair.Value))];
+    }
 }

@@ -22,6 +22,7 @@ public static class TrajectoryPlot
         var (top, bottom) = (panels[0], panels[1]);
         int size = trajectory.X0.Length, stepCount = trajectory.Steps;
         var names = trajectory.QuantityNames;
+        var coordinates = names.Select(trajectory.Coordinates).ToArray();
         // One pass over the rows, keeping only the plotted numbers (bounded by PlotLimits, checked before any work).
         double[] steps = [.. Enumerable.Range(0, stepCount + 1).Select(s => (double)s)];
         var xs = Enumerable.Range(0, size).Select(_ => new double[stepCount + 1]).ToArray();
@@ -32,7 +33,12 @@ public static class TrajectoryPlot
             for (int i = 0; i < size; i++)
             {
                 xs[i][row.Step] = row.X[i];
-                for (int q = 0; q < names.Length; q++) states[q][i][row.Step - 1] = row.State[names[q]][i];
+                for (int q = 0; q < names.Length; q++)
+                {
+                    // A sampled quantity holds every slice_p-th coordinate; the others stay NaN (not drawn).
+                    int held = coordinates[q].IndexOf(i);
+                    states[q][i][row.Step - 1] = held >= 0 ? row.State[names[q]][held] : double.NaN;
+                }
             }
         }
 
@@ -40,7 +46,7 @@ public static class TrajectoryPlot
         int series = 0, count = names.Length * size;
         for (int q = 0; q < names.Length; q++)
         {
-            for (int i = 0; i < size; i++)
+            foreach (int i in coordinates[q])
             {
                 SeriesStyle.AddLine(bottom, steps[1..], states[q][i], size == 1 ? names[q] : $"{names[q]}[{i}]", series, count);
                 series++;

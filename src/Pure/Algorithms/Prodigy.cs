@@ -78,7 +78,7 @@ public sealed record ProdigyHyperparameters(
         ("d", D0), ("d_max", D0), ("d_numerator", 0), ("d_denom", 0), ("d_hat", 0), ("k", 0), ("dlr", 0), ("delta_numerator", 0));
 
     /// <summary>β₃ in force: the given one, or √β₂.</summary>
-    public double EffectiveBeta3 => Beta3 ?? Math.Sqrt(Beta2);
+    private double EffectiveBeta3 => Beta3 ?? Math.Sqrt(Beta2);
 
     /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
