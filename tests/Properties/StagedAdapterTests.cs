@@ -1,0 +1,165 @@
+using System.Collections.Immutable;
+using AdaptiveLR.Pure;
+using AdaptiveLR.Pure.Algorithms;
+using AdaptiveLR.Pure.Core;
+using AdaptiveLR.Torch;
+using TorchSharp.Modules;
+using Xunit;
+using static TorchSharp.torch;
+using OptimizerState = AdaptiveLR.Pure.Core.OptimizerState;
+
+namespace AdaptiveLR.Properties;
+
+/// <summary>
+/// Prodigy, D-Adaptation and LAMB through the adapter: a checkpoint in the middle of training continues bit for bit
+/// (parameters, slots and the group's d), parameter groups keep their own estimates, and Prodigy's sampled slots
+/// (slice_p) are shaped, checked and stepped on float32 as the double reference steps them.
+/// </summary>
+public class StagedAdapterTests
+{
+    public static TheoryData<string, double?> Algorithms => new()
+    {
+        { "prodigy", null }, { "prodigy", 3 }, { "dadapt-adam", null }, { "lamb", null },
+    };
+
+    private static Hyperparameters Configure(string algorithm, double? sliceP) =>
+        OptimizerRegistry.Find(algorithm)!.Configure(new HyperparameterSettings { SliceP = sliceP, WeightDecay = 0.01 });
+
+    [Theory]
+    [MemberData(nameof(Algorithms))]
+    public void CheckpointRoundTripContinuesBitIdentically(string algorithm, double? sliceP)
+    {
+        var h = Configure(algorithm, sliceP);
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator().manual_seed(11);
+        var starts = new[] { randn([7, 5], generator: generator), randn([5], generator: generator) };
+        var first = starts.Select(s => new Parameter(s.clone())).ToList();
+        var second = starts.Select(s => new Parameter(s.clone())).ToList();
+        using var a = new AdaptiveOptimizer(first, h);
+        using var b = new AdaptiveOptimizer(second, h);
+        var direction = starts.Select(s => randn(s.shape, generator: generator)).ToList();
+        var gradients = Enumerable.Range(0, 8).Select(_ => direction.Select(m => m + randn(m.shape, generator: generator)).ToList()).ToList();
+        for (int step = 0; step < 4; step++) Step(a, first, gradients[step]);
+        var saved = new MemoryStream();
+        a.save_state_dict(new BinaryWriter(saved));
+        saved.Position = 0;
+        using (no_grad()) for (int p = 0; p < first.Count; p++) second[p].copy_(first[p]);
+        b.load_state_dict(new BinaryReader(saved));
+        Assert.Equal(a.GroupScalarsOf(0), b.GroupScalarsOf(0));
+        for (int step = 4; step < 8; step++)
+        {
+            Step(a, first, gradients[step]);
+            Step(b, second, gradients[step]);
+        }
+        for (int p = 0; p < first.Count; p++)
+        {
+            Assert.Equal(first[p].data<float>().ToArray(), second[p].data<float>().ToArray());
+            foreach (var slot in h.Slots.OfType<StateSlot>())
+                Assert.Equal(a.States[p][slot.Name].data<float>().ToArray(), b.States[p][slot.Name].data<float>().ToArray());
+        }
+        Assert.Equal(a.GroupScalarsOf(0), b.GroupScalarsOf(0));
+        if (h.LearningRateFree) Assert.True(a.GroupScalarsOf(0)["d"] > 1e-6, "d moved in 8 steps");
+    }
+
+    [Fact]
+    public void SampledSlotsHoldEverySlicePthElementAndRefuseAnotherSlicing()
+    {
+        using var scope = NewDisposeScope();
+        var p = new Parameter(randn([7, 5]));
+        using var sliced = new AdaptiveOptimizer([p], new ProdigyHyperparameters(SliceP: 3));
+        Assert.Equal([12L], sliced.States[0]["s"].shape);
+        Assert.Equal([12L], sliced.States[0]["p0"].shape);
+        Assert.Equal([7L, 5], sliced.States[0]["exp_avg"].shape);
+        p.grad = randn([7, 5]);
+        sliced.step();
+        // p0 is the parameter's first value at every third element of its flattened storage.
+        var saved = new MemoryStream();
+        sliced.save_state_dict(new BinaryWriter(saved));
+        saved.Position = 0;
+        using var whole = new AdaptiveOptimizer([new Parameter(randn([7, 5]))], new ProdigyHyperparameters());
+        var error = Assert.Throws<InvalidDataException>(() => whole.load_state_dict(new BinaryReader(saved)));
+        Assert.Contains("state quantity s", error.Message);
+        Assert.Equal(0, whole.States[0].Step);
+    }
+
+    [Fact]
+    public void AGroupMayNotChangeTheSlicing()
+    {
+        using var scope = NewDisposeScope();
+        var groups = new[]
+        {
+            new AdaptiveOptimizer.ParamGroup([new Parameter(randn([4]))]),
+            new AdaptiveOptimizer.ParamGroup([new Parameter(randn([4]))], new ProdigyHyperparameters(SliceP: 2)),
+        };
+        var error = Assert.Throws<ArgumentException>(() => new AdaptiveOptimizer(groups, new ProdigyHyperparameters()));
+        Assert.Contains("slice_p", error.Message);
+    }
+
+    /// <summary>Each parameter group keeps its own d and sums: two groups step exactly as two optimizers of one group each.</summary>
+    [Theory]
+    [InlineData("prodigy")]
+    [InlineData("dadapt-adam")]
+    public void EachGroupEstimatesItsOwnD(string algorithm)
+    {
+        var h = OptimizerRegistry.Find(algorithm)!.Defaults;
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator().manual_seed(5);
+        var starts = new[] { randn([6, 4], generator: generator), randn([9], generator: generator) };
+        var grouped = starts.Select(s => new Parameter(s.clone())).ToList();
+        var alone = starts.Select(s => new Parameter(s.clone())).ToList();
+        using var together = new AdaptiveOptimizer(
+            [new AdaptiveOptimizer.ParamGroup([grouped[0]]), new AdaptiveOptimizer.ParamGroup([grouped[1]], lr: 0.5)], h);
+        using var firstAlone = new AdaptiveOptimizer([alone[0]], h);
+        using var secondAlone = new AdaptiveOptimizer([alone[1]], h with { Lr = 0.5 });
+        var direction = starts.Select(s => randn(s.shape, generator: generator)).ToList();
+        for (int step = 0; step < 6; step++)
+        {
+            var gradients = direction.Select(m => m + randn(m.shape, generator: generator)).ToList();
+            Step(together, grouped, gradients);
+            Step(firstAlone, [alone[0]], [gradients[0]]);
+            Step(secondAlone, [alone[1]], [gradients[1]]);
+        }
+        Assert.Equal(firstAlone.GroupScalarsOf(0), together.GroupScalarsOf(0));
+        Assert.Equal(secondAlone.GroupScalarsOf(0), together.GroupScalarsOf(1));
+        Assert.NotEqual(together.GroupScalarsOf(0)["d"], together.GroupScalarsOf(1)["d"]);
+        for (int p = 0; p < 2; p++) Assert.Equal(alone[p].data<float>().ToArray(), grouped[p].data<float>().ToArray());
+    }
+
+    /// <summary>The float32 kernel's sampled reduction (slice_p &gt; 1, one element at a time) against the double reference, over a group.</summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void SampledFloatPathFollowsTheDoubleReference(int sliceP)
+    {
+        // safeguard_warmup keeps lr out of s, and a large d0 makes the first steps move θ well above float32's rounding (see ModernGoldenTests).
+        var h = new ProdigyHyperparameters(SliceP: sliceP, D0: 1e-2);
+        using var scope = NewDisposeScope();
+        var random = new Random(sliceP);
+        int[] lengths = [61, 17];
+        var values = lengths.Select(n => Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1).ToImmutableArray()).ToImmutableArray();
+        var floats = values.Select(v => new Parameter(tensor(v.Select(x => (float)x).ToArray()))).ToList();
+        using var adapter = new AdaptiveOptimizer(floats, h);
+        var states = lengths.Select(n => OptimizerState.Initial(h, n)).ToImmutableArray();
+        for (int step = 0; step < 5; step++)
+        {
+            var gradients = lengths.Select(n => Enumerable.Range(0, n).Select(_ => (double)(float)(random.NextDouble() - 0.3)).ToImmutableArray()).ToImmutableArray();
+            var results = ReferenceStep.StepGroup(h, states, values, gradients);
+            (states, values) = ([.. results.Select(r => r.State)], [.. results.Select(r => r.Parameters)]);
+            Step(adapter, floats, [.. gradients.Select(g => tensor(g.Select(x => (float)x).ToArray()))]);
+        }
+        Assert.Equal(states[0].Scalars["d"], adapter.GroupScalarsOf(0)["d"], 1e-4 * states[0].Scalars["d"]);
+        for (int t = 0; t < lengths.Length; t++)
+        {
+            float[] ours = floats[t].data<float>().ToArray(), s = adapter.States[t]["s"].data<float>().ToArray();
+            for (int i = 0; i < ours.Length; i++) Assert.True(Math.Abs(ours[i] - values[t][i]) <= 1e-4 * (1 + Math.Abs(values[t][i])), $"tensor {t} element {i}");
+            Assert.Equal(states[t]["s"].Length, s.Length);
+            for (int i = 0; i < s.Length; i++) Assert.True(Math.Abs(s[i] - states[t]["s"][i]) <= 1e-4 * states[t]["s"].Max(Math.Abs), $"tensor {t} s[{i}]");
+        }
+    }
+
+    private static void Step(AdaptiveOptimizer optimizer, IReadOnlyList<Parameter> parameters, IReadOnlyList<Tensor> gradients)
+    {
+        for (int p = 0; p < parameters.Count; p++) AdapterProperties.Backward(parameters[p], gradients[p].reshape(parameters[p].shape));
+        optimizer.step();
+    }
+}
