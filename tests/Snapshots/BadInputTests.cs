@@ -70,7 +70,7 @@ public class BadInputTests
     [InlineData("nosuchcommand", "adaptivelr: unknown command 'nosuchcommand'; commands: step, train, compare, lr-find, config, bench, schedule, optimizers; see 'adaptivelr --help'")]
     [InlineData("train --optimzer adam", "adaptivelr: unknown option '--optimzer' for 'train' (did you mean '--optimizer'?); see 'adaptivelr train --help'")]
     [InlineData("compare --optimizer adam", "adaptivelr: unknown option '--optimizer' for 'compare' (did you mean '--optimizers'?); see 'adaptivelr compare --help'")]
-    [InlineData("step --beta3 0.5", "adaptivelr: unknown option '--beta3' for 'step' (did you mean '--beta1' or '--beta2'?); see 'adaptivelr step --help'")]
+    [InlineData("step --beta4 0.5", "adaptivelr: unknown option '--beta4' for 'step' (did you mean '--beta1', '--beta2' or '--beta3'?); see 'adaptivelr step --help'")]
     [InlineData("compare --optimizers adam,foo", "unknown name 'foo' in 'adam,foo'")]
     [InlineData("compare --optimizers adam,adamm", "unknown name 'adamm' in 'adam,adamm' (did you mean 'adam' or 'adamw'?)")]
     [InlineData("compare --optimizers adam,adam", "'adam' appears twice in 'adam,adam'")]
