@@ -32,6 +32,33 @@ public class StepSnapshotTests
     public void SeveralOptimizersOnBealeJson() =>
         Snapshot.Match(Succeeded(["step", "--function", "beale", "--optimizers", "adagrad,yogi", "--steps", "2", "--format", "json"]));
 
+    /// <summary>Staged algorithms: the group's scalars (Prodigy's d, …) as columns, LAMB's per-tensor trust ratio, sampled slots at their coordinates.</summary>
+    [Fact]
+    public void ProdigyTableShowsItsScalars() => Snapshot.Match(Succeeded(["step", "--optimizer", "prodigy", "--x0", "5,-3", "--steps", "6"]));
+
+    [Fact]
+    public void LambJsonHasTheTrustRatio() => Snapshot.Match(Succeeded(["step", "--optimizer", "lamb", "--lr", "0.1", "--x0", "5,-3", "--steps", "3", "--format", "json"]));
+
+    [Fact]
+    public void DAdaptationCsvAndProdigySlicedCsv() =>
+        Snapshot.Match(Succeeded(["step", "--optimizer", "dadapt-adam", "--grads", "1,-2,0.5;1,-1,0.25", "--format", "csv"]) + "\n" +
+                       Succeeded(["step", "--optimizer", "prodigy", "--slice-p", "2", "--grads", "1,-2,0.5;1,-1,0.25", "--format", "csv"]));
+
+    [Fact]
+    public void StagedPlotWithSampledSlotsIsAPng()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"adaptivelr-prodigy-{Guid.NewGuid():N}.png");
+        try
+        {
+            Succeeded(["step", "--optimizer", "prodigy", "--slice-p", "2", "--x0", "5,-3,1", "--steps", "30", "--plot", path]);
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(path)[..4]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void PathsPlotIsAPng()
     {
