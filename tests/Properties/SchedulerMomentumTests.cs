@@ -25,7 +25,7 @@ public class SchedulerMomentumTests
     /// </summary>
     public static TheoryData<string> BuiltinsWithMomentumOrBetas => ["sgd", "rmsprop", "adam", "adamw", "adamax"];
 
-    public static TheoryData<string> WithBetas => ["adam", "adamw", "adamax", "nadam", "radam", "lion", "adabelief", "yogi"];
+    public static TheoryData<string> WithBetas => ["adam", "adamw", "adamax", "nadam", "radam", "lion", "adabelief", "yogi", "prodigy", "dadapt-adam", "lamb"];
 
     /// <summary>Each algorithm with a TorchSharp built-in that has momentum or betas: parameters and coefficients as the built-in's, step by step.</summary>
     [Theory]

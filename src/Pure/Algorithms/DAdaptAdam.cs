@@ -19,7 +19,7 @@ public sealed record DAdaptAdamHyperparameters(
     bool UseBiasCorrection = false,
     double D0 = 1e-6,
     double? GrowthRate = null,
-    double LayerScale = 1) : StagedHyperparameters
+    double LayerScale = 1) : StagedHyperparameters, IBetasHyperparameters
 {
     /// <summary>The paper and the update equations, as <c>adaptivelr optimizers dadapt-adam</c> prints them.</summary>
     public const string Reference = """

@@ -17,7 +17,7 @@ public sealed record LambHyperparameters(
     double WeightDecay = 0,
     double ClampValue = 10,
     bool Adam = false,
-    bool ExcludeFromTrust = false) : StagedHyperparameters
+    bool ExcludeFromTrust = false) : StagedHyperparameters, IBetasHyperparameters
 {
     /// <summary>The paper and the update equations, as <c>adaptivelr optimizers lamb</c> prints them.</summary>
     public const string Reference = """

@@ -22,7 +22,7 @@ public sealed record ProdigyHyperparameters(
     double D0 = 1e-6,
     double DCoef = 1,
     double? GrowthRate = null,
-    double SliceP = 1) : StagedHyperparameters
+    double SliceP = 1) : StagedHyperparameters, IBetasHyperparameters
 {
     /// <summary>The paper and the update equations, as <c>adaptivelr optimizers prodigy</c> prints them.</summary>
     public const string Reference = """
