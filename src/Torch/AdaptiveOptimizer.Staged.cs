@@ -14,6 +14,7 @@ public sealed partial class AdaptiveOptimizer
     /// </summary>
     private void StepStagedGroups()
     {
+        stagedTensors.Sharing = (ShareCoresFrom, get_num_threads());
         for (int group = 0; group < _parameter_groups.Count; group++)
         {
             var options = (Options)_parameter_groups[group].Options;

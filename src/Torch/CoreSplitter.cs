@@ -15,7 +15,7 @@ internal abstract class RangeJob
 internal sealed class CoreSplitter
 {
     /// <summary>Elements per claimed chunk: 128 KiB of floats, large enough to amortise the claim, small enough to balance.</summary>
-    private const int ChunkElements = 32 * 1024;
+    internal const int ChunkElements = 32 * 1024;
 
     public static CoreSplitter Shared { get; } = new(Environment.ProcessorCount);
 

@@ -18,6 +18,12 @@ internal sealed unsafe class StagedTensors : IStagedPasses
 
     public int Count => entries.Count;
 
+    /// <summary>
+    /// Tensors of at least <c>From</c> float32 elements have their passes shared between up to <c>Threads</c> cores
+    /// (<see cref="AdaptiveOptimizer.ShareCoresFrom"/>, LibTorch's thread budget); their sums are then taken per chunk.
+    /// </summary>
+    public (int From, int Threads) Sharing { get; set; } = (int.MaxValue, 1);
+
     public void Begin() => entries.Clear();
 
     /// <summary>A tensor of the group; <paramref name="gradient"/> zero for a pass that reads none (the view change).</summary>
@@ -79,6 +85,13 @@ internal sealed unsafe class StagedTensors : IStagedPasses
             return;
         }
         var (parameter, gradient, length) = Memory(entry);
+        if (length >= Sharing.From && sampling.Stride <= 1)
+        {
+            var job = new StagedReduceJob<TRule>(rule, (float*)parameter, (float*)gradient, entry.Slots, length, sums.Length);
+            CoreSplitter.Shared.Run(job, length, Sharing.From, Sharing.Threads);
+            job.AddTo(sums);
+            return;
+        }
         SlotKernel.Accumulate(rule, (float*)parameter, (float*)gradient, entry.Slots, length, sums, sampling);
     }
 
@@ -92,6 +105,12 @@ internal sealed unsafe class StagedTensors : IStagedPasses
         }
         var (parameter, gradient, length) = Memory(entry);
         ReadOnlySpan<IntPtr> slots = entry.Slots;
+        if (length >= Sharing.From)
+        {
+            IntPtr[] shared = [.. entry.Slots.Select((slot, k) => sampling.IsSampled(k) ? IntPtr.Zero : slot)];
+            CoreSplitter.Shared.Run(new StagedApplyJob<TRule>(rule, (float*)parameter, (float*)gradient, shared), length, Sharing.From, Sharing.Threads);
+            return;
+        }
         if (sampling.SampledSlots != 0)
         {
             // The element pass does not see sampled slots (they are shorter than the tensor).

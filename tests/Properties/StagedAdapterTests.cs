@@ -157,6 +157,42 @@ public class StagedAdapterTests
         }
     }
 
+    /// <summary>
+    /// A large tensor's passes shared between the cores: the same bits on one thread and on several (sums per chunk,
+    /// added in chunk order), and the unshared step's values within float32 rounding of the sums.
+    /// </summary>
+    [Theory]
+    [InlineData("prodigy")]
+    [InlineData("lamb")]
+    public void SharedStagedPassesDoNotDependOnTheThreadCount(string algorithm)
+    {
+        var h = OptimizerRegistry.Find(algorithm)!.Defaults;
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator().manual_seed(3);
+        var start = randn([300_001], generator: generator);
+        var gradients = Enumerable.Range(0, 4).Select(_ => randn([300_001], generator: generator) + 0.5).ToList();
+        float[] Run(int shareFrom, int threads)
+        {
+            int before = get_num_threads();
+            set_num_threads(threads);
+            try
+            {
+                var p = new Parameter(start.clone());
+                using var optimizer = new AdaptiveOptimizer([p], h) { ShareCoresFrom = shareFrom };
+                foreach (var g in gradients) Step(optimizer, [p], [g]);
+                return p.data<float>().ToArray();
+            }
+            finally
+            {
+                set_num_threads(before);
+            }
+        }
+        float[] oneThread = Run(65_536, 1), twoThreads = Run(65_536, 2), unshared = Run(int.MaxValue, 2);
+        Assert.Equal(oneThread, twoThreads);
+        for (int i = 0; i < unshared.Length; i++)
+            Assert.True(Math.Abs(unshared[i] - oneThread[i]) <= 1e-5 * (1 + Math.Abs(unshared[i])), $"element {i}: {oneThread[i]} vs {unshared[i]}");
+    }
+
     private static void Step(AdaptiveOptimizer optimizer, IReadOnlyList<Parameter> parameters, IReadOnlyList<Tensor> gradients)
     {
         for (int p = 0; p < parameters.Count; p++) AdapterProperties.Backward(parameters[p], gradients[p].reshape(parameters[p].shape));
