@@ -79,6 +79,12 @@ public static class ReferenceNames
                 "beta2_decay" => settings with { Beta2Decay = value.GetDouble() },
                 "d" => settings with { ClipThreshold = value.GetDouble() },
                 "relative_step" => settings with { RelativeStep = value.GetBoolean() },
+                "etas" => settings with { Etaminus = value[0].GetDouble(), Etaplus = value[1].GetDouble() },
+                "step_sizes" => settings with { StepSizeMin = value[0].GetDouble(), StepSizeMax = value[1].GetDouble() },
+                "lambd" => settings with { Lambd = value.GetDouble() },
+                "t0" => settings with { T0 = value.GetDouble() },
+                "trust_coef" => settings with { TrustCoef = value.GetDouble() },
+                "exclude_from_adaptation" => settings with { ExcludeBiasAndNorm = ExcludesBiasAndNorm(fixture, value) },
                 _ => throw new InvalidDataException($"{fixture}: the reference's argument '{name}' has no counterpart here"),
             };
         }
@@ -90,6 +96,19 @@ public static class ReferenceNames
         if (hyperparameters.Validate() is { Count: > 0 } errors)
             throw new InvalidDataException($"{fixture}: {string.Join("; ", errors)}");
         return hyperparameters;
+    }
+
+    /// <summary>
+    /// A per-parameter exclusion list as our dimension rule: true when it excludes exactly the tensors of at most
+    /// one dimension, false when it excludes none; any other list is a selection we cannot express.
+    /// </summary>
+    private static bool ExcludesBiasAndNorm(GoldenFixture fixture, JsonElement list)
+    {
+        bool[] excluded = [.. list.EnumerateArray().Select(e => e.GetBoolean())];
+        if (excluded.Length != fixture.Parameters.Length) throw new InvalidDataException($"{fixture}: one exclusion per parameter expected");
+        if (excluded.All(e => !e)) return false;
+        if (excluded.SequenceEqual(fixture.Parameters.Select(p => p.Shape.Length <= 1))) return true;
+        throw new InvalidDataException($"{fixture}: exclusions [{string.Join(", ", excluded)}] are not 'every tensor of at most one dimension'");
     }
 
     /// <summary>Our name of the reference's state quantity <paramref name="name"/>; null for those checked otherwise (NAdam's mu_product).</summary>
