@@ -29,8 +29,11 @@ public sealed record RpropHyperparameters(
 
         State: prev (g_prev), step_size (δ). lr only sets δ at the first step: later learning-rate
         changes (schedulers) do not act, as in torch. No weight decay. The effective learning rate
-        shown is δ, the distance each element moves (0 where the sign just flipped is not shown: δ is).
+        shown is δ, the distance an element moves per step (it stays put at a step where its sign flipped).
         """;
+
+    // step_size starts at 0 and takes the lr of the first step then (so that groups with other learning rates share the layout).
+    private static readonly ImmutableArray<StateSlot?> PrevAndStepSize = [new StateSlot("prev"), new StateSlot("step_size")];
 
     /// <inheritdoc/>
     public override string Algorithm => "rprop";
@@ -39,7 +42,7 @@ public sealed record RpropHyperparameters(
     public override double WeightDecay { get; init; }
 
     /// <inheritdoc/>
-    public override ImmutableArray<StateSlot?> Slots => [new StateSlot("prev"), new StateSlot("step_size", Lr)];
+    public override ImmutableArray<StateSlot?> Slots => PrevAndStepSize;
 
     /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
