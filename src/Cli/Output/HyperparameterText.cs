@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text;
+using AdaptiveLR.Pure;
 using AdaptiveLR.Pure.Core;
 
 namespace AdaptiveLR.Cli.Output;
@@ -8,12 +9,19 @@ namespace AdaptiveLR.Cli.Output;
 /// <summary>Hyperparameter records as people and programs read them: torch.optim names and values.</summary>
 public static class HyperparameterText
 {
-    /// <summary>Each hyperparameter's torch.optim name (snake_case of the record property) and value.</summary>
-    public static IEnumerable<(string Name, object Value)> Values(Hyperparameters hyperparameters) =>
-        hyperparameters.GetType()
+    /// <summary>
+    /// Each hyperparameter's torch.optim name (snake_case of the record property) and value; a value the algorithm
+    /// only has to satisfy the record's shape (Rprop's weight decay, always 0) and does not take as a setting is left out.
+    /// </summary>
+    public static IEnumerable<(string Name, object Value)> Values(Hyperparameters hyperparameters)
+    {
+        var settings = OptimizerRegistry.Find(hyperparameters.Algorithm)?.Settings;
+        return hyperparameters.GetType()
             .GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.DeclaringType == hyperparameters.GetType() && p.PropertyType is var t && (t == typeof(double) || t == typeof(bool)))
-            .Select(p => (SnakeCase(p.Name), p.GetValue(hyperparameters)!));
+            .Select(p => (Name: SnakeCase(p.Name), Value: p.GetValue(hyperparameters)!))
+            .Where(v => settings is not { } names || names.Contains(v.Name));
+    }
 
     /// <summary>"adam(lr=0.001, beta1=0.9, …)".</summary>
     public static string Describe(Hyperparameters hyperparameters) =>
