@@ -45,6 +45,12 @@ public static class OptimizerRegistry
             new DAdaptAdamHyperparameters(), DAdaptAdamHyperparameters.Reference),
         new("lamb", "Adam's update scaled per tensor by the trust ratio ||theta|| / ||update||",
             ["lr", "beta1", "beta2", "eps", "weight_decay", "clamp_value", "adam", "exclude_from_trust"], new LambHyperparameters(), LambHyperparameters.Reference),
+        new("rprop", "per-element step sizes grown while the gradient keeps its sign, shrunk when it flips; moves by the sign only",
+            ["lr", "etaminus", "etaplus", "step_size_min", "step_size_max"], new RpropHyperparameters(), RpropHyperparameters.Reference),
+        new("asgd", "SGD with a decaying step size and the running average of its iterates", ["lr", "lambd", "alpha", "t0", "weight_decay"],
+            new AsgdHyperparameters(), AsgdHyperparameters.Reference),
+        new("lars", "SGD with momentum on gradients rescaled per tensor by the trust ratio ||theta||/||g||",
+            ["lr", "momentum", "dampening", "weight_decay", "nesterov", "eps", "trust_coef", "exclude_bias_and_norm"], new LarsHyperparameters(), LarsHyperparameters.Reference),
     ];
 
     /// <summary>The algorithms' registry names (<c>sgd</c>, <c>adam</c>, <c>amsgrad</c>, …).</summary>

@@ -14,7 +14,8 @@ public static class TorchBuiltinOptimizers
     /// <summary>Whether TorchSharp has a built-in optimizer for the algorithm (Lion, AdaBelief and Yogi it has not).</summary>
     public static bool Has(Hyperparameters hyperparameters) =>
         hyperparameters is SgdHyperparameters or AdagradHyperparameters or RmsPropHyperparameters or AdamHyperparameters or AdamWHyperparameters
-            or AdadeltaHyperparameters or AdamaxHyperparameters or NAdamHyperparameters or RAdamHyperparameters;
+            or AdadeltaHyperparameters or AdamaxHyperparameters or NAdamHyperparameters or RAdamHyperparameters
+            or RpropHyperparameters or AsgdHyperparameters;
 
     /// <summary>TorchSharp's optimizer with the record's values. Throws for algorithms it lacks (see <see cref="Has"/>).</summary>
     public static optim.Optimizer Create(Hyperparameters hyperparameters, IEnumerable<TorchSharp.Modules.Parameter> parameters) => hyperparameters switch
@@ -28,6 +29,8 @@ public static class TorchBuiltinOptimizers
         AdamaxHyperparameters h => optim.Adamax(parameters, h.Lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay),
         NAdamHyperparameters h => optim.NAdam(parameters, h.Lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay, h.MomentumDecay),
         RAdamHyperparameters h => optim.RAdam(parameters, h.Lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay),
+        RpropHyperparameters h => optim.Rprop(parameters, h.Lr, h.Etaminus, h.Etaplus, h.StepSizeMin, h.StepSizeMax),
+        AsgdHyperparameters h => optim.ASGD(parameters, h.Lr, h.Lambd, h.Alpha, h.T0, h.WeightDecay, h.Maximize),
         _ => throw new ArgumentException($"TorchSharp has no built-in optimizer for {hyperparameters.Algorithm}", nameof(hyperparameters)),
     };
 }

@@ -23,6 +23,8 @@ internal static class TorchSharpStateMapping
         (Adamax.State s, AdamaxHyperparameters) => (s.step, new() { ["m"] = s.exp_avg, ["u"] = s.exp_inf }),
         (NAdam.State s, NAdamHyperparameters) => (s.step, new() { ["m"] = s.exp_avg, ["v"] = s.exp_avg_sq }),
         (RAdam.State s, RAdamHyperparameters) => (s.step, new() { ["m"] = s.exp_avg, ["v"] = s.exp_avg_sq }),
+        (Rprop.State s, RpropHyperparameters) => (s.step, new() { ["prev"] = s.prev, ["step_size"] = s.step_size }),
+        (ASGD.State, AsgdHyperparameters) => throw AsgdScalars(),
         _ => throw new ArgumentException($"the state comes from TorchSharp's {state.GetType().DeclaringType?.Name ?? state.GetType().Name}, not from its optimizer for {ours.Algorithm}; the optimizer is unchanged"),
     };
 
@@ -43,7 +45,13 @@ internal static class TorchSharpStateMapping
                 (s.step, s.exp_avg, s.exp_avg_sq, s.mu_product) = (step, Copy("m")!, Copy("v")!, ((NAdamHyperparameters)ours).MomentumProduct(step));
                 break;
             case RAdam.State s: (s.step, s.exp_avg, s.exp_avg_sq) = (step, Copy("m")!, Copy("v")!); break;
+            case Rprop.State s: (s.step, s.prev, s.step_size) = (step, Copy("prev")!, Copy("step_size")!); break;
+            case ASGD.State: throw AsgdScalars();
             default: throw new ArgumentException($"TorchSharp's {state.GetType().DeclaringType?.Name} state cannot be written");
         }
     }
+
+    // TorchSharp keeps eta and mu per parameter; here they are the group's scalars, which this mapping of slots does not carry.
+    private static NotSupportedException AsgdScalars() =>
+        new("TorchSharp's ASGD state files are not interchanged: its eta and mu are group scalars here (use save_state_dict); the optimizer is unchanged");
 }

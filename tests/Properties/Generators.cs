@@ -121,6 +121,33 @@ public static class Generators
     /// </summary>
     public static Gen<Hyperparameters> RAdamComparableWithTorchSharp => RAdam.Select(h => h with { Lr = 1 });
 
+    public static Gen<Hyperparameters> Rprop =>
+        from lr in LogUniform(1e-4, 0.5)
+        from etaminus in Uniform(0.1, 0.9)
+        from etaplus in Uniform(1.05, 2)
+        from least in ZeroOr(LogUniform(1e-6, 1e-2))
+        from spread in LogUniform(1, 1e4)
+        select (Hyperparameters)new RpropHyperparameters(lr, etaminus, etaplus, least, Math.Max(least * spread, 1e-3));
+
+    public static Gen<Hyperparameters> Asgd =>
+        from lr in LogUniform(1e-4, 0.5)
+        from lambd in ZeroOr(LogUniform(1e-5, 1e-1))
+        from alpha in Uniform(0, 1)
+        from t0 in Gen.OneOf(Gen.Choose(0, 30).Select(t => (double)t), Gen.Constant(1e6))
+        from weightDecay in ZeroOr(LogUniform(1e-5, 1e-1))
+        select (Hyperparameters)new AsgdHyperparameters(lr, lambd, alpha, t0, weightDecay);
+
+    public static Gen<Hyperparameters> Lars =>
+        from sgd in Sgd
+        from eps in LogUniform(1e-10, 1e-6)
+        from trust in LogUniform(1e-4, 1)
+        from exclude in Flag
+        let s = (SgdHyperparameters)sgd
+        select (Hyperparameters)new LarsHyperparameters(s.Lr, s.Momentum, s.Dampening, s.WeightDecay, s.Nesterov, eps, trust, exclude);
+
+    /// <summary>The staged algorithms TorchSharp also has (Rprop, ASGD): compared with its built-ins like the classic ones.</summary>
+    public static Gen<Hyperparameters> StagedWithTorchBuiltin => Gen.OneOf(Rprop, Asgd);
+
     /// <summary>The algorithms TorchSharp has a built-in optimizer for, in configurations where its semantics are torch.optim's.</summary>
     public static Gen<Hyperparameters> WithTorchBuiltin => Gen.OneOf(Sgd, Adagrad, RmsProp, Adam, AdamW, Adadelta, Adamax, NAdam, RAdamComparableWithTorchSharp);
 
@@ -158,6 +185,12 @@ public static class ContinuousAlgorithm
 public static class TorchAlgorithm
 {
     public static Arbitrary<Scenario> Scenarios() => Generators.ScenarioOf(Generators.WithTorchBuiltin).ToArbitrary();
+}
+
+/// <summary>Rprop and ASGD, which TorchSharp also implements, with valid hyperparameters.</summary>
+public static class StagedTorchAlgorithm
+{
+    public static Arbitrary<Scenario> Scenarios() => Generators.ScenarioOf(Generators.StagedWithTorchBuiltin).ToArbitrary();
 }
 
 /// <summary>Scenarios of one of the algorithms tested against their papers: Lion, AdaBelief, Yogi.</summary>

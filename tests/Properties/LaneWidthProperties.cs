@@ -2,6 +2,7 @@ using System.Runtime.Intrinsics;
 using AdaptiveLR.Pure.Core;
 using AdaptiveLR.Pure.Numerics;
 using FsCheck.Xunit;
+using Xunit;
 
 namespace AdaptiveLR.Properties;
 
@@ -19,6 +20,39 @@ public class LaneWidthProperties
         if (Vector512.IsHardwareAccelerated) AssertEqual(expected, Run<Float512Lane>(scenario), scenario, "AVX-512");
         if (Vector256.IsHardwareAccelerated) AssertEqual(expected, Run<Float256Lane>(scenario), scenario, "AVX");
         AssertEqual(expected, Run<FloatVectorLane>(scenario), scenario, "Vector<float>");
+    }
+
+    /// <summary>The comparison operations (Rprop's clamping and sign cases) on every width equal single floats, zeros and signs of zero included.</summary>
+    [Property(MaxTest = 100)]
+    public void MinAndWherePositiveOnEveryLaneWidthEqualSingleFloats(FsCheck.NonEmptyArray<FsCheck.NormalFloat> values, int seed)
+    {
+        var random = new Random(seed);
+        float[] Draw() => [.. Enumerable.Range(0, 64).Select(i => random.Next(4) == 0 ? 0f : (float)values.Get[i % values.Get.Length].Get * (random.Next(2) * 2 - 1))];
+        float[] a = Draw(), b = Draw(), c = Draw();
+        var expected = Combine<FloatLane>(a, b, c);
+        if (Vector512.IsHardwareAccelerated) Assert.Equal(expected, Combine<Float512Lane>(a, b, c));
+        if (Vector256.IsHardwareAccelerated) Assert.Equal(expected, Combine<Float256Lane>(a, b, c));
+        Assert.Equal(expected, Combine<FloatVectorLane>(a, b, c));
+        for (int i = 0; i < a.Length; i++)
+        {
+            Assert.Equal(MathF.Min(a[i], b[i]), expected[i]);
+            Assert.Equal(a[i] > 0 ? b[i] : c[i], expected[a.Length + i]);
+            var reference = DoubleLane.WherePositive(new DoubleLane(a[i]), new DoubleLane(b[i]), new DoubleLane(c[i])).Value;
+            Assert.Equal(reference, (double)expected[a.Length + i]);
+        }
+    }
+
+    /// <summary>Min(a, b) then WherePositive(a, b, c), element by element through lanes of <typeparamref name="TLane"/>.</summary>
+    private static float[] Combine<TLane>(float[] a, float[] b, float[] c) where TLane : struct, IFloatLane<TLane>
+    {
+        float[] result = new float[2 * a.Length];
+        for (int i = 0; i + TLane.Count <= a.Length; i += TLane.Count)
+        {
+            TLane x = TLane.Load(ref a[0], (nuint)i), y = TLane.Load(ref b[0], (nuint)i), z = TLane.Load(ref c[0], (nuint)i);
+            TLane.Store(TLane.Min(x, y), ref result[0], (nuint)i);
+            TLane.Store(TLane.WherePositive(x, y, z), ref result[0], (nuint)(a.Length + i));
+        }
+        return result;
     }
 
     private static void AssertEqual(List<float[]> expected, List<float[]> actual, Scenario scenario, string width)

@@ -13,7 +13,13 @@ namespace AdaptiveLR.Properties;
 public class TorchDifferentialProperties
 {
     [Property(Arbitrary = [typeof(TorchAlgorithm)], MaxTest = 300)]
-    public void ReferenceTrajectoryEqualsTorchSharp(Scenario scenario)
+    public void ReferenceTrajectoryEqualsTorchSharp(Scenario scenario) => AssertEqualsTorchSharp(scenario);
+
+    /// <summary>Rprop and ASGD, staged algorithms here, against TorchSharp's Rprop and ASGD.</summary>
+    [Property(Arbitrary = [typeof(StagedTorchAlgorithm)], MaxTest = 200)]
+    public void StagedReferenceTrajectoryEqualsTorchSharp(Scenario scenario) => AssertEqualsTorchSharp(scenario);
+
+    private static void AssertEqualsTorchSharp(Scenario scenario)
     {
         var expected = Trajectories.Reference(scenario);
         using var scope = NewDisposeScope();

@@ -15,7 +15,7 @@ namespace AdaptiveLR.Properties;
 public class TorchSharpStateTests
 {
     // RAdam stays below step 6, where TorchSharp 0.107's rectified step multiplies by lr twice.
-    public static TheoryData<string> Algorithms => ["sgd", "rmsprop", "adam", "amsgrad", "adamw", "adagrad", "adadelta", "adamax", "nadam", "radam"];
+    public static TheoryData<string> Algorithms => ["sgd", "rmsprop", "adam", "amsgrad", "adamw", "adagrad", "adadelta", "adamax", "nadam", "radam", "rprop"];
 
     [Theory]
     [MemberData(nameof(Algorithms))]

@@ -80,6 +80,16 @@ public class StepSnapshotTests
     public void RootHelp() => Snapshot.Match(Succeeded(["--help"]));
 
     [Fact]
+    public void RpropCsvWithGivenGradientsFlippingSign() => Snapshot.Match(Succeeded(["step", "--optimizer", "rprop", "--lr", "0.1", "--grads", "1,2,-0.5,-1,3", "--format", "csv"]));
+
+    [Fact]
+    public void AsgdJsonAveragingFromTheSecondStep() =>
+        Snapshot.Match(Succeeded(["step", "--optimizer", "asgd", "--lr", "0.1", "--lambd", "0.01", "--t0", "0", "--x0", "5,-3", "--steps", "4", "--format", "json"]));
+
+    [Fact]
+    public void LarsTable() => Snapshot.Match(Succeeded(["step", "--optimizer", "lars", "--lr", "1", "--weight-decay", "0.01", "--x0", "5,-3", "--steps", "4"]));
+
+    [Fact]
     public void StepHelp() => Snapshot.Match(Succeeded(["step", "--help"]));
 
     private static string Succeeded(string[] args)

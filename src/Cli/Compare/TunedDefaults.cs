@@ -37,6 +37,12 @@ public static class TunedDefaults
         ["adafactor"] = 0.1,
         // compare --optimizers lamb --tune-lr --seeds 1,2,3 --epochs 2 (2026-11-26): 0.0242, 94.05 ± 0.69% after 2 epochs.
         ["lamb"] = 0.0242,
+        // compare --tune-lr --seeds 1 --epochs 2 (2026-11-26): ASGD 0.226, LARS 10 (the grid's edge). Rprop's lr only seeds
+        // its step sizes, so lr-find's suggestion (1) and the grid around it mean nothing (all ~10%); torch's 0.01 stays,
+        // the best of 1e-4, 1e-3, 1e-2 in 10-epoch runs (README, The algorithms).
+        ["rprop"] = 0.01,
+        ["asgd"] = 0.226,
+        ["lars"] = 10,
     }.ToImmutableDictionary();
 
     /// <summary>Whether the settings run the built-in problem (any slice of it), for which the table holds.</summary>

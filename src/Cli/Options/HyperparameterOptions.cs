@@ -21,9 +21,9 @@ public sealed class HyperparameterOptions
     private readonly Option<double?> beta2 = NumberParsing.FiniteNumber("--beta2", "Adam family: decay of the second moment (Lion: of the momentum), in [0, 1)");
     private readonly Option<double?> eps = NumberParsing.FiniteNumber("--eps", "Term added to the denominator (> 0)");
     private readonly Option<double?> weightDecay = NumberParsing.FiniteNumber("--weight-decay", "Weight decay (>= 0); decoupled for adamw");
-    private readonly Option<double?> momentum = NumberParsing.FiniteNumber("--momentum", "SGD, RMSProp: momentum factor (>= 0)");
-    private readonly Option<double?> dampening = NumberParsing.FiniteNumber("--dampening", "SGD: dampening of momentum, in [0, 1]");
-    private readonly Option<double?> alpha = NumberParsing.FiniteNumber("--alpha", "RMSProp: decay of the squared-gradient average, in [0, 1)");
+    private readonly Option<double?> momentum = NumberParsing.FiniteNumber("--momentum", "SGD, RMSProp, LARS: momentum factor (>= 0)");
+    private readonly Option<double?> dampening = NumberParsing.FiniteNumber("--dampening", "SGD, LARS: dampening of momentum, in [0, 1]");
+    private readonly Option<double?> alpha = NumberParsing.FiniteNumber("--alpha", "RMSProp: decay of the squared-gradient average, in [0, 1); ASGD: power of the eta decay (>= 0)");
     private readonly Option<double?> lrDecay = NumberParsing.FiniteNumber("--lr-decay", "Adagrad: learning-rate decay (>= 0)");
     private readonly Option<double?> initialAccumulatorValue = NumberParsing.FiniteNumber("--initial-accumulator-value", "Adagrad: initial sum of squares (>= 0); Yogi: initial v (> 0)");
     private readonly Option<double?> rho = NumberParsing.FiniteNumber("--rho", "Adadelta: decay of the running averages, in [0, 1)");
@@ -44,9 +44,17 @@ public sealed class HyperparameterOptions
     private readonly Option<bool> safeguardWarmup = new("--safeguard-warmup") { Description = "Prodigy: leave lr out of the estimate's denominator (for lr warm-up)" };
     private readonly Option<bool> adam = new("--adam") { Description = "LAMB: trust ratio 1 everywhere (Adam without bias correction, for comparison)" };
     private readonly Option<bool> excludeFromTrust = new("--exclude-from-trust") { Description = "LAMB: trust ratio 1 for 1-D parameters (biases, normalisation scales)" };
+    private readonly Option<double?> etaminus = NumberParsing.FiniteNumber("--etaminus", "Rprop: step-size factor when the gradient's sign flips, in (0, 1)");
+    private readonly Option<double?> etaplus = NumberParsing.FiniteNumber("--etaplus", "Rprop: step-size factor while the gradient's sign holds (> 1)");
+    private readonly Option<double?> stepSizeMin = NumberParsing.FiniteNumber("--step-size-min", "Rprop: least step size (>= 0)");
+    private readonly Option<double?> stepSizeMax = NumberParsing.FiniteNumber("--step-size-max", "Rprop: largest step size (>= --step-size-min, > 0)");
+    private readonly Option<double?> lambd = NumberParsing.FiniteNumber("--lambd", "ASGD: decay term lambda (>= 0)");
+    private readonly Option<double?> t0 = NumberParsing.FiniteNumber("--t0", "ASGD: step after which averaging starts (>= 0)");
+    private readonly Option<double?> trustCoef = NumberParsing.FiniteNumber("--trust-coef", "LARS: trust coefficient of the layer-wise ratio (> 0)");
     private readonly Option<bool> centered = new("--centered") { Description = "RMSProp: normalise by the centered second moment" };
-    private readonly Option<bool> nesterov = new("--nesterov") { Description = "SGD: Nesterov momentum (needs --momentum > 0)" };
+    private readonly Option<bool> nesterov = new("--nesterov") { Description = "SGD, LARS: Nesterov momentum (needs --momentum > 0)" };
     private readonly Option<bool> amsGrad = new("--amsgrad") { Description = "Adam, AdamW: use the running maximum of the second moment" };
+    private readonly Option<bool> excludeBiasAndNorm = new("--exclude-bias-and-norm") { Description = "LARS: tensors of <= 1 dimension (biases, norm scales) take plain SGD: no trust ratio, no weight decay" };
     private readonly Option<bool> relativeStep = new("--relative-step") { Description = "Adafactor: step size min(lr, 1/sqrt(t)) (default true; --relative-step false for lr)" };
 
     /// <param name="withOptimizer">Whether to offer <c>--optimizer</c>; <c>compare</c> names its optimizers with <c>--optimizers</c> and applies the flags to each.</param>
@@ -59,7 +67,8 @@ public sealed class HyperparameterOptions
 
     public IEnumerable<Option> All =>
         [.. withOptimizer ? [Optimizer] : Array.Empty<Option>(), lr, beta1, beta2, eps, weightDecay, momentum, dampening, alpha, lrDecay, initialAccumulatorValue, rho, momentumDecay, beta2Decay, eps1, eps2, clipThreshold, centered, nesterov, amsGrad, relativeStep,
-           beta3, d0, dCoef, growthRate, sliceP, layerScale, clampValue, decouple, useBiasCorrection, safeguardWarmup, adam, excludeFromTrust];
+           beta3, d0, dCoef, growthRate, sliceP, layerScale, clampValue, decouple, useBiasCorrection, safeguardWarmup, adam, excludeFromTrust,
+           etaminus, etaplus, stepSizeMin, stepSizeMax, lambd, t0, trustCoef, excludeBiasAndNorm];
 
     public void AddTo(Command command)
     {
@@ -84,6 +93,14 @@ public sealed class HyperparameterOptions
         Eps1 = parsed.GetValue(eps1),
         Eps2 = parsed.GetValue(eps2),
         ClipThreshold = parsed.GetValue(clipThreshold),
+        Etaminus = parsed.GetValue(etaminus),
+        Etaplus = parsed.GetValue(etaplus),
+        StepSizeMin = parsed.GetValue(stepSizeMin),
+        StepSizeMax = parsed.GetValue(stepSizeMax),
+        Lambd = parsed.GetValue(lambd),
+        T0 = parsed.GetValue(t0),
+        TrustCoef = parsed.GetValue(trustCoef),
+        ExcludeBiasAndNorm = Flag(parsed, excludeBiasAndNorm),
         Centered = Flag(parsed, centered),
         Nesterov = Flag(parsed, nesterov),
         AmsGrad = Flag(parsed, amsGrad),

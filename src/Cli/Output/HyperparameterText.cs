@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text;
+using AdaptiveLR.Pure;
 using AdaptiveLR.Pure.Core;
 
 namespace AdaptiveLR.Cli.Output;
@@ -10,13 +11,18 @@ public static class HyperparameterText
 {
     /// <summary>
     /// Each hyperparameter's torch.optim name (snake_case of the record property) and value; an optional number
-    /// (<c>double?</c>: Prodigy's beta3, growth_rate) is null where the algorithm's own rule applies.
+    /// (<c>double?</c>: Prodigy's beta3, growth_rate) is null where the algorithm's own rule applies. A value the
+    /// algorithm only has to satisfy the record's shape (Rprop's weight decay, always 0) and does not take as a setting is left out.
     /// </summary>
-    public static IEnumerable<(string Name, object? Value)> Values(Hyperparameters hyperparameters) =>
-        hyperparameters.GetType()
+    public static IEnumerable<(string Name, object? Value)> Values(Hyperparameters hyperparameters)
+    {
+        var settings = OptimizerRegistry.Find(hyperparameters.Algorithm)?.Settings;
+        return hyperparameters.GetType()
             .GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.DeclaringType == hyperparameters.GetType() && IsSetting(p.PropertyType) && !DescribesTheAlgorithm(p))
-            .Select(p => (SnakeCase(p.Name), p.GetValue(hyperparameters)));
+            .Select(p => (Name: SnakeCase(p.Name), Value: p.GetValue(hyperparameters)))
+            .Where(v => settings is not { } names || names.Contains(v.Name));
+    }
 
     /// <summary>
     /// An override of a property every algorithm has with a default (<c>LearningRateFree</c>, <c>HasEvaluationView</c>):

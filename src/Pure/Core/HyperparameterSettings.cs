@@ -62,6 +62,22 @@ public sealed record HyperparameterSettings
     public bool? Adam { get; init; }
     /// <summary>LAMB: trust ratio 1 for 1-D parameters, biases and normalisation scales (<c>exclude_from_trust</c>).</summary>
     public bool? ExcludeFromTrust { get; init; }
+    /// <summary>Rprop's factor η₋ that shrinks a step size when the gradient's sign flips (<c>etaminus</c>, torch's <c>etas[0]</c>).</summary>
+    public double? Etaminus { get; init; }
+    /// <summary>Rprop's factor η₊ that grows a step size while the gradient's sign holds (<c>etaplus</c>, torch's <c>etas[1]</c>).</summary>
+    public double? Etaplus { get; init; }
+    /// <summary>Rprop's least step size (<c>step_size_min</c>, torch's <c>step_sizes[0]</c>).</summary>
+    public double? StepSizeMin { get; init; }
+    /// <summary>Rprop's largest step size (<c>step_size_max</c>, torch's <c>step_sizes[1]</c>).</summary>
+    public double? StepSizeMax { get; init; }
+    /// <summary>ASGD's decay term λ (<c>lambd</c>).</summary>
+    public double? Lambd { get; init; }
+    /// <summary>ASGD's step at which averaging starts (<c>t0</c>).</summary>
+    public double? T0 { get; init; }
+    /// <summary>LARS' trust coefficient η (<c>trust_coef</c>).</summary>
+    public double? TrustCoef { get; init; }
+    /// <summary>LARS: tensors of at most one dimension (biases, normalisation scales) take plain SGD, without trust ratio and weight decay (<c>exclude_bias_and_norm</c>).</summary>
+    public bool? ExcludeBiasAndNorm { get; init; }
     /// <summary>RMSprop: divide by the centred second moment (<c>centered</c>).</summary>
     public bool? Centered { get; init; }
     /// <summary>SGD: Nesterov momentum (<c>nesterov</c>).</summary>
@@ -81,6 +97,8 @@ public sealed record HyperparameterSettings
             ("alpha", Alpha.HasValue), ("lr_decay", LrDecay.HasValue), ("initial_accumulator_value", InitialAccumulatorValue.HasValue),
             ("rho", Rho.HasValue), ("momentum_decay", MomentumDecay.HasValue),
             ("beta2_decay", Beta2Decay.HasValue), ("eps1", Eps1.HasValue), ("eps2", Eps2.HasValue), ("clip_threshold", ClipThreshold.HasValue),
+            ("etaminus", Etaminus.HasValue), ("etaplus", Etaplus.HasValue), ("step_size_min", StepSizeMin.HasValue), ("step_size_max", StepSizeMax.HasValue),
+            ("lambd", Lambd.HasValue), ("t0", T0.HasValue), ("trust_coef", TrustCoef.HasValue), ("exclude_bias_and_norm", ExcludeBiasAndNorm.HasValue),
             ("centered", Centered.HasValue), ("nesterov", Nesterov.HasValue), ("amsgrad", AmsGrad.HasValue),
             ("relative_step", RelativeStep.HasValue),
             ("beta3", Beta3.HasValue), ("d0", D0.HasValue), ("d_coef", DCoef.HasValue), ("growth_rate", GrowthRate.HasValue),

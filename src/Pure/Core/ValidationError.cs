@@ -28,6 +28,10 @@ public static class Allowed
     public static ValidationError? Fraction(string name, double value) =>
         value is >= 0 and <= 1 ? null : OutOfRange(name, value, "a number in [0, 1]");
 
+    /// <summary>An error unless <paramref name="ok"/>: for ranges the checks above do not name; <paramref name="allowed"/> says which values are.</summary>
+    public static ValidationError? Require(bool ok, string name, double value, string allowed) =>
+        ok ? null : OutOfRange(name, value, allowed);
+
     /// <summary>The errors among <paramref name="checks"/> (null means the check passed).</summary>
     public static IReadOnlyList<ValidationError> Collect(params ValidationError?[] checks) =>
         checks.OfType<ValidationError>().ToArray();

@@ -16,6 +16,12 @@ public readonly record struct DoubleLane(double Value) : ILane<DoubleLane>
     public static DoubleLane Max(DoubleLane left, DoubleLane right) => new(Math.Max(left.Value, right.Value));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static DoubleLane Min(DoubleLane left, DoubleLane right) => new(Math.Min(left.Value, right.Value));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static DoubleLane WherePositive(DoubleLane condition, DoubleLane whenPositive, DoubleLane otherwise) => condition.Value > 0 ? whenPositive : otherwise;
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static DoubleLane Abs(DoubleLane x) => new(Math.Abs(x.Value));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -26,6 +26,12 @@ public readonly record struct Float256Lane(Vector256<float> Value) : IFloatLane<
     public static Float256Lane Max(Float256Lane left, Float256Lane right) => new(Vector256.Max(left.Value, right.Value));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane Min(Float256Lane left, Float256Lane right) => new(Vector256.Min(left.Value, right.Value));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane WherePositive(Float256Lane condition, Float256Lane whenPositive, Float256Lane otherwise) => new(Vector256.ConditionalSelect(Vector256.GreaterThan(condition.Value, Vector256<float>.Zero), whenPositive.Value, otherwise.Value));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane Abs(Float256Lane x) => new(Vector256.Abs(x.Value));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -26,6 +26,12 @@ public readonly record struct Float512Lane(Vector512<float> Value) : IFloatLane<
     public static Float512Lane Max(Float512Lane left, Float512Lane right) => new(Vector512.Max(left.Value, right.Value));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane Min(Float512Lane left, Float512Lane right) => new(Vector512.Min(left.Value, right.Value));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane WherePositive(Float512Lane condition, Float512Lane whenPositive, Float512Lane otherwise) => new(Vector512.ConditionalSelect(Vector512.GreaterThan(condition.Value, Vector512<float>.Zero), whenPositive.Value, otherwise.Value));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane Abs(Float512Lane x) => new(Vector512.Abs(x.Value));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

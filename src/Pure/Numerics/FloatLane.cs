@@ -24,6 +24,12 @@ public readonly record struct FloatLane(float Value) : IFloatLane<FloatLane>
     public static FloatLane Max(FloatLane left, FloatLane right) => new(MathF.Max(left.Value, right.Value));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static FloatLane Min(FloatLane left, FloatLane right) => new(MathF.Min(left.Value, right.Value));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static FloatLane WherePositive(FloatLane condition, FloatLane whenPositive, FloatLane otherwise) => condition.Value > 0 ? whenPositive : otherwise;
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane Abs(FloatLane x) => new(MathF.Abs(x.Value));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

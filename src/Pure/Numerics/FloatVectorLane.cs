@@ -26,6 +26,12 @@ public readonly record struct FloatVectorLane(Vector<float> Value) : IFloatLane<
     public static FloatVectorLane Max(FloatVectorLane left, FloatVectorLane right) => new(Vector.Max(left.Value, right.Value));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static FloatVectorLane Min(FloatVectorLane left, FloatVectorLane right) => new(Vector.Min(left.Value, right.Value));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static FloatVectorLane WherePositive(FloatVectorLane condition, FloatVectorLane whenPositive, FloatVectorLane otherwise) => new(Vector.ConditionalSelect(Vector.GreaterThan(condition.Value, Vector<float>.Zero), whenPositive.Value, otherwise.Value));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatVectorLane Abs(FloatVectorLane x) => new(Vector.Abs(x.Value));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

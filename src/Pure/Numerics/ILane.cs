@@ -22,6 +22,16 @@ public interface ILane<T> :
     /// <summary>The larger of each pair of elements.</summary>
     static abstract T Max(T left, T right);
 
+    /// <summary>The smaller of each pair of elements (with <see cref="Max"/>: clamping, Rprop's step-size bounds).</summary>
+    static abstract T Min(T left, T right);
+
+    /// <summary>
+    /// Per lane, <paramref name="whenPositive"/> where <paramref name="condition"/> &gt; 0 and <paramref name="otherwise"/>
+    /// elsewhere (zero and NaN included): a branch without branching, for rules that act on a sign (Rprop).
+    /// Negate the condition for "&lt; 0"; nest two for three cases.
+    /// </summary>
+    static abstract T WherePositive(T condition, T whenPositive, T otherwise);
+
     /// <summary>Absolute value of each element.</summary>
     static abstract T Abs(T value);
 

@@ -38,7 +38,7 @@ public class ClassicGoldenTests(ITestOutputHelper output)
     {
         var covered = GoldenFixture.Files(Family).Select(file => GoldenFixture.Load(Family, file).Algorithm).ToHashSet();
         Assert.NotEmpty(covered);
-        // Staged algorithms (issue 12) have their fixtures in the modern family (ModernGoldenTests).
+        // The staged algorithms' trajectories are the modern family's (ModernGoldenTests), Rprop's and ASGD's from torch.optim too.
         Assert.Empty(Pure.OptimizerRegistry.All.Where(d => d.Defaults is not StagedHyperparameters).Select(d => d.Name).Except(covered));
     }
 

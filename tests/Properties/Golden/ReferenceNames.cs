@@ -90,6 +90,12 @@ public static class ReferenceNames
                 "safeguard_warmup" => settings with { SafeguardWarmup = value.GetBoolean() },
                 "adam" => settings with { Adam = value.GetBoolean() },
                 "exclude_from_trust" => settings with { ExcludeFromTrust = ExcludesOneDimensional(fixture, value) },
+                "etas" => settings with { Etaminus = value[0].GetDouble(), Etaplus = value[1].GetDouble() },
+                "step_sizes" => settings with { StepSizeMin = value[0].GetDouble(), StepSizeMax = value[1].GetDouble() },
+                "lambd" => settings with { Lambd = value.GetDouble() },
+                "t0" => settings with { T0 = value.GetDouble() },
+                "trust_coef" => settings with { TrustCoef = value.GetDouble() },
+                "exclude_from_adaptation" => settings with { ExcludeBiasAndNorm = ExcludesOneDimensional(fixture, value) },
                 _ => throw new InvalidDataException($"{fixture}: the reference's argument '{name}' has no counterpart here"),
             };
         }
@@ -104,16 +110,17 @@ public static class ReferenceNames
     }
 
     /// <summary>
-    /// A per-parameter exclusion list ([false, true]) as our setting, which excludes exactly the 1-D parameters:
-    /// true when the list marks those, an error when it marks others.
+    /// A per-parameter exclusion list ([false, true]) as our dimension rule (LAMB's exclude_from_trust, LARS'
+    /// exclude_bias_and_norm): true when it excludes exactly the tensors of at most one dimension, false when it
+    /// excludes none; any other list is a selection we cannot express.
     /// </summary>
-    private static bool ExcludesOneDimensional(GoldenFixture fixture, JsonElement value)
+    private static bool ExcludesOneDimensional(GoldenFixture fixture, JsonElement list)
     {
-        bool[] given = [.. value.EnumerateArray().Select(v => v.GetBoolean())];
-        bool[] oneDimensional = [.. fixture.Parameters.Select(p => p.Shape.Length <= 1)];
-        if (given.SequenceEqual(oneDimensional)) return true;
-        if (given.All(v => !v)) return false;
-        throw new InvalidDataException($"{fixture}: the exclusion list [{string.Join(", ", given)}] is not 'the 1-D parameters', the only exclusion we offer");
+        bool[] excluded = [.. list.EnumerateArray().Select(e => e.GetBoolean())];
+        if (excluded.Length != fixture.Parameters.Length) throw new InvalidDataException($"{fixture}: one exclusion per parameter expected");
+        if (excluded.All(e => !e)) return false;
+        if (excluded.SequenceEqual(fixture.Parameters.Select(p => p.Shape.Length <= 1))) return true;
+        throw new InvalidDataException($"{fixture}: exclusions [{string.Join(", ", excluded)}] are not 'every tensor of at most one dimension', the only exclusion we offer");
     }
 
     /// <summary>Our name of the reference's state quantity <paramref name="name"/>; null for those checked otherwise (NAdam's mu_product).</summary>
