@@ -51,6 +51,11 @@ public static class OptimizerRegistry
             new AsgdHyperparameters(), AsgdHyperparameters.Reference),
         new("lars", "SGD with momentum on gradients rescaled per tensor by the trust ratio ||theta||/||g||",
             ["lr", "momentum", "dampening", "weight_decay", "nesterov", "eps", "trust_coef", "exclude_bias_and_norm"], new LarsHyperparameters(), LarsHyperparameters.Reference),
+        new("schedulefree-adamw", "AdamW without a schedule: trains at an interpolation y of its Adam sequence z and their running average x, evaluates at x",
+            ["lr", "beta1", "beta2", "eps", "weight_decay", "warmup_steps", "r", "weight_lr_power", "inner_momentum"],
+            new ScheduleFreeAdamWHyperparameters(), ScheduleFreeAdamWHyperparameters.Reference),
+        new("schedulefree-sgd", "SGD without a schedule: trains at an interpolation y of its SGD sequence z and their running average x, evaluates at x",
+            ["lr", "momentum", "weight_decay", "warmup_steps", "r", "weight_lr_power"], new ScheduleFreeSgdHyperparameters(), ScheduleFreeSgdHyperparameters.Reference),
     ];
 
     /// <summary>The algorithms' registry names (<c>sgd</c>, <c>adam</c>, <c>amsgrad</c>, …).</summary>

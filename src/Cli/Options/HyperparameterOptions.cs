@@ -51,6 +51,10 @@ public sealed class HyperparameterOptions
     private readonly Option<double?> lambd = NumberParsing.FiniteNumber("--lambd", "ASGD: decay term lambda (>= 0)");
     private readonly Option<double?> t0 = NumberParsing.FiniteNumber("--t0", "ASGD: step after which averaging starts (>= 0)");
     private readonly Option<double?> trustCoef = NumberParsing.FiniteNumber("--trust-coef", "LARS: trust coefficient of the layer-wise ratio (> 0)");
+    private readonly Option<double?> warmupSteps = NumberParsing.FiniteNumber("--warmup-steps", "Schedule-Free: steps of its linear learning-rate warmup (a whole number >= 0)");
+    private readonly Option<double?> r = NumberParsing.FiniteNumber("--r", "Schedule-Free: exponent of the step number in the averaging weight (>= 0)");
+    private readonly Option<double?> weightLrPower = NumberParsing.FiniteNumber("--weight-lr-power", "Schedule-Free: exponent of the largest lr so far in the averaging weight (>= 0)");
+    private readonly Option<double?> innerMomentum = NumberParsing.FiniteNumber("--inner-momentum", "Schedule-Free AdamW: momentum inside its Adam step, in [0, 1)");
     private readonly Option<bool> centered = new("--centered") { Description = "RMSProp: normalise by the centered second moment" };
     private readonly Option<bool> nesterov = new("--nesterov") { Description = "SGD, LARS: Nesterov momentum (needs --momentum > 0)" };
     private readonly Option<bool> amsGrad = new("--amsgrad") { Description = "Adam, AdamW: use the running maximum of the second moment" };
@@ -68,7 +72,7 @@ public sealed class HyperparameterOptions
     public IEnumerable<Option> All =>
         [.. withOptimizer ? [Optimizer] : Array.Empty<Option>(), lr, beta1, beta2, eps, weightDecay, momentum, dampening, alpha, lrDecay, initialAccumulatorValue, rho, momentumDecay, beta2Decay, eps1, eps2, clipThreshold, centered, nesterov, amsGrad, relativeStep,
            beta3, d0, dCoef, growthRate, sliceP, layerScale, clampValue, decouple, useBiasCorrection, safeguardWarmup, adam, excludeFromTrust,
-           etaminus, etaplus, stepSizeMin, stepSizeMax, lambd, t0, trustCoef, excludeBiasAndNorm];
+           etaminus, etaplus, stepSizeMin, stepSizeMax, lambd, t0, trustCoef, excludeBiasAndNorm, warmupSteps, r, weightLrPower, innerMomentum];
 
     public void AddTo(Command command)
     {
@@ -101,6 +105,10 @@ public sealed class HyperparameterOptions
         T0 = parsed.GetValue(t0),
         TrustCoef = parsed.GetValue(trustCoef),
         ExcludeBiasAndNorm = Flag(parsed, excludeBiasAndNorm),
+        WarmupSteps = parsed.GetValue(warmupSteps),
+        R = parsed.GetValue(r),
+        WeightLrPower = parsed.GetValue(weightLrPower),
+        InnerMomentum = parsed.GetValue(innerMomentum),
         Centered = Flag(parsed, centered),
         Nesterov = Flag(parsed, nesterov),
         AmsGrad = Flag(parsed, amsGrad),

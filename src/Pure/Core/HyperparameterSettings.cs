@@ -78,6 +78,14 @@ public sealed record HyperparameterSettings
     public double? TrustCoef { get; init; }
     /// <summary>LARS: tensors of at most one dimension (biases, normalisation scales) take plain SGD, without trust ratio and weight decay (<c>exclude_bias_and_norm</c>).</summary>
     public bool? ExcludeBiasAndNorm { get; init; }
+    /// <summary>Schedule-Free: steps over which its learning rate rises linearly to lr (<c>warmup_steps</c>, a whole number).</summary>
+    public double? WarmupSteps { get; init; }
+    /// <summary>Schedule-Free: exponent of the step number in the averaging weight (t+1)^r·lr_max^p (<c>r</c>).</summary>
+    public double? R { get; init; }
+    /// <summary>Schedule-Free: exponent p of the largest learning rate so far in the averaging weight (<c>weight_lr_power</c>).</summary>
+    public double? WeightLrPower { get; init; }
+    /// <summary>Schedule-Free AdamW: decay of an extra momentum of the gradient inside the Adam step (<c>inner_momentum</c>, 0 = none).</summary>
+    public double? InnerMomentum { get; init; }
     /// <summary>RMSprop: divide by the centred second moment (<c>centered</c>).</summary>
     public bool? Centered { get; init; }
     /// <summary>SGD: Nesterov momentum (<c>nesterov</c>).</summary>
@@ -99,6 +107,7 @@ public sealed record HyperparameterSettings
             ("beta2_decay", Beta2Decay.HasValue), ("eps1", Eps1.HasValue), ("eps2", Eps2.HasValue), ("clip_threshold", ClipThreshold.HasValue),
             ("etaminus", Etaminus.HasValue), ("etaplus", Etaplus.HasValue), ("step_size_min", StepSizeMin.HasValue), ("step_size_max", StepSizeMax.HasValue),
             ("lambd", Lambd.HasValue), ("t0", T0.HasValue), ("trust_coef", TrustCoef.HasValue), ("exclude_bias_and_norm", ExcludeBiasAndNorm.HasValue),
+            ("warmup_steps", WarmupSteps.HasValue), ("r", R.HasValue), ("weight_lr_power", WeightLrPower.HasValue), ("inner_momentum", InnerMomentum.HasValue),
             ("centered", Centered.HasValue), ("nesterov", Nesterov.HasValue), ("amsgrad", AmsGrad.HasValue),
             ("relative_step", RelativeStep.HasValue),
             ("beta3", Beta3.HasValue), ("d0", D0.HasValue), ("d_coef", DCoef.HasValue), ("growth_rate", GrowthRate.HasValue),

@@ -96,6 +96,10 @@ public static class ReferenceNames
                 "t0" => settings with { T0 = value.GetDouble() },
                 "trust_coef" => settings with { TrustCoef = value.GetDouble() },
                 "exclude_from_adaptation" => settings with { ExcludeBiasAndNorm = ExcludesOneDimensional(fixture, value) },
+                "warmup_steps" => settings with { WarmupSteps = value.GetDouble() },
+                "r" => settings with { R = value.GetDouble() },
+                "weight_lr_power" => settings with { WeightLrPower = value.GetDouble() },
+                "inner_momentum" => settings with { InnerMomentum = value.GetDouble() },
                 _ => throw new InvalidDataException($"{fixture}: the reference's argument '{name}' has no counterpart here"),
             };
         }
