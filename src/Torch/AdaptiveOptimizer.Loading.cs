@@ -78,6 +78,11 @@ public sealed partial class AdaptiveOptimizer
             DiscardPendingLoad();
             throw new InvalidDataException($"{problem}; the optimizer is unchanged");
         }
+        if (_parameter_groups.Select(g => ((Options)g.Options).PendingEvaluationView).Distinct().Count() > 1)
+        {
+            DiscardPendingLoad();
+            throw new InvalidDataException("the parameter groups are recorded in different views (some at x after eval(), some at y); the optimizer is unchanged");
+        }
         foreach (var group in _parameter_groups) ((Options)group.Options).CommitPending();
         foreach (var s in states) s.CommitPending();
     }

@@ -29,7 +29,13 @@ public sealed partial class AdaptiveOptimizer
         /// <summary>The scalars before the group's last step, which its element rule read (the effective learning rate reads them again).</summary>
         internal GroupScalars ScalarsBeforeLastStep { get; set; } = GroupScalars.Empty;
 
-        private (double Initial, double Lr, double WeightDecay, GroupScalars Scalars)? pending;
+        /// <summary>
+        /// Whether the group's parameters hold the evaluation view (Schedule-Free's x, after <c>eval()</c>) rather than the training
+        /// view y: the authors' <c>train_mode</c>, negated. Always false for algorithms with one view.
+        /// </summary>
+        public bool EvaluationView { get; internal set; }
+
+        private (double Initial, double Lr, double WeightDecay, GroupScalars Scalars, bool EvaluationView)? pending;
 
         /// <summary>
         /// Writes the initial and current learning rate and the weight decay (the record is configuration, not state),
@@ -39,21 +45,33 @@ public sealed partial class AdaptiveOptimizer
         {
             base.SaveStateDict(writer);
             writer.Write(WeightDecay!.Value);
-            if (Hyperparameters is not StagedHyperparameters) return;
+            if (Hyperparameters is not StagedHyperparameters staged) return;
             writer.Write(Scalars.Values.Count);
             foreach (var (name, value) in Scalars.Values)
             {
                 writer.Write(name);
                 writer.Write(value);
             }
+            if (staged.HasEvaluationView) writer.Write(EvaluationView);
         }
 
         /// <summary>Reads the values but applies them only when the whole optimizer state has loaded (see <see cref="AdaptiveOptimizer"/>).</summary>
         public override void LoadStateDict(BinaryReader reader)
         {
             var (initial, lr, weightDecay) = (reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
-            pending = (initial, lr, weightDecay, Hyperparameters is StagedHyperparameters staged ? ReadScalars(reader, staged) : GroupScalars.Empty);
+            var staged = Hyperparameters as StagedHyperparameters;
+            var scalars = staged is not null ? ReadScalars(reader, staged) : GroupScalars.Empty;
+            bool evaluationView = staged is { HasEvaluationView: true } && ReadView(reader);
+            pending = (initial, lr, weightDecay, scalars, evaluationView);
         }
+
+        /// <summary>The view flag, one byte that must be 0 (training view y) or 1 (evaluation view x).</summary>
+        private static bool ReadView(BinaryReader reader) => reader.ReadByte() switch
+        {
+            0 => false,
+            1 => true,
+            var other => throw new InvalidDataException($"the parameters' view is recorded as {other}, not 0 (training, y) or 1 (evaluation, x); the optimizer is unchanged"),
+        };
 
         /// <summary>The group scalars, checked against the algorithm's names before any is kept.</summary>
         private static GroupScalars ReadScalars(BinaryReader reader, StagedHyperparameters algorithm)
@@ -82,19 +100,22 @@ public sealed partial class AdaptiveOptimizer
             base.LoadStateDict(source);
             var options = (Options)source;
             (WeightDecay, Hyperparameters) = (options.WeightDecay, options.Hyperparameters ?? Hyperparameters);
-            (Scalars, ScalarsBeforeLastStep) = (options.Scalars, options.ScalarsBeforeLastStep);
+            (Scalars, ScalarsBeforeLastStep, EvaluationView) = (options.Scalars, options.ScalarsBeforeLastStep, options.EvaluationView);
         }
 
         /// <summary>Why the values read cannot be used (not finite, negative), or null.</summary>
         internal string? PendingProblem() =>
-            pending is var (initial, lr, weightDecay, _) && !(double.IsFinite(initial) && double.IsFinite(lr) && double.IsFinite(weightDecay) && lr >= 0 && initial >= 0 && weightDecay >= 0)
+            pending is var (initial, lr, weightDecay, _, _) && !(double.IsFinite(initial) && double.IsFinite(lr) && double.IsFinite(weightDecay) && lr >= 0 && initial >= 0 && weightDecay >= 0)
                 ? $"a parameter group's learning rate {lr} (initially {initial}) or weight decay {weightDecay} is negative or not finite"
                 : null;
 
+        /// <summary>The view recorded for the group by the state being loaded, if one is.</summary>
+        internal bool? PendingEvaluationView => pending?.EvaluationView;
+
         internal void CommitPending()
         {
-            if (pending is var (initial, lr, weightDecay, scalars))
-                (InitialLearningRate, LearningRate, WeightDecay, Scalars, ScalarsBeforeLastStep) = (initial, lr, weightDecay, scalars, scalars);
+            if (pending is var (initial, lr, weightDecay, scalars, evaluationView))
+                (InitialLearningRate, LearningRate, WeightDecay, Scalars, ScalarsBeforeLastStep, EvaluationView) = (initial, lr, weightDecay, scalars, scalars, evaluationView);
             pending = null;
         }
 

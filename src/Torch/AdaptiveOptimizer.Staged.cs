@@ -48,19 +48,24 @@ public sealed partial class AdaptiveOptimizer
             var options = (Options)_parameter_groups[group].Options;
             if (options.Hyperparameters is not StagedHyperparameters { HasEvaluationView: true } algorithm) continue;
             stagedTensors.Begin();
+            // A parameter that has not stepped has no z yet (the authors create it at the first step): both views are the parameter itself.
             for (int i = 0; i < states.Count; i++)
-                if (groupOfState[i] == group) stagedTensors.Add(states[i], IntPtr.Zero, new StepContext(states[i].Step, options.LearningRate!.Value, options.WeightDecay!.Value));
+                if (groupOfState[i] == group && states[i].Step > 0) stagedTensors.Add(states[i], IntPtr.Zero, new StepContext(states[i].Step, options.LearningRate!.Value, options.WeightDecay!.Value));
             var visitor = new ViewVisitor(stagedTensors, algorithm.Sampling);
             algorithm.VisitViewRule<ViewVisitor, bool>(evaluation, options.Scalars, ref visitor);
             stagedTensors.End();
+            options.EvaluationView = evaluation;
         }
     }
 
     /// <summary>The scalars of parameter group <paramref name="group"/> (Prodigy's d, …); empty for algorithms that keep none.</summary>
     public GroupScalars GroupScalarsOf(int group) => ((Options)_parameter_groups[group].Options).Scalars;
 
-    /// <summary>True while the parameters hold the evaluation view (after <see cref="eval"/>, before <see cref="train"/>).</summary>
-    public bool InEvaluationView { get; private set; }
+    /// <summary>
+    /// True while the parameters hold the evaluation view (after <see cref="eval"/>, before <see cref="train"/>); saved with the
+    /// state (<c>save_state_dict</c>) and restored by loading it, so that the model saved beside it is known to hold x or y.
+    /// </summary>
+    public bool InEvaluationView => _parameter_groups.Count > 0 && ((Options)_parameter_groups[0].Options).EvaluationView;
 
     /// <summary>Whether the algorithm evaluates at other parameters than it trains at (Schedule-Free).</summary>
     public bool HasEvaluationView => Hyperparameters is StagedHyperparameters { HasEvaluationView: true };
@@ -74,7 +79,6 @@ public sealed partial class AdaptiveOptimizer
     {
         if (InEvaluationView || !HasEvaluationView) return;
         MoveToView(evaluation: true);
-        InEvaluationView = true;
     }
 
     /// <summary>The parameters to train at (the authors' <c>optimizer.train()</c>): back from x to y. Idempotent.</summary>
@@ -82,7 +86,13 @@ public sealed partial class AdaptiveOptimizer
     {
         if (!InEvaluationView) return;
         MoveToView(evaluation: false);
-        InEvaluationView = false;
+    }
+
+    /// <summary>The authors' optimizer refuses to step at x: the step's arithmetic is for y.</summary>
+    private void EnsureTrainingView()
+    {
+        if (InEvaluationView)
+            throw new InvalidOperationException($"{Hyperparameters.Algorithm}: step() while the parameters hold the evaluation view x (after eval()); call train() first; the optimizer is unchanged");
     }
 
     /// <summary>The effective learning rate of every element of <paramref name="state"/>'s parameter after its last step, for a staged algorithm (zeros before the first).</summary>

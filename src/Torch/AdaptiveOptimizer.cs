@@ -112,6 +112,8 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
         options.InitialLearningRate = options.LearningRate!.Value;
         options.Hyperparameters = GroupRecord(options.Hyperparameters ?? defaults.Hyperparameters!, options, _parameter_groups.Count);
         if (options.Hyperparameters is StagedHyperparameters staged) options.Scalars = options.ScalarsBeforeLastStep = staged.InitialScalars;
+        // Its parameters have no z yet, so either view is theirs: it joins the optimizer's.
+        options.EvaluationView = InEvaluationView;
 
         var parameters = group.Parameters.ToList();
         group.Parameters = parameters;
@@ -155,6 +157,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
     /// </summary>
     public override Tensor step(Func<Tensor>? closure = null)
     {
+        EnsureTrainingView();
         Tensor? loss = null;
         if (closure is not null)
         {

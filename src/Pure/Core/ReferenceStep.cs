@@ -65,6 +65,31 @@ public static unsafe class ReferenceStep
     }
 
     /// <summary>
+    /// The parameters in the other view of an algorithm with two (Schedule-Free: <paramref name="toEvaluation"/> moves y to x,
+    /// otherwise x to y), as the adapter's <c>eval()</c> and <c>train()</c> move them; the inputs are never changed. Before the
+    /// first step (no state to interpolate with) both views are the parameters. Throws for algorithms with one view.
+    /// </summary>
+    public static ImmutableArray<double> View(StagedHyperparameters algorithm, OptimizerState state, ImmutableArray<double> parameters, bool toEvaluation)
+    {
+        if (!algorithm.HasEvaluationView) throw new ArgumentException($"{algorithm.Algorithm} has a single view of the parameters", nameof(algorithm));
+        if (state.Step == 0) return parameters;
+        double[]?[] slots = [.. algorithm.Slots.Select(slot => slot is null ? null : Validated(state[slot.Name], slot.Name, parameters.Length).ToArray())];
+        double[] values = parameters.ToArray();
+        var visitor = new ViewVisitor(values, slots);
+        algorithm.VisitViewRule<ViewVisitor, bool>(toEvaluation, state.Scalars, ref visitor);
+        return ImmutableArray.Create(values);
+    }
+
+    private readonly struct ViewVisitor(double[] parameters, double[]?[] slots) : ISlotRuleVisitor<bool>
+    {
+        public bool Visit<TRule>(in TRule rule) where TRule : struct, ISlotRule
+        {
+            SlotReference.Apply(rule, parameters, new double[parameters.Length], slots);
+            return true;
+        }
+    }
+
+    /// <summary>
     /// The effective per-parameter learning rate of the step that produced <paramref name="state"/>.
     /// Tensor-level algorithms (Adafactor) scale by the parameters' size too: pass the parameters after that step.
     /// </summary>
