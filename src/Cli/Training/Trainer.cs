@@ -89,6 +89,7 @@ public sealed class Trainer : IDisposable
         long lossCount = 0, skipped = 0;
 
         Model.train();
+        TrainingView();
         for (int batch = 0; batch < BatchesPerEpoch; batch++)
         {
             using var scope = NewDisposeScope();
@@ -187,6 +188,7 @@ public sealed class Trainer : IDisposable
     public Tensor TrainingLoss(Tensor indices)
     {
         Model.train();
+        TrainingView();
         using var images = Data.Train.Inputs(indices);
         using var labels = Data.Train.Targets.index_select(0, indices);
         return Loss(Model.forward(images), labels);
@@ -196,10 +198,15 @@ public sealed class Trainer : IDisposable
     private Tensor Loss(Tensor output, Tensor targets) =>
         Data.Objective == Objective.Classification ? F.nll_loss(output, targets) : output.mean();
 
-    /// <summary>Mean loss and accuracy (NaN when the objective has none) over the test split, without dropout.</summary>
+    /// <summary>
+    /// Mean loss and accuracy (NaN when the objective has none) over the test split, without dropout, at the optimizer's
+    /// evaluation point (Schedule-Free's x): the parameters stay there, so that the checkpoint written next holds the model
+    /// to use; the next epoch moves them back to the training point.
+    /// </summary>
     public (double Loss, double Accuracy) Evaluate()
     {
         Model.eval();
+        EvaluationView();
         using var noGrad = no_grad();
         double lossSum = 0;
         long correct = 0;
@@ -224,6 +231,18 @@ public sealed class Trainer : IDisposable
         }
         double accuracy = Data.Objective == Objective.Classification ? (double)correct / Data.Test.Count : double.NaN;
         return (lossSum / Data.Test.Count, accuracy);
+    }
+
+    /// <summary>Schedule-Free's eval(): the parameters to x (nothing for algorithms with one view and for TorchSharp's optimizers).</summary>
+    private void EvaluationView()
+    {
+        if (Optimizer is AdaptiveOptimizer ours) ours.eval();
+    }
+
+    /// <summary>Schedule-Free's train(): the parameters back to y before a step.</summary>
+    private void TrainingView()
+    {
+        if (Optimizer is AdaptiveOptimizer ours) ours.train();
     }
 
     /// <summary>A Fisher–Yates permutation from <c>System.Random(seed)</c>, whose seeded sequence .NET keeps stable.</summary>
