@@ -21,6 +21,11 @@ public class StepSnapshotTests
     [Fact]
     public void AdamJson() => Snapshot.Match(Succeeded([.. AdamOnVector, "--format", "json"]));
 
+    /// <summary>Schedule-Free: its slot z and the evaluation point x_eval (the running average of z) beside the trained point x.</summary>
+    [Fact]
+    public void ScheduleFreeSgdTable() =>
+        Snapshot.Match(Succeeded(["step", "--optimizer", "schedulefree-sgd", "--lr", "0.1", "--warmup-steps", "2", "--x0", "5,-3", "--steps", "5"]));
+
     [Fact]
     public void AdamCsvWithGivenGradients() => Snapshot.Match(Succeeded(["step", "--optimizer", "amsgrad", "--grads", "1,-2,0.5", "--format", "csv"]));
 

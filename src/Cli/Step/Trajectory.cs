@@ -39,7 +39,7 @@ public sealed record Trajectory(Hyperparameters Hyperparameters, GradientSource 
             var current = x;
             var update = next.Parameters.Select((value, i) => value - current[i]).ToImmutableArray();
             var rates = ReferenceStep.EffectiveLearningRates(Hyperparameters, next.State, x.Length, next.Parameters);
-            yield return new StepRow(step, next.Parameters, gradient, Hyperparameters.Lr, next.State, update, rates, Source.Loss(next.Parameters))
+            yield return new StepRow(step, next.Parameters, gradient, Hyperparameters.Lr, Shown(next.State, next.Parameters), update, rates, Source.Loss(next.Parameters))
             {
                 Scalars = ScalarsOf(next.State),
             };
@@ -50,8 +50,24 @@ public sealed record Trajectory(Hyperparameters Hyperparameters, GradientSource 
     /// <summary>Whether rows carry a loss: a test function has one, given gradients do not.</summary>
     public bool HasLoss => Source.Loss(X0).HasValue;
 
-    /// <summary>The state quantities' names, in slot order.</summary>
-    public ImmutableArray<string> QuantityNames => [.. Hyperparameters.Slots.OfType<StateSlot>().Select(s => s.Name)];
+    /// <summary>
+    /// What the row shows of the state: the slots, and for an algorithm with an evaluation view (Schedule-Free) the point it
+    /// evaluates at, <see cref="EvaluationPoint"/> (x where the parameters are y); the next step reads the state without it.
+    /// </summary>
+    private OptimizerState Shown(OptimizerState state, ImmutableArray<double> parameters) =>
+        Hyperparameters is StagedHyperparameters { HasEvaluationView: true } staged
+            ? state with { Quantities = state.Quantities.Add(new StateQuantity(EvaluationPoint, ReferenceStep.View(staged, state, parameters, toEvaluation: true))) }
+            : state;
+
+    /// <summary>The name of Schedule-Free's evaluation point among the quantities shown: the parameters after <c>eval()</c>.</summary>
+    public const string EvaluationPoint = "x_eval";
+
+    /// <summary>The state quantities' names, in slot order (then the evaluation point, for algorithms with one).</summary>
+    public ImmutableArray<string> QuantityNames =>
+    [
+        .. Hyperparameters.Slots.OfType<StateSlot>().Select(s => s.Name),
+        .. Hyperparameters is StagedHyperparameters { HasEvaluationView: true } ? [EvaluationPoint] : Array.Empty<string>(),
+    ];
 
     /// <summary>
     /// The coordinates of x that quantity <paramref name="name"/> holds, in its order: all of them, or every
@@ -59,6 +75,7 @@ public sealed record Trajectory(Hyperparameters Hyperparameters, GradientSource 
     /// </summary>
     public ImmutableArray<int> Coordinates(string name)
     {
+        if (name == EvaluationPoint) return [.. Enumerable.Range(0, X0.Length)];
         int slot = Hyperparameters.Slots.IndexOf(Hyperparameters.Slots.OfType<StateSlot>().FirstOrDefault(s => s.Name == name));
         int stride = Hyperparameters is StagedHyperparameters staged && slot >= 0 && staged.Sampling.IsSampled(slot) ? staged.SampleStride : 1;
         return [.. Enumerable.Range(0, (X0.Length + stride - 1) / stride).Select(i => i * stride)];
