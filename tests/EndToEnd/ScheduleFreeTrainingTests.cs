@@ -64,6 +64,29 @@ public sealed class ScheduleFreeTrainingTests : IDisposable
         Assert.Equal(Weights(writer), Weights(reader));
     }
 
+    /// <summary>compare trains Schedule-Free like train does: its first epoch equals train's (same start, same evaluations at x).</summary>
+    [Fact]
+    public void CompareEvaluatesAtXAsTrainDoes()
+    {
+        CliRun.Of(["compare", "--optimizers", "schedulefree-sgd,adam", "--epochs", "1", "--out", folder["compare"], .. Slice]).Succeeded();
+        string[] row = File.ReadAllLines(Path.Combine(folder["compare"], "comparison.csv")).Single(line => line.StartsWith("schedulefree-sgd,", StringComparison.Ordinal)).Split(',');
+        // Its lr is the tuned default for the built-in problem, as the comparison wrote it.
+        Train("sgd-train", "--epochs", "1", "--optimizer", "schedulefree-sgd", "--lr", row[1]).Succeeded();
+        string testLoss = File.ReadAllLines(Path.Combine(folder["sgd-train"], "metrics.csv"))[1].Split(',')[2];
+        Assert.Equal(double.Parse(testLoss, System.Globalization.CultureInfo.InvariantCulture).ToString("R", System.Globalization.CultureInfo.InvariantCulture), row[^3]);
+    }
+
+    [Theory]
+    [InlineData("--optimizer schedulefree-adamw --warmup-steps 2.5", "--warmup-steps: 2.5 is out of range; allowed: a whole number")]
+    [InlineData("--optimizer schedulefree-sgd --momentum 0", "--momentum: 0 is out of range; allowed: a number in (0, 1)")]
+    [InlineData("--optimizer schedulefree-adamw --beta1 1", "--beta1: 1 is out of range")]
+    [InlineData("--optimizer schedulefree-adamw --r -1", "--r: -1 is out of range")]
+    [InlineData("--optimizer schedulefree-adamw --inner-momentum 1", "--inner-momentum: 1 is out of range")]
+    [InlineData("--optimizer adam --warmup-steps 10", "--warmup-steps does not apply to adam")]
+    [InlineData("--optimizer schedulefree-sgd --inner-momentum 0.9", "--inner-momentum does not apply to schedulefree-sgd")]
+    public void BadSettingsAreOneLineAndExitTwo(string arguments, string expected) =>
+        Assert.Contains(expected, Train("bad", ["--epochs", "1", .. arguments.Split(' ')]).FailedWithUsageError());
+
     public void Dispose() => folder.Dispose();
 
     private CliRun Train(string output, params string[] args) => CliRun.Of(["train", "--out", folder[output], .. Slice, .. args]);
