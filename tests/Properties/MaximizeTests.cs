@@ -25,7 +25,8 @@ public class MaximizeTests
     public void MaximisingIsMinimisingTheNegatedGradient(string algorithm)
     {
         var h = OptimizerRegistry.Find(algorithm)!.Defaults;
-        var random = new Random(algorithm.GetHashCode(StringComparison.Ordinal));
+        // A seed that is the same in every process (string.GetHashCode is randomised per process).
+        var random = new Random(algorithm.Aggregate(17, (hash, c) => unchecked(hash * 31 + c)));
         var (up, down) = (OptimizerState.Initial(h, 5), OptimizerState.Initial(h, 5));
         ImmutableArray<double> xUp = [1, -2, 0.5, 3, -0.25], xDown = xUp;
         for (int step = 0; step < 6; step++)
