@@ -35,6 +35,9 @@ public sealed partial class AdaptiveOptimizer
 
         internal Tensor?[] Slots { get; private set; } = [];
 
+        /// <summary>How many dimensions the parameter has (read once: TorchSharp builds its shape array on every call).</summary>
+        internal int Dimensions { get; private set; }
+
         /// <summary>A staged algorithm's sums of this tensor in its last step (what its element rule read).</summary>
         internal double[] LastSums { get; set; } = [];
 
@@ -79,6 +82,7 @@ public sealed partial class AdaptiveOptimizer
             DisposeSlots();
             Step = 0;
             View = MatrixView.Of(_parameter.shape);
+            Dimensions = _parameter.shape.Length;
             var layout = owner.LayoutOf(_parameter);
             Slots = new Tensor?[layout.Length];
             for (int k = 0; k < Slots.Length; k++)

@@ -10,13 +10,22 @@ namespace AdaptiveLR.Torch;
 /// </summary>
 internal sealed unsafe class StagedTensors : IStagedPasses
 {
+    // Entries are reused from step to step, so that a float32 step allocates nothing per tensor.
     private readonly List<Entry> entries = [];
+    private int count;
     private double[] sums = [];
     private int sumsPerTensor;
 
-    private sealed record Entry(AdaptiveOptimizer.State State, IntPtr Gradient, StepContext Context, IntPtr[] Slots, DoublePasses.Tensor? Copy);
+    private sealed class Entry
+    {
+        public AdaptiveOptimizer.State State = null!;
+        public IntPtr Gradient;
+        public StepContext Context;
+        public IntPtr[] Slots = [];
+        public DoublePasses.Tensor? Copy;
+    }
 
-    public int Count => entries.Count;
+    public int Count => count;
 
     /// <summary>
     /// Tensors of at least <c>From</c> float32 elements have their passes shared between up to <c>Threads</c> cores
@@ -24,30 +33,39 @@ internal sealed unsafe class StagedTensors : IStagedPasses
     /// </summary>
     public (int From, int Threads) Sharing { get; set; } = (int.MaxValue, 1);
 
-    public void Begin() => entries.Clear();
+    public void Begin() => count = 0;
+
+    private Entry Next()
+    {
+        if (count == entries.Count) entries.Add(new Entry());
+        return entries[count++];
+    }
 
     /// <summary>A tensor of the group; <paramref name="gradient"/> zero for a pass that reads none (the view change).</summary>
     public void Add(AdaptiveOptimizer.State state, IntPtr gradient, StepContext context)
     {
         var parameter = state.Parameter;
         bool float32 = NativeTensor.IsDenseCpuFloat32(parameter.Handle) && (gradient == IntPtr.Zero || NativeTensor.IsDenseCpuFloat32(gradient));
+        var entry = Next();
+        (entry.State, entry.Gradient, entry.Context, entry.Copy) = (state, gradient, context, null);
         if (float32)
         {
-            IntPtr[] slots = [.. state.Slots.Select(slot => slot is null ? IntPtr.Zero : NativeTensor.Data(slot.Handle))];
-            entries.Add(new(state, gradient, context, slots, null));
+            if (entry.Slots.Length != state.Slots.Length) entry.Slots = new IntPtr[state.Slots.Length];
+            for (int k = 0; k < entry.Slots.Length; k++) entry.Slots[k] = state.Slots[k] is { } slot ? NativeTensor.Data(slot.Handle) : IntPtr.Zero;
             return;
         }
         double[] values = AsDoubles(parameter);
         double[] gradientValues = gradient == IntPtr.Zero ? new double[values.Length] : AsDoubles(parameter.grad!);
         double[]?[] copies = [.. state.Slots.Select(slot => slot is null ? null : AsDoubles(slot))];
-        entries.Add(new(state, gradient, context, [], new DoublePasses.Tensor(context, values, gradientValues, copies, parameter.shape.Length)));
+        entry.Slots = [];
+        entry.Copy = new DoublePasses.Tensor(context, values, gradientValues, copies, state.Dimensions);
     }
 
     /// <summary>Room for every tensor's sums; each state keeps its own after the step.</summary>
     public Span<double> Sums(int perTensor)
     {
         sumsPerTensor = perTensor;
-        int length = entries.Count * perTensor;
+        int length = count * perTensor;
         if (sums.Length < length) sums = new double[length];
         return sums.AsSpan(0, length);
     }
@@ -57,10 +75,14 @@ internal sealed unsafe class StagedTensors : IStagedPasses
     {
         int perTensor = sumsPerTensor;
         sumsPerTensor = 0;
-        for (int t = 0; t < entries.Count; t++)
+        for (int t = 0; t < count; t++)
         {
             var entry = entries[t];
-            if (perTensor > 0 && entry.Gradient != IntPtr.Zero) entry.State.LastSums = sums.AsSpan(t * perTensor, perTensor).ToArray();
+            if (perTensor > 0 && entry.Gradient != IntPtr.Zero)
+            {
+                if (entry.State.LastSums.Length != perTensor) entry.State.LastSums = new double[perTensor];
+                sums.AsSpan(t * perTensor, perTensor).CopyTo(entry.State.LastSums);
+            }
             if (entry.Copy is not { } copy) continue;
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
@@ -69,12 +91,13 @@ internal sealed unsafe class StagedTensors : IStagedPasses
             for (int k = 0; k < copy.Slots.Length; k++)
                 if (entry.State.Slots[k] is { } slot) slot.copy_(tensor(copy.Slots[k]!).reshape(slot.shape));
         }
-        entries.Clear();
+        for (int t = 0; t < count; t++) (entries[t].State, entries[t].Copy) = (null!, null);
+        count = 0;
     }
 
     public StepContext Context(int tensor) => entries[tensor].Context;
 
-    public int Dimensions(int tensor) => entries[tensor].State.Parameter.shape.Length;
+    public int Dimensions(int tensor) => entries[tensor].State.Dimensions;
 
     public void Reduce<TRule>(int tensor, in TRule rule, SlotSampling sampling, Span<double> sums) where TRule : struct, IReductionRule
     {
