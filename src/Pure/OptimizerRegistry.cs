@@ -56,6 +56,9 @@ public static class OptimizerRegistry
             new ScheduleFreeAdamWHyperparameters(), ScheduleFreeAdamWHyperparameters.Reference),
         new("schedulefree-sgd", "SGD without a schedule: trains at an interpolation y of its SGD sequence z and their running average x, evaluates at x",
             ["lr", "momentum", "weight_decay", "warmup_steps", "r", "weight_lr_power"], new ScheduleFreeSgdHyperparameters(), ScheduleFreeSgdHyperparameters.Reference),
+        new("muon", "momentum orthogonalised by Newton-Schulz for hidden matrices; AdamW for the other parameters",
+            ["lr", "momentum", "weight_decay", "nesterov", "ns_steps", "adam_lr", "adam_beta1", "adam_beta2", "adam_eps", "adam_weight_decay"],
+            new MuonHyperparameters(), MuonHyperparameters.Reference),
     ];
 
     /// <summary>The algorithms' registry names (<c>sgd</c>, <c>adam</c>, <c>amsgrad</c>, …).</summary>

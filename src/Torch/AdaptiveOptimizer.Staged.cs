@@ -107,7 +107,7 @@ public sealed partial class AdaptiveOptimizer
         var floats = state.Slots.Select((slot, k) => sampling.IsSampled(k) ? null : slot?.detach().to(float32, CPU).contiguous()).ToArray();
         var visitor = new RateVisitor(floats, rates);
         var inputs = new StageInputs(new StepContext(state.Step, options.LearningRate!.Value, options.WeightDecay!.Value),
-                                     options.ScalarsBeforeLastStep, options.Scalars, state.LastSums, state.Dimensions);
+                                     options.ScalarsBeforeLastStep, options.Scalars, state.LastSums, state.Dimensions, state.Parameter.shape);
         algorithm.VisitSlotRule<RateVisitor, bool>(inputs, ref visitor);
         return rates;
     }

@@ -30,6 +30,9 @@ public sealed partial class AdaptiveOptimizer
         /// <summary>How many steps this parameter has taken (torch.optim's <c>step</c>).</summary>
         public long Step { get; internal set; }
 
+        /// <summary>The record of this parameter's group when the state was initialised (what its slot layout follows).</summary>
+        internal Hyperparameters? Record { get; private set; }
+
         /// <summary>The algorithm this state belongs to.</summary>
         public string Algorithm => owner.Hyperparameters.Algorithm;
 
@@ -68,7 +71,7 @@ public sealed partial class AdaptiveOptimizer
         {
             get
             {
-                var slots = owner.LayoutOf(_parameter);
+                var slots = owner.LayoutOf(_parameter, Record);
                 for (int k = 0; k < slots.Length; k++)
                     if (slots[k]?.Name == name)
                         return owner.StatePrecision == StatePrecision.Float32 ? Slots[k]! : owner.Decompress(Slots[k]!, _parameter, slots[k]!.NonNegative);
@@ -83,7 +86,8 @@ public sealed partial class AdaptiveOptimizer
             Step = 0;
             View = MatrixView.Of(_parameter.shape);
             Dimensions = _parameter.shape.Length;
-            var layout = owner.LayoutOf(_parameter);
+            Record = ((Options)options).Hyperparameters;
+            var layout = owner.LayoutOf(_parameter, Record);
             Slots = new Tensor?[layout.Length];
             for (int k = 0; k < Slots.Length; k++)
                 Slots[k] = layout[k] is { } slot ? InitialSlot(k, slot) : null;
@@ -135,7 +139,7 @@ public sealed partial class AdaptiveOptimizer
                 if (algorithm != owner.Hyperparameters.Algorithm)
                     throw new InvalidDataException($"parameter '{Name}': the state is {algorithm}'s but this optimizer runs {owner.Hyperparameters.Algorithm}; the optimizer is unchanged");
                 long step = reader.ReadInt64();
-                var layout = owner.LayoutOf(_parameter);
+                var layout = owner.LayoutOf(_parameter, Record);
                 var slots = new Tensor?[layout.Length];
                 pending = (step, slots, new Extras(null, 0, null));
                 for (int k = 0; k < slots.Length; k++)

@@ -304,9 +304,17 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
         for (int k = 0; k < slots.Length; k++) state.Slots[k]?.copy_(tensor(slots[k]).reshape(state.Slots[k]!.shape));
     }
 
-    /// <summary>The state slots of <paramref name="parameter"/>: per shape for tensor-level algorithms (Adafactor factors matrices).</summary>
-    internal System.Collections.Immutable.ImmutableArray<StateSlot?> LayoutOf(Tensor parameter) =>
-        Hyperparameters is TensorHyperparameters tensorLevel ? tensorLevel.SlotsFor(MatrixView.Of(parameter.shape)) : Hyperparameters.Slots;
+    /// <summary>
+    /// The state slots of <paramref name="parameter"/>: per shape for tensor-level algorithms (Adafactor factors matrices) and
+    /// for staged ones as its group's record says (Muon's matrices and vectors keep different slots).
+    /// </summary>
+    internal System.Collections.Immutable.ImmutableArray<StateSlot?> LayoutOf(Tensor parameter, Hyperparameters? groupRecord = null) =>
+        (groupRecord ?? (_state.TryGetValue(parameter.Handle, out var state) ? ((State)state).Record : null) ?? Hyperparameters) switch
+        {
+            TensorHyperparameters tensorLevel => tensorLevel.SlotsFor(MatrixView.Of(parameter.shape)),
+            StagedHyperparameters staged => staged.SlotsFor(parameter.shape),
+            var record => record.Slots,
+        };
 
     /// <summary>The shape of slot <paramref name="slot"/>'s tensor: the parameter's, or the algorithm's own (Adafactor's row and column factors).</summary>
     internal long[] SlotShapeOf(int slot, Tensor parameter) => Hyperparameters switch

@@ -12,6 +12,7 @@ internal static partial class NativeTensor
     private const string Library = "LibTorchSharp";
 
     public const sbyte Float32 = 6;
+    public const sbyte Float64 = 7;
     public const int Cpu = 0;
 
     /// <summary>A new native handle to the gradient of <paramref name="tensor"/>, or zero when it has none. Free it with <see cref="Dispose"/>.</summary>
@@ -23,6 +24,19 @@ internal static partial class NativeTensor
 
     [LibraryImport(Library, EntryPoint = "THSTensor_data")]
     public static partial IntPtr Data(IntPtr tensor);
+
+    /// <summary>A new tensor over memory it does not own: <paramref name="deleter"/> is called with the data when the tensor is freed.</summary>
+    [LibraryImport(Library, EntryPoint = "THSTensor_new")]
+    public static unsafe partial IntPtr New(void* data, IntPtr deleter, long* sizes, int dimensions, sbyte scalarType, sbyte targetType,
+                                            int deviceType, int deviceIndex, [MarshalAs(UnmanagedType.U1)] bool requiresGradient);
+
+    /// <summary>A deleter for <see cref="New"/> that frees nothing: the memory stays its owner's.</summary>
+    public static unsafe IntPtr KeepMemory => (IntPtr)(delegate* unmanaged<IntPtr, void>)&Keep;
+
+    [UnmanagedCallersOnly]
+    private static void Keep(IntPtr data)
+    {
+    }
 
     [LibraryImport(Library, EntryPoint = "THSTensor_numel")]
     public static partial long ElementCount(IntPtr tensor);

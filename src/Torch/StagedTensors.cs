@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AdaptiveLR.Pure.Core;
 using static TorchSharp.torch;
 
@@ -23,7 +24,13 @@ internal sealed unsafe class StagedTensors : IStagedPasses
         public StepContext Context;
         public IntPtr[] Slots = [];
         public DoublePasses.Tensor? Copy;
+        public DoublePasses? CopyPasses;
+        public long[] Shape = [];
     }
+
+    // A float32 tensor's matrix-stage output, which its element pass reads in the gradient's place; pinned, reused.
+    private float[] direction = [];
+    private int directionOf = -1;
 
     public int Count => count;
 
@@ -45,6 +52,7 @@ internal sealed unsafe class StagedTensors : IStagedPasses
     public void Add(AdaptiveOptimizer.State state, IntPtr gradient, StepContext context)
     {
         var parameter = state.Parameter;
+        long[] shape = parameter.shape;
         bool float32 = NativeTensor.IsDenseCpuFloat32(parameter.Handle) && (gradient == IntPtr.Zero || NativeTensor.IsDenseCpuFloat32(gradient));
         var entry = Next();
         (entry.State, entry.Gradient, entry.Context, entry.Copy) = (state, gradient, context, null);
@@ -52,13 +60,16 @@ internal sealed unsafe class StagedTensors : IStagedPasses
         {
             if (entry.Slots.Length != state.Slots.Length) entry.Slots = new IntPtr[state.Slots.Length];
             for (int k = 0; k < entry.Slots.Length; k++) entry.Slots[k] = state.Slots[k] is { } slot ? NativeTensor.Data(slot.Handle) : IntPtr.Zero;
+            entry.Shape = shape;
             return;
         }
         double[] values = AsDoubles(parameter);
         double[] gradientValues = gradient == IntPtr.Zero ? new double[values.Length] : AsDoubles(parameter.grad!);
         double[]?[] copies = [.. state.Slots.Select(slot => slot is null ? null : AsDoubles(slot))];
         entry.Slots = [];
-        entry.Copy = new DoublePasses.Tensor(context, values, gradientValues, copies, state.Dimensions);
+        entry.Shape = shape;
+        entry.Copy = new DoublePasses.Tensor(context, values, gradientValues, copies, state.Dimensions, shape);
+        entry.CopyPasses = new DoublePasses([entry.Copy], TorchMatrixOperations<double>.Instance);
     }
 
     /// <summary>Room for every tensor's sums; each state keeps its own after the step.</summary>
@@ -91,20 +102,38 @@ internal sealed unsafe class StagedTensors : IStagedPasses
             for (int k = 0; k < copy.Slots.Length; k++)
                 if (entry.State.Slots[k] is { } slot) slot.copy_(tensor(copy.Slots[k]!).reshape(slot.shape));
         }
-        for (int t = 0; t < count; t++) (entries[t].State, entries[t].Copy) = (null!, null);
+        for (int t = 0; t < count; t++) (entries[t].State, entries[t].Copy, entries[t].CopyPasses) = (null!, null, null);
         count = 0;
+        directionOf = -1;
     }
 
     public StepContext Context(int tensor) => entries[tensor].Context;
 
     public int Dimensions(int tensor) => entries[tensor].State.Dimensions;
 
+    public ReadOnlySpan<long> Shape(int tensor) => entries[tensor].Shape;
+
+    public void RunMatrixStage(int tensor, StagedHyperparameters algorithm, in StageInputs inputs)
+    {
+        var entry = entries[tensor];
+        if (entry.CopyPasses is { } copy)
+        {
+            copy.RunMatrixStage(0, algorithm, inputs);
+            return;
+        }
+        var (_, gradient, length) = Memory(entry);
+        if (direction.Length < length) direction = GC.AllocateUninitializedArray<float>(length, pinned: true);
+        var memory = new MatrixStageMemory<float>(new ReadOnlySpan<float>((float*)gradient, length), direction.AsSpan(0, length), entry.Slots, entry.Shape);
+        algorithm.RunMatrixStage(inputs, memory, TorchMatrixOperations<float>.Instance);
+        directionOf = tensor;
+    }
+
     public void Reduce<TRule>(int tensor, in TRule rule, SlotSampling sampling, Span<double> sums) where TRule : struct, IReductionRule
     {
         var entry = entries[tensor];
-        if (entry.Copy is { } copy)
+        if (entry.CopyPasses is { } copy)
         {
-            SlotReference.Accumulate(rule, copy.Parameters, copy.Gradients, copy.Slots, sums, sampling);
+            copy.Reduce(0, rule, sampling, sums);
             return;
         }
         var (parameter, gradient, length) = Memory(entry);
@@ -121,12 +150,18 @@ internal sealed unsafe class StagedTensors : IStagedPasses
     public void Apply<TRule>(int tensor, in TRule rule, SlotSampling sampling) where TRule : struct, ISlotRule
     {
         var entry = entries[tensor];
-        if (entry.Copy is { } copy)
+        if (entry.CopyPasses is { } copy)
         {
-            SlotReference.Apply(rule, copy.Parameters, copy.Gradients, copy.Slots, sampling);
+            copy.Apply(0, rule, sampling);
             return;
         }
         var (parameter, gradient, length) = Memory(entry);
+        if (directionOf == tensor)
+        {
+            // Pinned (pinned object heap): the address stays valid.
+            gradient = (IntPtr)Unsafe.AsPointer(ref direction[0]);
+            directionOf = -1;
+        }
         ReadOnlySpan<IntPtr> slots = entry.Slots;
         if (length >= Sharing.From)
         {

@@ -86,6 +86,18 @@ public sealed record HyperparameterSettings
     public double? WeightLrPower { get; init; }
     /// <summary>Schedule-Free AdamW: decay of an extra momentum of the gradient inside the Adam step (<c>inner_momentum</c>, 0 = none).</summary>
     public double? InnerMomentum { get; init; }
+    /// <summary>Muon's Newton–Schulz iterations (<c>ns_steps</c>).</summary>
+    public int? NsSteps { get; init; }
+    /// <summary>Muon's learning rate of its AdamW tensors (<c>adam_lr</c>).</summary>
+    public double? AdamLr { get; init; }
+    /// <summary>Muon's β₁ of its AdamW tensors (<c>adam_beta1</c>).</summary>
+    public double? AdamBeta1 { get; init; }
+    /// <summary>Muon's β₂ of its AdamW tensors (<c>adam_beta2</c>).</summary>
+    public double? AdamBeta2 { get; init; }
+    /// <summary>Muon's ε of its AdamW tensors (<c>adam_eps</c>).</summary>
+    public double? AdamEps { get; init; }
+    /// <summary>Muon's decoupled weight decay of its AdamW tensors (<c>adam_weight_decay</c>).</summary>
+    public double? AdamWeightDecay { get; init; }
     /// <summary>RMSprop: divide by the centred second moment (<c>centered</c>).</summary>
     public bool? Centered { get; init; }
     /// <summary>SGD: Nesterov momentum (<c>nesterov</c>).</summary>
@@ -114,6 +126,8 @@ public sealed record HyperparameterSettings
             ("slice_p", SliceP.HasValue), ("layer_scale", LayerScale.HasValue), ("clamp_value", ClampValue.HasValue),
             ("decouple", Decouple.HasValue), ("use_bias_correction", UseBiasCorrection.HasValue), ("safeguard_warmup", SafeguardWarmup.HasValue),
             ("adam", Adam.HasValue), ("exclude_from_trust", ExcludeFromTrust.HasValue),
+            ("ns_steps", NsSteps.HasValue), ("adam_lr", AdamLr.HasValue), ("adam_beta1", AdamBeta1.HasValue), ("adam_beta2", AdamBeta2.HasValue),
+            ("adam_eps", AdamEps.HasValue), ("adam_weight_decay", AdamWeightDecay.HasValue),
         ];
         return all.Where(s => s.Given).Select(s => s.Name);
     }

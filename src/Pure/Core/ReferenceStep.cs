@@ -35,31 +35,42 @@ public static unsafe class ReferenceStep
     /// <summary>
     /// One step of a staged algorithm over a parameter group of several tensors, on immutable records: every
     /// tensor's next state (holding the group's scalars after the step) and parameters. The group's scalars are
-    /// read from the first state; <paramref name="dimensions"/> gives each tensor's dimension count (default: vectors). Throws when the counts or lengths differ.
+    /// read from the first state; <paramref name="dimensions"/> gives each tensor's dimension count (default: vectors), or
+    /// <paramref name="shapes"/> each tensor's shape (what matrix stages and per-shape slots read; it sets the dimensions).
+    /// A tensor's state holds the slots <see cref="StagedHyperparameters.SlotsFor"/> its shape. Throws when the counts or lengths differ.
     /// </summary>
     public static ImmutableArray<StepResult> StepGroup(StagedHyperparameters algorithm, ImmutableArray<OptimizerState> states,
                                                         ImmutableArray<ImmutableArray<double>> parameters, ImmutableArray<ImmutableArray<double>> gradients,
-                                                        ImmutableArray<int> dimensions = default)
+                                                        ImmutableArray<int> dimensions = default, ImmutableArray<ImmutableArray<long>> shapes = default)
     {
         if (states.Length != parameters.Length || gradients.Length != parameters.Length || parameters.IsEmpty)
             throw new ArgumentException($"a group step needs as many states, parameter vectors and gradient vectors (at least one): {states.Length}, {parameters.Length}, {gradients.Length}");
+        if (!shapes.IsDefault && shapes.Length != parameters.Length)
+            throw new ArgumentException($"{parameters.Length} tensors but {shapes.Length} shapes", nameof(shapes));
         var tensors = new DoublePasses.Tensor[parameters.Length];
+        var layouts = new ImmutableArray<StateSlot?>[parameters.Length];
         for (int t = 0; t < tensors.Length; t++)
         {
             if (parameters[t].Length != gradients[t].Length)
                 throw new ArgumentException($"tensor {t}: {parameters[t].Length} parameters but {gradients[t].Length} gradients", nameof(gradients));
             int length = parameters[t].Length;
-            double[]?[] slots = [.. algorithm.Slots.Select((slot, k) => slot is null ? null : Validated(states[t][slot.Name], slot.Name, (int)algorithm.SlotLength(k, length)).ToArray())];
-            tensors[t] = new(algorithm.ContextFor(states[t].Step + 1), parameters[t].ToArray(), gradients[t].ToArray(), slots, dimensions.IsDefault ? 1 : dimensions[t]);
+            long[] shape = shapes.IsDefault ? (dimensions.IsDefault || dimensions[t] == 1 ? [length] : []) : [.. shapes[t]];
+            if (!shapes.IsDefault && shape.Aggregate(1L, (n, size) => n * size) != length)
+                throw new ArgumentException($"tensor {t}: shape [{string.Join(", ", shape)}] does not hold {length} elements", nameof(shapes));
+            int dimensionCount = !shapes.IsDefault ? shape.Length : dimensions.IsDefault ? 1 : dimensions[t];
+            layouts[t] = shape.Length > 0 ? algorithm.SlotsFor(shape) : algorithm.Slots;
+            double[]?[] slots = [.. layouts[t].Select((slot, k) => slot is null ? null : Validated(states[t][slot.Name], slot.Name, (int)algorithm.SlotLength(k, length)).ToArray())];
+            tensors[t] = new(algorithm.ContextFor(states[t].Step + 1), parameters[t].ToArray(), gradients[t].ToArray(), slots, dimensionCount, shape.Length > 0 ? shape : null);
         }
         var before = states[0].Scalars;
         var sums = new double[tensors.Length * algorithm.SumCount];
         var after = StagedStep.Run(algorithm, before, new DoublePasses(tensors), sums);
         return [.. tensors.Select((t, index) =>
         {
-            var quantities = algorithm.Slots.Select((slot, k) => (slot, k)).Where(s => s.slot is not null)
+            var quantities = layouts[index].Select((slot, k) => (slot, k)).Where(s => s.slot is not null)
                 .Select(s => new StateQuantity(s.slot!.Name, ImmutableArray.Create(t.Slots[s.k]!))).ToImmutableArray();
-            var stage = new StageRecord(before, after, ImmutableArray.Create(sums, index * algorithm.SumCount, algorithm.SumCount), t.Dimensions);
+            var stage = new StageRecord(before, after, ImmutableArray.Create(sums, index * algorithm.SumCount, algorithm.SumCount), t.Dimensions,
+                                        t.Shape is null ? default : ImmutableArray.Create(t.Shape));
             return new StepResult(new OptimizerState(t.Context.Step, quantities) { Scalars = after, Stage = stage }, ImmutableArray.Create(t.Parameters));
         })];
     }
@@ -119,9 +130,11 @@ public static unsafe class ReferenceStep
     private static ImmutableArray<double> StagedRates(StagedHyperparameters algorithm, OptimizerState state, int size)
     {
         if (state.Stage is not { } stage) return ImmutableArray.Create(new double[size]);
-        double[]?[] slots = [.. algorithm.Slots.Select((slot, k) => slot is null ? null : Validated(state[slot.Name], slot.Name, (int)algorithm.SlotLength(k, size)).ToArray())];
+        var layout = stage.Shape.IsDefault ? algorithm.Slots : algorithm.SlotsFor(stage.Shape.AsSpan());
+        double[]?[] slots = [.. layout.Select((slot, k) => slot is null ? null : Validated(state[slot.Name], slot.Name, (int)algorithm.SlotLength(k, size)).ToArray())];
         var visitor = new StagedRateVisitor(slots, size, algorithm.Sampling);
-        var inputs = new StageInputs(algorithm.ContextFor(state.Step), stage.Before, stage.After, stage.TensorSums.AsSpan(), stage.Dimensions);
+        var inputs = new StageInputs(algorithm.ContextFor(state.Step), stage.Before, stage.After, stage.TensorSums.AsSpan(), stage.Dimensions,
+                                     stage.Shape.IsDefault ? default : stage.Shape.AsSpan());
         algorithm.VisitSlotRule<StagedRateVisitor, double[]>(inputs, ref visitor);
         return ImmutableArray.Create(visitor.Rates);
     }

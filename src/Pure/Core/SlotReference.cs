@@ -68,18 +68,50 @@ public static class SlotReference
 
 /// <summary>
 /// What a staged step leaves for reading its element rule again (the effective learning rate, the
-/// <c>step</c> command): the group's scalars before and after the step and this tensor's sums.
+/// <c>step</c> command): the group's scalars before and after the step, this tensor's sums and its shape
+/// (default: the dimension count only).
 /// </summary>
-public sealed record StageRecord(GroupScalars Before, GroupScalars After, ImmutableArray<double> TensorSums, int Dimensions = 1);
+public sealed record StageRecord(GroupScalars Before, GroupScalars After, ImmutableArray<double> TensorSums, int Dimensions = 1,
+                                 ImmutableArray<long> Shape = default);
 
-/// <summary>Staged steps on double arrays: the reference path's and the adapter's general path's memory.</summary>
-public sealed class DoublePasses(IReadOnlyList<DoublePasses.Tensor> tensors) : IStagedPasses
+/// <summary>
+/// Staged steps on double arrays: the reference path's and the adapter's general path's memory. Matrix stages
+/// multiply with <paramref name="matrixOperations"/> (default: <see cref="ReferenceMatrixOperations{T}"/>).
+/// </summary>
+public sealed class DoublePasses(IReadOnlyList<DoublePasses.Tensor> tensors, IMatrixOperations<double>? matrixOperations = null) : IStagedPasses
 {
     /// <summary>
     /// One tensor of the group: its step's context, its values, its gradient and its slots (null where unused), changed in
-    /// place, and how many dimensions it has (the record-level API's vectors have 1).
+    /// place, how many dimensions it has (the record-level API's vectors have 1) and its shape (null: only the dimension count is known).
     /// </summary>
-    public sealed record Tensor(StepContext Context, double[] Parameters, double[] Gradients, double[]?[] Slots, int Dimensions = 1);
+    public sealed record Tensor(StepContext Context, double[] Parameters, double[] Gradients, double[]?[] Slots, int Dimensions = 1, long[]? Shape = null);
+
+    private readonly IMatrixOperations<double> operations = matrixOperations ?? ReferenceMatrixOperations<double>.Instance;
+
+    // The matrix stage's output per tensor, read by the tensor's element pass in the gradient's place.
+    private readonly double[]?[] directions = new double[tensors.Count][];
+
+    /// <inheritdoc/>
+    public ReadOnlySpan<long> Shape(int tensor) =>
+        tensors[tensor] is { Shape: { } shape } ? shape
+            : tensors[tensor].Dimensions == 1 ? new[] { (long)tensors[tensor].Parameters.Length } : default;
+
+    /// <inheritdoc/>
+    public void RunMatrixStage(int tensor, StagedHyperparameters algorithm, in StageInputs inputs)
+    {
+        var t = tensors[tensor];
+        var direction = directions[tensor] = new double[t.Parameters.Length];
+        var handles = t.Slots.Select(slot => slot is null ? default : System.Runtime.InteropServices.GCHandle.Alloc(slot, System.Runtime.InteropServices.GCHandleType.Pinned)).ToArray();
+        try
+        {
+            IntPtr[] pointers = [.. handles.Select(h => h.IsAllocated ? h.AddrOfPinnedObject() : IntPtr.Zero)];
+            algorithm.RunMatrixStage(inputs, new MatrixStageMemory<double>(t.Gradients, direction, pointers, inputs.Shape), operations);
+        }
+        finally
+        {
+            foreach (var handle in handles) if (handle.IsAllocated) handle.Free();
+        }
+    }
 
     /// <inheritdoc/>
     public int Count => tensors.Count;
@@ -101,6 +133,7 @@ public sealed class DoublePasses(IReadOnlyList<DoublePasses.Tensor> tensors) : I
     public void Apply<TRule>(int tensor, in TRule rule, SlotSampling sampling) where TRule : struct, ISlotRule
     {
         var t = tensors[tensor];
-        SlotReference.Apply(rule, t.Parameters, t.Gradients, t.Slots, sampling);
+        SlotReference.Apply(rule, t.Parameters, directions[tensor] ?? t.Gradients, t.Slots, sampling);
+        directions[tensor] = null;
     }
 }

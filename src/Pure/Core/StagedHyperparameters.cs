@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using System.Numerics;
+
 namespace AdaptiveLR.Pure.Core;
 
 /// <summary>
@@ -38,6 +41,28 @@ public abstract record StagedHyperparameters : Hyperparameters
 
     /// <summary>True when the algorithm evaluates at other parameters than it trains at (Schedule-Free's x and y).</summary>
     public virtual bool HasEvaluationView => false;
+
+    /// <summary>
+    /// The slots a tensor of <paramref name="shape"/> uses, as <see cref="Hyperparameters.Slots"/> with null where this
+    /// tensor keeps none (Muon's matrices keep a momentum buffer, its vectors AdamW's moments). Default: every slot.
+    /// </summary>
+    public virtual ImmutableArray<StateSlot?> SlotsFor(ReadOnlySpan<long> shape) => Slots;
+
+    /// <summary>
+    /// Whether the tensor of <paramref name="inputs"/> has a matrix stage (<see cref="RunMatrixStage"/>) between the
+    /// reduction and its element pass. Default: none.
+    /// </summary>
+    public virtual bool HasMatrixStage(in StageInputs inputs) => false;
+
+    /// <summary>
+    /// The matrix stage of one tensor: reads its gradient (as stored: <see cref="Hyperparameters.Maximize"/> is the
+    /// stage's to apply) and slots, may update the slots, and writes <see cref="MatrixStageMemory{T}.Direction"/>, which the
+    /// element pass then receives in the gradient's place (negated when maximizing, like a gradient). Matrix products go
+    /// through <paramref name="operations"/>, so that the adapter runs them fast while the arithmetic stays defined here.
+    /// </summary>
+    public virtual void RunMatrixStage<T>(in StageInputs inputs, in MatrixStageMemory<T> memory, IMatrixOperations<T> operations)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        throw new NotSupportedException($"{Algorithm} has no matrix stage");
 
     /// <summary>Builds the reduction pass's rule (only called when <see cref="SumCount"/> &gt; 0).</summary>
     protected virtual TResult WithReductionRule<TVisitor, TResult>(StepContext context, GroupScalars scalars, ref TVisitor visitor)
@@ -95,10 +120,14 @@ public abstract record StagedHyperparameters : Hyperparameters
 /// What the element pass of one tensor reads: the step's context, the group's scalars before and
 /// after they advanced, and this tensor's sums from the reduction pass (empty without one).
 /// </summary>
-public readonly ref struct StageInputs(StepContext context, GroupScalars before, GroupScalars after, ReadOnlySpan<double> tensorSums, int dimensions)
+public readonly ref struct StageInputs(StepContext context, GroupScalars before, GroupScalars after, ReadOnlySpan<double> tensorSums, int dimensions,
+                                       ReadOnlySpan<long> shape = default)
 {
     /// <summary>How many dimensions the tensor has (1 for biases and norms' scales, 2 for a linear layer's weight, …): what exclusions (LAMB, LARS) and routing (Muon) read.</summary>
     public int Dimensions { get; } = dimensions;
+
+    /// <summary>The tensor's shape (Muon's matrix view and scale); empty where the caller gave only <see cref="Dimensions"/>.</summary>
+    public ReadOnlySpan<long> Shape { get; } = shape;
 
     /// <summary>The step number, learning rate and weight decay in force.</summary>
     public StepContext Context { get; } = context;

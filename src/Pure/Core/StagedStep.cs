@@ -15,6 +15,15 @@ public interface IStagedPasses
     /// <summary>How many dimensions tensor <paramref name="tensor"/> has.</summary>
     int Dimensions(int tensor);
 
+    /// <summary>The shape of tensor <paramref name="tensor"/>.</summary>
+    ReadOnlySpan<long> Shape(int tensor);
+
+    /// <summary>
+    /// Runs <paramref name="algorithm"/>'s matrix stage over tensor <paramref name="tensor"/> with these passes' matrix
+    /// products; the tensor's next <see cref="Apply"/> reads the stage's direction in the gradient's place.
+    /// </summary>
+    void RunMatrixStage(int tensor, StagedHyperparameters algorithm, in StageInputs inputs);
+
     /// <summary>Runs a reduction rule over the elements of tensor <paramref name="tensor"/> that <paramref name="sampling"/> visits, adding to <paramref name="sums"/>.</summary>
     void Reduce<TRule>(int tensor, in TRule rule, SlotSampling sampling, Span<double> sums) where TRule : struct, IReductionRule;
 
@@ -25,7 +34,7 @@ public interface IStagedPasses
 /// <summary>
 /// One step of a <see cref="StagedHyperparameters"/> algorithm over a parameter group, the same for
 /// every kind of memory: each tensor's reduction, the group's scalars advanced once from the summed
-/// totals, then each tensor's element pass.
+/// totals, then per tensor its matrix stage (if it has one) and its element pass.
 /// </summary>
 public static unsafe class StagedStep
 {
@@ -58,7 +67,9 @@ public static unsafe class StagedStep
             for (int tensor = 0; tensor < count; tensor++)
             {
                 var apply = new ApplyVisitor(passes, tensor, sampling);
-                var inputs = new StageInputs(passes.Context(tensor), before, after, new ReadOnlySpan<double>(sums + tensor * sumCount, sumCount), passes.Dimensions(tensor));
+                var inputs = new StageInputs(passes.Context(tensor), before, after, new ReadOnlySpan<double>(sums + tensor * sumCount, sumCount),
+                                             passes.Dimensions(tensor), passes.Shape(tensor));
+                if (algorithm.HasMatrixStage(inputs)) passes.RunMatrixStage(tensor, algorithm, inputs);
                 algorithm.VisitSlotRule<ApplyVisitor, bool>(inputs, ref apply);
             }
             return after;

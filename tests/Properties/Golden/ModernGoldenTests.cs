@@ -73,18 +73,18 @@ public class ModernGoldenTests(ITestOutputHelper output)
         var comparison = new GoldenComparison($"{fixture} group step", Float64Tolerance);
         var states = fixture.Parameters.Select(p => OptimizerState.Initial(h, p.Values.Length)).ToImmutableArray();
         var values = fixture.Parameters.Select(p => ImmutableArray.Create(p.Values)).ToImmutableArray();
-        var dimensions = fixture.Parameters.Select(p => p.Shape.Length).ToImmutableArray();
+        var shapes = fixture.Parameters.Select(p => ImmutableArray.Create(p.Shape)).ToImmutableArray();
         for (int s = 0; s < fixture.Steps.Length; s++)
         {
             var step = fixture.Steps[s];
-            var results = ReferenceStep.StepGroup(h, states, values, [.. step.Gradients.Select(g => ImmutableArray.Create(g))], dimensions);
+            var results = ReferenceStep.StepGroup(h, states, values, [.. step.Gradients.Select(g => ImmutableArray.Create(g))], shapes: shapes);
             (states, values) = ([.. results.Select(r => r.State)], [.. results.Select(r => r.Parameters)]);
             for (int p = 0; p < fixture.Parameters.Length; p++)
             {
                 string where = $"step {s + 1} {fixture.Parameters[p].Name}";
                 comparison.AssertClose(step.Parameters[p], values[p], where);
                 var state = states[p];
-                AssertState(comparison, h, step.State[p], name => state[name], where);
+                AssertState(comparison, Layout(h, fixture.Parameters[p].Shape), step.State[p], name => state[name], where);
             }
             AssertScalars(comparison, step, states[0].Scalars, $"step {s + 1}");
         }
@@ -122,18 +122,22 @@ public class ModernGoldenTests(ITestOutputHelper output)
                 comparison.AssertClose(step.Parameters[p], Values(parameters[p]), where);
                 var state = adapter.States[p];
                 Assert.Equal(s + 1, state.Step);
-                AssertState(comparison, h, step.State[p], name => Values(state[name]), where);
+                AssertState(comparison, Layout(h, fixture.Parameters[p].Shape), step.State[p], name => Values(state[name]), where);
             }
             AssertScalars(comparison, step, adapter.GroupScalarsOf(0), $"step {s + 1}");
         }
         output.WriteLine($"{fixture} {dtype}: max relative error {comparison.MaxRelativeError:G3}");
     }
 
-    /// <summary>Every slot we keep equals the reference's quantity of the same name; quantities only the reference keeps (its step count) are not ours to check.</summary>
-    private static void AssertState(GoldenComparison comparison, Hyperparameters h, Dictionary<string, double[]> expected,
+    /// <summary>The slots a tensor of <paramref name="shape"/> keeps (Muon's matrices and vectors keep different ones).</summary>
+    private static ImmutableArray<StateSlot?> Layout(Hyperparameters h, long[] shape) =>
+        h is StagedHyperparameters staged ? staged.SlotsFor(shape) : h.Slots;
+
+    /// <summary>Every slot the tensor keeps equals the reference's quantity of the same name; quantities only the reference keeps (its step count) are not ours to check.</summary>
+    private static void AssertState(GoldenComparison comparison, ImmutableArray<StateSlot?> layout, Dictionary<string, double[]> expected,
                                     Func<string, IReadOnlyList<double>> actual, string where)
     {
-        foreach (var slot in h.Slots.OfType<StateSlot>())
+        foreach (var slot in layout.OfType<StateSlot>())
         {
             Assert.True(expected.TryGetValue(slot.Name, out var values), $"{where}: the reference has no state '{slot.Name}'; it has {string.Join(", ", expected.Keys)}");
             comparison.AssertClose(values!, actual(slot.Name), $"{where} {slot.Name}");

@@ -100,6 +100,12 @@ public static class ReferenceNames
                 "r" => settings with { R = value.GetDouble() },
                 "weight_lr_power" => settings with { WeightLrPower = value.GetDouble() },
                 "inner_momentum" => settings with { InnerMomentum = value.GetDouble() },
+                "ns_steps" => settings with { NsSteps = (int)value.GetDouble() },
+                "adam_lr" => settings with { AdamLr = value.GetDouble() },
+                "adam_betas" => settings with { AdamBeta1 = value[0].GetDouble(), AdamBeta2 = value[1].GetDouble() },
+                "adam_eps" => settings with { AdamEps = value.GetDouble() },
+                "adam_weight_decay" => settings with { AdamWeightDecay = value.GetDouble() },
+                "use_muon" => UseMuonByShape(fixture, value, settings),
                 _ => throw new InvalidDataException($"{fixture}: the reference's argument '{name}' has no counterpart here"),
             };
         }
@@ -125,6 +131,18 @@ public static class ReferenceNames
         if (excluded.All(e => !e)) return false;
         if (excluded.SequenceEqual(fixture.Parameters.Select(p => p.Shape.Length <= 1))) return true;
         throw new InvalidDataException($"{fixture}: exclusions [{string.Join(", ", excluded)}] are not 'every tensor of at most one dimension', the only exclusion we offer");
+    }
+
+    /// <summary>
+    /// Muon's per-parameter <c>use_muon</c>: ours routes by shape within a group (2+ dimensions take the Muon step), so
+    /// a fixture's flags must be exactly that; anything else would need parameter groups this mapping does not build.
+    /// </summary>
+    private static HyperparameterSettings UseMuonByShape(GoldenFixture fixture, JsonElement value, HyperparameterSettings settings)
+    {
+        bool[] flags = [.. value.EnumerateArray().Select(flag => flag.GetBoolean())];
+        bool[] byShape = [.. fixture.Parameters.Select(p => p.Shape.Length >= 2)];
+        return flags.SequenceEqual(byShape) ? settings
+            : throw new InvalidDataException($"{fixture}: use_muon [{string.Join(", ", flags)}] is not the routing by shape [{string.Join(", ", byShape)}]");
     }
 
     /// <summary>Our name of the reference's state quantity <paramref name="name"/>; null for those checked otherwise (NAdam's mu_product).</summary>
