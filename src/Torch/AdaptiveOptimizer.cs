@@ -31,7 +31,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
 
     /// <summary>The parameters, in one group, stepped by the algorithm <paramref name="hyperparameters"/> configures. Throws if they are invalid.</summary>
     public AdaptiveOptimizer(IEnumerable<Parameter> parameters, Hyperparameters hyperparameters)
-        : this([new ParamGroup(parameters)], new OptimizerChain(hyperparameters, []), null)
+        : this([new ParamGroup(parameters)], new OptimizerChain(hyperparameters, []), (Dictionary<IntPtr, string>?)null)
     {
     }
 
@@ -47,9 +47,18 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
     {
     }
 
+    /// <summary>
+    /// Parameter groups with gradient transformations in front of the algorithm, and the parameters' names for messages
+    /// (Muon's split into orthogonalised and AdamW groups, <see cref="MuonGroups"/>, keeps its names this way).
+    /// </summary>
+    public AdaptiveOptimizer(IEnumerable<ParamGroup> groups, OptimizerChain chain, IEnumerable<(string Name, Parameter Parameter)> names)
+        : this(groups, chain, names.ToDictionary(n => n.Parameter.Handle, n => n.Name))
+    {
+    }
+
     /// <summary>Parameter groups, each with its own learning rate and weight decay or its own record of the algorithm (<see cref="ParamGroup"/>).</summary>
     public AdaptiveOptimizer(IEnumerable<ParamGroup> groups, Hyperparameters hyperparameters)
-        : this(groups, new OptimizerChain(hyperparameters, []), null)
+        : this(groups, new OptimizerChain(hyperparameters, []), (Dictionary<IntPtr, string>?)null)
     {
     }
 

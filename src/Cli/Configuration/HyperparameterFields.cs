@@ -21,6 +21,9 @@ public static class HyperparameterFields
         Pure.OptimizerRegistry.Find(optimizer)?.Defaults.GetType().GetProperties()
             .FirstOrDefault(p => string.Equals(TorchName(p.Name), torchName, StringComparison.Ordinal))?.PropertyType == typeof(double?);
 
+    /// <summary>Whether the setting is a count (Muon's <c>ns_steps</c>) rather than a real number.</summary>
+    public static bool IsInteger(string torchName) => ByTorchName[torchName].PropertyType == typeof(int?);
+
     public static object? Get(HyperparameterSettings settings, string torchName) => ByTorchName[torchName].GetValue(settings);
 
     /// <summary>Settings with the given values (numbers or flags as their text), the others unset.</summary>
@@ -29,7 +32,9 @@ public static class HyperparameterFields
         var settings = new HyperparameterSettings();
         foreach (var (name, text) in values)
         {
-            object value = IsFlag(name) ? bool.Parse(text) : double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+            object value = IsFlag(name) ? bool.Parse(text)
+                : IsInteger(name) ? (object)int.Parse(text, System.Globalization.CultureInfo.InvariantCulture)
+                : double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
             ByTorchName[name].SetValue(settings, value);
         }
         return settings;

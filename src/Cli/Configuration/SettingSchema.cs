@@ -54,6 +54,7 @@ public static class SettingSchema
         .. OptimizerRegistry.All.SelectMany(definition => definition.Settings.Select(name => new SettingKey(
             HyperparameterKey(definition.Name, name),
             HyperparameterFields.IsFlag(name) ? SettingKind.Boolean
+                : HyperparameterFields.IsInteger(name) ? SettingKind.PositiveInteger
                 : HyperparameterFields.IsOptional(definition.Name, name) ? SettingKind.OptionalFiniteNumber : SettingKind.FiniteNumber,
             Flag: null, // the hyperparameter flags set the chosen optimizer's keys; see SettingsLoader
             s => HyperparameterText.Values(s.Optimizers[definition.Name]).First(v => v.Name == name).Value))),

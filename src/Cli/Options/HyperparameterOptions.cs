@@ -21,7 +21,7 @@ public sealed class HyperparameterOptions
     private readonly Option<double?> beta2 = NumberParsing.FiniteNumber("--beta2", "Adam family: decay of the second moment (Lion: of the momentum), in [0, 1)");
     private readonly Option<double?> eps = NumberParsing.FiniteNumber("--eps", "Term added to the denominator (> 0)");
     private readonly Option<double?> weightDecay = NumberParsing.FiniteNumber("--weight-decay", "Weight decay (>= 0); decoupled for adamw");
-    private readonly Option<double?> momentum = NumberParsing.FiniteNumber("--momentum", "SGD, RMSProp, LARS: momentum factor (>= 0)");
+    private readonly Option<double?> momentum = NumberParsing.FiniteNumber("--momentum", "SGD, RMSProp, LARS: momentum factor (>= 0); Muon: momentum, in [0, 1)");
     private readonly Option<double?> dampening = NumberParsing.FiniteNumber("--dampening", "SGD, LARS: dampening of momentum, in [0, 1]");
     private readonly Option<double?> alpha = NumberParsing.FiniteNumber("--alpha", "RMSProp: decay of the squared-gradient average, in [0, 1); ASGD: power of the eta decay (>= 0)");
     private readonly Option<double?> lrDecay = NumberParsing.FiniteNumber("--lr-decay", "Adagrad: learning-rate decay (>= 0)");
@@ -32,6 +32,12 @@ public sealed class HyperparameterOptions
     private readonly Option<double?> eps1 = NumberParsing.FiniteNumber("--eps1", "Adafactor: term added to the squared gradient (> 0)");
     private readonly Option<double?> eps2 = NumberParsing.FiniteNumber("--eps2", "Adafactor: least parameter scale of the step (> 0)");
     private readonly Option<double?> clipThreshold = NumberParsing.FiniteNumber("--clip-threshold", "Adafactor: largest RMS of the update before clipping (> 0)");
+    private readonly Option<int?> nsSteps = new("--ns-steps") { Description = "Muon: Newton-Schulz iterations, an integer from 1 to 100" };
+    private readonly Option<double?> adamLr = NumberParsing.FiniteNumber("--adam-lr", "Muon: learning rate of the parameters it steps with AdamW (> 0)");
+    private readonly Option<double?> adamBeta1 = NumberParsing.FiniteNumber("--adam-beta1", "Muon: AdamW's beta1 for those parameters, in [0, 1)");
+    private readonly Option<double?> adamBeta2 = NumberParsing.FiniteNumber("--adam-beta2", "Muon: AdamW's beta2 for those parameters, in [0, 1)");
+    private readonly Option<double?> adamEps = NumberParsing.FiniteNumber("--adam-eps", "Muon: AdamW's eps for those parameters (> 0)");
+    private readonly Option<double?> adamWeightDecay = NumberParsing.FiniteNumber("--adam-weight-decay", "Muon: AdamW's decoupled weight decay for those parameters (>= 0)");
     private readonly Option<double?> beta3 = NumberParsing.FiniteNumber("--beta3", "Prodigy: decay of the step-size estimate's sums, in [0, 1) (default sqrt(beta2))");
     private readonly Option<double?> d0 = NumberParsing.FiniteNumber("--d0", "Prodigy, D-Adaptation: initial step-size estimate d0 (> 0)");
     private readonly Option<double?> dCoef = NumberParsing.FiniteNumber("--d-coef", "Prodigy: factor on the step-size estimate (> 0)");
@@ -56,7 +62,7 @@ public sealed class HyperparameterOptions
     private readonly Option<double?> weightLrPower = NumberParsing.FiniteNumber("--weight-lr-power", "Schedule-Free: exponent of the largest lr so far in the averaging weight (>= 0)");
     private readonly Option<double?> innerMomentum = NumberParsing.FiniteNumber("--inner-momentum", "Schedule-Free AdamW: momentum inside its Adam step, in [0, 1)");
     private readonly Option<bool> centered = new("--centered") { Description = "RMSProp: normalise by the centered second moment" };
-    private readonly Option<bool> nesterov = new("--nesterov") { Description = "SGD, LARS: Nesterov momentum (needs --momentum > 0)" };
+    private readonly Option<bool> nesterov = new("--nesterov") { Description = "SGD, LARS: Nesterov momentum (needs --momentum > 0); Muon: Nesterov form of its momentum (default true)" };
     private readonly Option<bool> amsGrad = new("--amsgrad") { Description = "Adam, AdamW: use the running maximum of the second moment" };
     private readonly Option<bool> excludeBiasAndNorm = new("--exclude-bias-and-norm") { Description = "LARS: tensors of <= 1 dimension (biases, norm scales) take plain SGD: no trust ratio, no weight decay" };
     private readonly Option<bool> relativeStep = new("--relative-step") { Description = "Adafactor: step size min(lr, 1/sqrt(t)) (default true; --relative-step false for lr)" };
@@ -72,7 +78,8 @@ public sealed class HyperparameterOptions
     public IEnumerable<Option> All =>
         [.. withOptimizer ? [Optimizer] : Array.Empty<Option>(), lr, beta1, beta2, eps, weightDecay, momentum, dampening, alpha, lrDecay, initialAccumulatorValue, rho, momentumDecay, beta2Decay, eps1, eps2, clipThreshold, centered, nesterov, amsGrad, relativeStep,
            beta3, d0, dCoef, growthRate, sliceP, layerScale, clampValue, decouple, useBiasCorrection, safeguardWarmup, adam, excludeFromTrust,
-           etaminus, etaplus, stepSizeMin, stepSizeMax, lambd, t0, trustCoef, excludeBiasAndNorm, warmupSteps, r, weightLrPower, innerMomentum];
+           etaminus, etaplus, stepSizeMin, stepSizeMax, lambd, t0, trustCoef, excludeBiasAndNorm, warmupSteps, r, weightLrPower, innerMomentum,
+           nsSteps, adamLr, adamBeta1, adamBeta2, adamEps, adamWeightDecay];
 
     public void AddTo(Command command)
     {
@@ -109,6 +116,12 @@ public sealed class HyperparameterOptions
         R = parsed.GetValue(r),
         WeightLrPower = parsed.GetValue(weightLrPower),
         InnerMomentum = parsed.GetValue(innerMomentum),
+        NsSteps = parsed.GetValue(nsSteps),
+        AdamLr = parsed.GetValue(adamLr),
+        AdamBeta1 = parsed.GetValue(adamBeta1),
+        AdamBeta2 = parsed.GetValue(adamBeta2),
+        AdamEps = parsed.GetValue(adamEps),
+        AdamWeightDecay = parsed.GetValue(adamWeightDecay),
         Centered = Flag(parsed, centered),
         Nesterov = Flag(parsed, nesterov),
         AmsGrad = Flag(parsed, amsGrad),

@@ -31,8 +31,8 @@ public static class HyperparameterText
     private static bool DescribesTheAlgorithm(PropertyInfo property) =>
         property.GetMethod?.GetBaseDefinition() is { IsAbstract: false } definition && definition.DeclaringType != property.DeclaringType;
 
-    /// <summary>Whether a property of this type is a hyperparameter: a number, an optional number or a flag.</summary>
-    public static bool IsSetting(Type type) => type == typeof(double) || type == typeof(double?) || type == typeof(bool);
+    /// <summary>Whether a property of this type is a hyperparameter: a number, an optional number, a count (Muon's ns_steps) or a flag.</summary>
+    public static bool IsSetting(Type type) => type == typeof(double) || type == typeof(double?) || type == typeof(int) || type == typeof(bool);
 
     /// <summary>"adam(lr=0.001, beta1=0.9, …)".</summary>
     public static string Describe(Hyperparameters hyperparameters) =>

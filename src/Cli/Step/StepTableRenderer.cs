@@ -32,6 +32,8 @@ public static class StepTableRenderer
         while (rows.Count <= AlignedRows && steps.MoveNext()) rows.Add(Cells(steps.Current));
 
         output.WriteLine($"{HyperparameterText.Describe(trajectory.Hyperparameters)} on {trajectory.Source.Description}");
+        if (trajectory.Hyperparameters is Pure.Algorithms.MuonHyperparameters)
+            output.WriteLine("x is a vector, which Muon steps with its AdamW part (adam_*); matrices take the Newton-Schulz step (adaptivelr optimizers muon)");
         int[] widths = Enumerable.Range(0, header.Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
         string Line(string[] row) => string.Join("  ", row.Select((cell, c) => cell.PadLeft(widths[c]))).TrimEnd();
         foreach (var (row, index) in rows.Select((r, i) => (r, i)))

@@ -62,10 +62,13 @@ public sealed record Trajectory(Hyperparameters Hyperparameters, GradientSource 
     /// <summary>The name of Schedule-Free's evaluation point among the quantities shown: the parameters after <c>eval()</c>.</summary>
     public const string EvaluationPoint = "x_eval";
 
-    /// <summary>The state quantities' names, in slot order (then the evaluation point, for algorithms with one).</summary>
+    /// <summary>
+    /// The state quantities' names, in slot order: those a vector keeps (Muon's vectors keep AdamW's); then the evaluation
+    /// point, for algorithms with one.
+    /// </summary>
     public ImmutableArray<string> QuantityNames =>
     [
-        .. Hyperparameters.Slots.OfType<StateSlot>().Select(s => s.Name),
+        .. (Hyperparameters is StagedHyperparameters layered ? layered.SlotsFor([X0.Length]) : Hyperparameters.Slots).OfType<StateSlot>().Select(s => s.Name),
         .. Hyperparameters is StagedHyperparameters { HasEvaluationView: true } ? [EvaluationPoint] : Array.Empty<string>(),
     ];
 

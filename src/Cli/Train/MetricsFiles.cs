@@ -49,6 +49,7 @@ public static class MetricsFiles
         foreach (var (name, value) in HyperparameterText.Values(plan.Hyperparameters))
         {
             if (value is bool flag) json.WriteBoolean(name, flag);
+            else if (value is int count) json.WriteNumber(name, count);
             else if (value is double number) JsonNumbers.Write(json, name, number);
             else json.WriteNull(name);
         }

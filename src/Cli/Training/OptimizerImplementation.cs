@@ -1,3 +1,4 @@
+using AdaptiveLR.Pure.Algorithms;
 using AdaptiveLR.Pure.Core;
 using AdaptiveLR.Pure.Transforms;
 using AdaptiveLR.Torch;
@@ -23,6 +24,9 @@ public static class OptimizerImplementation
     /// </summary>
     public static OptimizerHelper Create(TrainingPlan plan, torch.nn.Module model) => plan.Implementation switch
     {
+        // Muon splits the model into orthogonalised and AdamW groups; staged algorithms keep float32 state (EnsureAvailable).
+        Ours when plan.Hyperparameters is MuonHyperparameters muon =>
+            new AdaptiveOptimizer(MuonGroups.Of(model.named_parameters(), muon), new OptimizerChain(muon, plan.Transforms), model.named_parameters()) { NonFinite = plan.NonFinite },
         Ours => new AdaptiveOptimizer(model.named_parameters(), new OptimizerChain(plan.Hyperparameters, plan.Transforms), plan.StatePrecision) { NonFinite = plan.NonFinite },
         Torch => TorchBuiltin(plan.Hyperparameters, model),
         _ => throw new UsageException($"--impl: unknown implementation '{plan.Implementation}'; allowed: {string.Join(", ", Names)}"),
