@@ -9,7 +9,7 @@ namespace AdaptiveLR.Torch;
 /// callers' memory (no copy in), one product, copied into the destination. Only the products run here; everything
 /// else of an algorithm's matrix stage (Muon's Newton–Schulz) is src/Pure's.
 /// </summary>
-internal sealed unsafe class TorchMatrixOperations<T> : IMatrixOperations<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed unsafe class TorchMatrixOperations<T> : IMatrixOperations<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The one instance (it has no state).</summary>
     public static TorchMatrixOperations<T> Instance { get; } = new();

@@ -188,9 +188,12 @@ public static class StepBenchmark
         shapes.Sum(shape =>
         {
             var view = MatrixView.Of(shape);
-            long state = hyperparameters is TensorHyperparameters tensorLevel
-                ? Enumerable.Range(0, 3).Sum(slot => (long)tensorLevel.SlotLength(slot, view))
-                : (long)view.Length * hyperparameters.Slots.Count(slot => slot is not null);
+            long state = hyperparameters switch
+            {
+                TensorHyperparameters tensorLevel => Enumerable.Range(0, 3).Sum(slot => (long)tensorLevel.SlotLength(slot, view)),
+                StagedHyperparameters staged => (long)view.Length * staged.SlotsFor(shape).Count(slot => slot is not null),
+                _ => (long)view.Length * hyperparameters.Slots.Count(slot => slot is not null),
+            };
             return (double)sizeof(float) * (3L * view.Length + 2 * state);
         });
 }
