@@ -65,6 +65,9 @@ public static class OptimizersCommand
         if (definition.Defaults is TensorHyperparameters tensorLevel)
             return [.. tensorLevel.SlotsFor(MatrixView.Vector(1)).OfType<StateSlot>().Select(s => $"{s.Name} (vectors)"),
                     .. tensorLevel.SlotsFor(new MatrixView(1, 1, Factored: true)).OfType<StateSlot>().Select(s => $"{s.Name} (2+ dimensions)")];
+        if (definition.Defaults is StagedHyperparameters staged && !staged.SlotsFor([1]).SequenceEqual(staged.SlotsFor([1, 1])))
+            return [.. staged.SlotsFor([1]).OfType<StateSlot>().Select(s => $"{s.Name} (vectors)"),
+                    .. staged.SlotsFor([1, 1]).OfType<StateSlot>().Select(s => $"{s.Name} (2+ dimensions)")];
         var always = definition.Defaults.Slots.OfType<StateSlot>().Select(s => s.Name).ToList();
         var everything = definition.Defaults.With(new HyperparameterSettings { Momentum = 0.9, Centered = true, AmsGrad = true })
             .Slots.OfType<StateSlot>();

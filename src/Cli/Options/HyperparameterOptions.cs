@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AdaptiveLR.Pure;
+using AdaptiveLR.Pure.Algorithms;
 using AdaptiveLR.Pure.Core;
 
 namespace AdaptiveLR.Cli.Options;
@@ -32,7 +33,7 @@ public sealed class HyperparameterOptions
     private readonly Option<double?> eps1 = NumberParsing.FiniteNumber("--eps1", "Adafactor: term added to the squared gradient (> 0)");
     private readonly Option<double?> eps2 = NumberParsing.FiniteNumber("--eps2", "Adafactor: least parameter scale of the step (> 0)");
     private readonly Option<double?> clipThreshold = NumberParsing.FiniteNumber("--clip-threshold", "Adafactor: largest RMS of the update before clipping (> 0)");
-    private readonly Option<int?> nsSteps = new("--ns-steps") { Description = "Muon: Newton-Schulz iterations, an integer from 1 to 100" };
+    private readonly Option<int?> nsSteps = NumberParsing.BoundedInteger("--ns-steps", "Muon: Newton-Schulz iterations, an integer from 1 to 100", null, MuonHyperparameters.MaxNsSteps);
     private readonly Option<double?> adamLr = NumberParsing.FiniteNumber("--adam-lr", "Muon: learning rate of the parameters it steps with AdamW (> 0)");
     private readonly Option<double?> adamBeta1 = NumberParsing.FiniteNumber("--adam-beta1", "Muon: AdamW's beta1 for those parameters, in [0, 1)");
     private readonly Option<double?> adamBeta2 = NumberParsing.FiniteNumber("--adam-beta2", "Muon: AdamW's beta2 for those parameters, in [0, 1)");

@@ -52,8 +52,13 @@ public sealed record MuonHyperparameters(
         The singular values of X end in about [0.68, 1.13] (not exactly 1) for those at least 1% of
         ‖u‖_F. Effective learning rate shown: lr·s for Muon tensors (the step along X), Adam's
         lrₐ/(1 − β₁ᵗ)/(√(v/(1 − β₂ᵗ)) + ε) for the AdamW ones. A vector (the step command's
-        parameter) is an AdamW tensor.
+        parameter) is an AdamW tensor. train and compare put the model's last matrix (the output
+        head) and any parameter named *embed* in a use_muon=false group; MuonGroups does it for
+        the adapter.
         """;
+
+    /// <summary>The most Newton–Schulz iterations accepted (the reference uses 5; more only repeat the fixed-point map).</summary>
+    public const int MaxNsSteps = 100;
 
     private static readonly StateSlot MomentumBuffer = new("momentum_buffer"), ExpAvg = new("exp_avg"), ExpAvgSq = new("exp_avg_sq");
     private static readonly ImmutableArray<StateSlot?> All = [MomentumBuffer, ExpAvg, ExpAvgSq];
@@ -94,7 +99,7 @@ public sealed record MuonHyperparameters(
             Allowed.Positive("lr", Lr),
             Allowed.DecayRate("momentum", Momentum),
             Allowed.NonNegative("weight_decay", WeightDecay),
-            NsSteps is < 1 or > 100 ? new ValidationError("ns_steps", "must be an integer from 1 to 100") : null,
+            NsSteps is < 1 or > MaxNsSteps ? new ValidationError("ns_steps", $"{NsSteps} is out of range; allowed: an integer from 1 to {MaxNsSteps}") : null,
             Allowed.Positive("adam_lr", AdamLr),
             Allowed.DecayRate("adam_beta1", AdamBeta1),
             Allowed.DecayRate("adam_beta2", AdamBeta2),
