@@ -42,7 +42,8 @@ public sealed class LrFindTests : IDisposable
         Assert.Equal(weights, Bytes(w => tested.Model.save(w)));
         Assert.Equal(state, Bytes(tested.Optimizer.save_state_dict));
         Assert.Equal(generator, Generator());
-        Assert.Equal(plan.Hyperparameters.Lr, tested.Optimizer.ParamGroups.Single().LearningRate);
+        // Every group (Muon splits the model into its orthogonalised and AdamW groups) is back at the plan's lr.
+        Assert.All(tested.Optimizer.ParamGroups, group => Assert.Equal(plan.Hyperparameters.Lr, group.LearningRate));
         torch.manual_seed(8);
         var next = tested.RunEpoch();
         torch.manual_seed(8);

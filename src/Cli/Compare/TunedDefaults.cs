@@ -46,6 +46,7 @@ public static class TunedDefaults
         // Same procedure, 2026-11-26, warmup_steps 0 (compare --tune-lr --seeds 1,2,3 --epochs 2: 95.33 ± 0.25% and 95.17 ± 0.33%).
         ["schedulefree-adamw"] = 0.00821,
         ["schedulefree-sgd"] = 0.492,
+        ["muon"] = 0.0423, // compare --optimizers muon --tune-lr (2026-11-26); the AdamW part scales with it
     }.ToImmutableDictionary();
 
     /// <summary>Whether the settings run the built-in problem (any slice of it), for which the table holds.</summary>
