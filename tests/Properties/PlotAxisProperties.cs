@@ -100,6 +100,15 @@ public class PlotAxisProperties
         Assert.Equal(Letters(text.Get), Letters(string.Concat(lines)));
     }
 
+    /// <summary>A clause exactly as long as the line, then its ';': the case the property above found.</summary>
+    [Fact]
+    public void AFullLineClosedByItsSemicolonStillFits()
+    {
+        var lines = Figure.Wrap("aaaaaaaaaa; b", 10).ToArray();
+        Assert.All(lines, line => Assert.True(line.Length <= 10, $"'{line}' is longer than 10"));
+        Assert.Equal("aaaaaaaaaab", string.Concat(lines).Replace(";", "").Replace(" ", ""));
+    }
+
     [Property(MaxTest = 200)]
     public void ContourLevelsRiseGeometricallyAboveTheMinimum(PositiveInt seed, PositiveInt count)
     {

@@ -76,18 +76,25 @@ public static class Figure
                 line = joined;
                 continue;
             }
-            if (line.Length > 0) lines.Add(line + ";");
-            line = clause;
-            while (line.Length > length)
-            {
-                int cut = line.LastIndexOfAny([',', ' '], length - 1);
-                if (cut <= 0) cut = length - 1;
-                lines.Add(line[..(cut + 1)].TrimEnd());
-                line = line[(cut + 1)..].TrimStart();
-            }
+            // A full line closed by its ';' can be one character too long: it breaks like any other.
+            if (line.Length > 0) lines.Add(BreakLongLines(line + ";", length, lines));
+            line = BreakLongLines(clause, length, lines);
         }
         lines.Add(line);
         return lines;
+    }
+
+    /// <summary>Adds the leading parts of <paramref name="line"/> that do not fit to <paramref name="lines"/>; returns the rest.</summary>
+    private static string BreakLongLines(string line, int length, List<string> lines)
+    {
+        while (line.Length > length)
+        {
+            int cut = line.LastIndexOfAny([',', ' '], length - 1);
+            if (cut <= 0) cut = length - 1;
+            lines.Add(line[..(cut + 1)].TrimEnd());
+            line = line[(cut + 1)..].TrimStart();
+        }
+        return line;
     }
 
     /// <summary>Steps or epochs along x: whole-number ticks and one shared range with a little room at both ends.</summary>
