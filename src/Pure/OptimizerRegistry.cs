@@ -56,6 +56,12 @@ public static class OptimizerRegistry
             new ScheduleFreeAdamWHyperparameters(), ScheduleFreeAdamWHyperparameters.Reference),
         new("schedulefree-sgd", "SGD without a schedule: trains at an interpolation y of its SGD sequence z and their running average x, evaluates at x",
             ["lr", "momentum", "weight_decay", "warmup_steps", "r", "weight_lr_power"], new ScheduleFreeSgdHyperparameters(), ScheduleFreeSgdHyperparameters.Reference),
+        new("adan", "Nesterov momentum from averages of the gradient and its differences; second moment of the Nesterov gradient",
+            ["lr", "beta1", "beta2", "beta3", "eps", "weight_decay", "max_grad_norm", "no_prox"], new AdanHyperparameters(), AdanHyperparameters.Reference),
+        new("adopt", "Adam with the gradient normalised by the previous steps' second moment before averaging, clipped",
+            ["lr", "beta1", "beta2", "eps", "weight_decay", "decouple", "use_clipping"], new AdoptHyperparameters(), AdoptHyperparameters.Reference),
+        new("ademamix", "Adam plus a slow, weighted average of old gradients, with warm-ups of its weight and decay",
+            ["lr", "beta1", "beta2", "beta3", "alpha", "eps", "weight_decay", "alpha_warmup", "beta3_warmup"], new AdEMAMixHyperparameters(), AdEMAMixHyperparameters.Reference),
     ];
 
     /// <summary>The algorithms' registry names (<c>sgd</c>, <c>adam</c>, <c>amsgrad</c>, …).</summary>

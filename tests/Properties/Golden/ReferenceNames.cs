@@ -62,7 +62,16 @@ public static class ReferenceNames
             settings = name switch
             {
                 "lr" => settings with { Lr = value.GetDouble() },
+                "betas" when value.GetArrayLength() == 3 => settings with { Beta1 = value[0].GetDouble(), Beta2 = value[1].GetDouble(), Beta3 = value[2].GetDouble() },
                 "betas" => settings with { Beta1 = value[0].GetDouble(), Beta2 = value[1].GetDouble() },
+                "max_grad_norm" => settings with { MaxGradNorm = value.GetDouble() },
+                "no_prox" => settings with { NoProx = value.GetBoolean() },
+                // ADOPT's clip function: the reference's default t^(1/4) or none.
+                "clip_lambda" when value.ValueKind == JsonValueKind.Null => settings with { UseClipping = false },
+                "clip_lambda" when value.GetString() == "step**0.25" => settings with { UseClipping = true },
+                // AdEMAMix's warm-ups: None is a warm-up of 0 steps (the schedulers return the final value at once).
+                "alpha_warmup" => settings with { AlphaWarmup = value.ValueKind == JsonValueKind.Null ? 0 : value.GetDouble() },
+                "beta3_warmup" => settings with { Beta3Warmup = value.ValueKind == JsonValueKind.Null ? 0 : value.GetDouble() },
                 "eps" when value.ValueKind == JsonValueKind.Array => settings with { Eps1 = value[0].GetDouble(), Eps2 = value[1].GetDouble() },
                 "eps" => settings with { Eps = value.GetDouble() },
                 "weight_decay" => settings with { WeightDecay = value.GetDouble() },
@@ -126,6 +135,13 @@ public static class ReferenceNames
         if (excluded.SequenceEqual(fixture.Parameters.Select(p => p.Shape.Length <= 1))) return true;
         throw new InvalidDataException($"{fixture}: exclusions [{string.Join(", ", excluded)}] are not 'every tensor of at most one dimension', the only exclusion we offer");
     }
+
+    /// <summary>
+    /// Our name of the reference's state quantity <paramref name="name"/> for <paramref name="hyperparameters"/>: the same name where
+    /// the algorithm's slots carry the reference's names (the issue-12 algorithms), otherwise as <see cref="State(string)"/>.
+    /// </summary>
+    public static string? State(Hyperparameters hyperparameters, string name) =>
+        hyperparameters.Slots.Any(slot => slot?.Name == name) ? name : State(name);
 
     /// <summary>Our name of the reference's state quantity <paramref name="name"/>; null for those checked otherwise (NAdam's mu_product).</summary>
     public static string? State(string name) =>
