@@ -136,13 +136,6 @@ public static class ReferenceNames
         throw new InvalidDataException($"{fixture}: exclusions [{string.Join(", ", excluded)}] are not 'every tensor of at most one dimension', the only exclusion we offer");
     }
 
-    /// <summary>
-    /// Our name of the reference's state quantity <paramref name="name"/> for <paramref name="hyperparameters"/>: the same name where
-    /// the algorithm's slots carry the reference's names (the issue-12 algorithms), otherwise as <see cref="State(string)"/>.
-    /// </summary>
-    public static string? State(Hyperparameters hyperparameters, string name) =>
-        hyperparameters.Slots.Any(slot => slot?.Name == name) ? name : State(name);
-
     /// <summary>Our name of the reference's state quantity <paramref name="name"/>; null for those checked otherwise (NAdam's mu_product).</summary>
     public static string? State(string name) =>
         name == "mu_product" ? null
