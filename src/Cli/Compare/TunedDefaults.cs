@@ -46,6 +46,10 @@ public static class TunedDefaults
         // Same procedure, 2026-11-26, warmup_steps 0 (compare --tune-lr --seeds 1,2,3 --epochs 2: 95.33 ± 0.25% and 95.17 ± 0.33%).
         ["schedulefree-adamw"] = 0.00821,
         ["schedulefree-sgd"] = 0.492,
+        // compare --optimizers adan,adopt,ademamix --tune-lr --seeds 1,2,3 --epochs 2 (2026-11-26), README.
+        ["adan"] = 0.00635,
+        ["adopt"] = 0.00546,
+        ["ademamix"] = 0.00792,
     }.ToImmutableDictionary();
 
     /// <summary>Whether the settings run the built-in problem (any slice of it), for which the table holds.</summary>
