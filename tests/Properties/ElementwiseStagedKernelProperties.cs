@@ -33,7 +33,8 @@ public class ElementwiseStagedKernelProperties
             0 => new AdanHyperparameters(Lr: lr, WeightDecay: weightDecay, NoProx: flag, MaxGradNorm: other ? 0.5 : 0) with { Maximize = maximize },
             1 => new AdoptHyperparameters(Lr: lr, WeightDecay: weightDecay, Decouple: flag, UseClipping: other) with { Maximize = maximize },
             _ => new AdEMAMixHyperparameters(Lr: lr, Beta1: flag ? 0.9 : 0, Beta3: 0.99, Alpha: 5, WeightDecay: weightDecay,
-                                             AlphaWarmup: warmup, Beta3Warmup: other ? warmup : 0) with { Maximize = maximize },
+                                             AlphaWarmup: warmup, Beta3Warmup: other ? warmup : 0) with
+            { Maximize = maximize },
         });
 
     public static class Algorithms
