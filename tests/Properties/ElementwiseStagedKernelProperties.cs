@@ -28,14 +28,15 @@ public class ElementwiseStagedKernelProperties
         from other in Gen.Elements(true, false)
         from maximize in Gen.Elements(true, false)
         from warmup in Gen.Choose(0, 6)
-        select (StagedHyperparameters)(kind switch
-        {
-            0 => new AdanHyperparameters(Lr: lr, WeightDecay: weightDecay, NoProx: flag, MaxGradNorm: other ? 0.5 : 0) with { Maximize = maximize },
-            1 => new AdoptHyperparameters(Lr: lr, WeightDecay: weightDecay, Decouple: flag, UseClipping: other) with { Maximize = maximize },
-            _ => new AdEMAMixHyperparameters(Lr: lr, Beta1: flag ? 0.9 : 0, Beta3: 0.99, Alpha: 5, WeightDecay: weightDecay,
-                                             AlphaWarmup: warmup, Beta3Warmup: other ? warmup : 0) with
-            { Maximize = maximize },
-        });
+        select (StagedHyperparameters)(Of(kind, lr, weightDecay, flag, other, warmup) with { Maximize = maximize });
+
+    private static StagedHyperparameters Of(int kind, double lr, double weightDecay, bool flag, bool other, int warmup) => kind switch
+    {
+        0 => new AdanHyperparameters(Lr: lr, WeightDecay: weightDecay, NoProx: flag, MaxGradNorm: other ? 0.5 : 0),
+        1 => new AdoptHyperparameters(Lr: lr, WeightDecay: weightDecay, Decouple: flag, UseClipping: other),
+        _ => new AdEMAMixHyperparameters(Lr: lr, Beta1: flag ? 0.9 : 0, Beta3: 0.99, Alpha: 5, WeightDecay: weightDecay,
+                                         AlphaWarmup: warmup, Beta3Warmup: other ? warmup : 0),
+    };
 
     public static class Algorithms
     {
