@@ -59,6 +59,12 @@ public static class OptimizerRegistry
         new("muon", "momentum orthogonalised by Newton-Schulz for hidden matrices; AdamW for the other parameters",
             ["lr", "momentum", "weight_decay", "nesterov", "ns_steps", "adam_lr", "adam_beta1", "adam_beta2", "adam_eps", "adam_weight_decay"],
             new MuonHyperparameters(), MuonHyperparameters.Reference),
+        new("adan", "Nesterov momentum from averages of the gradient and its differences; second moment of the Nesterov gradient",
+            ["lr", "beta1", "beta2", "beta3", "eps", "weight_decay", "max_grad_norm", "no_prox"], new AdanHyperparameters(), AdanHyperparameters.Reference),
+        new("adopt", "Adam with the gradient normalised by the previous steps' second moment before averaging, clipped",
+            ["lr", "beta1", "beta2", "eps", "weight_decay", "decouple", "use_clipping"], new AdoptHyperparameters(), AdoptHyperparameters.Reference),
+        new("ademamix", "Adam plus a slow, weighted average of old gradients, with warm-ups of its weight and decay",
+            ["lr", "beta1", "beta2", "beta3", "alpha", "eps", "weight_decay", "alpha_warmup", "beta3_warmup"], new AdEMAMixHyperparameters(), AdEMAMixHyperparameters.Reference),
     ];
 
     /// <summary>The algorithms' registry names (<c>sgd</c>, <c>adam</c>, <c>amsgrad</c>, …).</summary>

@@ -47,6 +47,10 @@ public static class TunedDefaults
         ["schedulefree-adamw"] = 0.00821,
         ["schedulefree-sgd"] = 0.492,
         ["muon"] = 0.0423, // compare --optimizers muon --tune-lr (2026-11-26); the AdamW part scales with it
+        // compare --optimizers adan,adopt,ademamix --tune-lr --seeds 1,2,3 --epochs 2 (2026-11-26), README.
+        ["adan"] = 0.00635,
+        ["adopt"] = 0.00546,
+        ["ademamix"] = 0.00792,
     }.ToImmutableDictionary();
 
     /// <summary>Whether the settings run the built-in problem (any slice of it), for which the table holds.</summary>

@@ -24,7 +24,7 @@ public sealed class HyperparameterOptions
     private readonly Option<double?> weightDecay = NumberParsing.FiniteNumber("--weight-decay", "Weight decay (>= 0); decoupled for adamw");
     private readonly Option<double?> momentum = NumberParsing.FiniteNumber("--momentum", "SGD, RMSProp, LARS: momentum factor (>= 0); Muon: momentum, in [0, 1)");
     private readonly Option<double?> dampening = NumberParsing.FiniteNumber("--dampening", "SGD, LARS: dampening of momentum, in [0, 1]");
-    private readonly Option<double?> alpha = NumberParsing.FiniteNumber("--alpha", "RMSProp: decay of the squared-gradient average, in [0, 1); ASGD: power of the eta decay (>= 0)");
+    private readonly Option<double?> alpha = NumberParsing.FiniteNumber("--alpha", "RMSProp: decay of the squared-gradient average, in [0, 1); ASGD: power of the eta decay (>= 0); AdEMAMix: weight of the slow average (>= 0)");
     private readonly Option<double?> lrDecay = NumberParsing.FiniteNumber("--lr-decay", "Adagrad: learning-rate decay (>= 0)");
     private readonly Option<double?> initialAccumulatorValue = NumberParsing.FiniteNumber("--initial-accumulator-value", "Adagrad: initial sum of squares (>= 0); Yogi: initial v (> 0)");
     private readonly Option<double?> rho = NumberParsing.FiniteNumber("--rho", "Adadelta: decay of the running averages, in [0, 1)");
@@ -39,14 +39,14 @@ public sealed class HyperparameterOptions
     private readonly Option<double?> adamBeta2 = NumberParsing.FiniteNumber("--adam-beta2", "Muon: AdamW's beta2 for those parameters, in [0, 1)");
     private readonly Option<double?> adamEps = NumberParsing.FiniteNumber("--adam-eps", "Muon: AdamW's eps for those parameters (> 0)");
     private readonly Option<double?> adamWeightDecay = NumberParsing.FiniteNumber("--adam-weight-decay", "Muon: AdamW's decoupled weight decay for those parameters (>= 0)");
-    private readonly Option<double?> beta3 = NumberParsing.FiniteNumber("--beta3", "Prodigy: decay of the step-size estimate's sums, in [0, 1) (default sqrt(beta2))");
+    private readonly Option<double?> beta3 = NumberParsing.FiniteNumber("--beta3", "Prodigy: decay of the step-size estimate's sums, in [0, 1) (default sqrt(beta2)); Adan: of the squared Nesterov-gradient average; AdEMAMix: of the slow average");
     private readonly Option<double?> d0 = NumberParsing.FiniteNumber("--d0", "Prodigy, D-Adaptation: initial step-size estimate d0 (> 0)");
     private readonly Option<double?> dCoef = NumberParsing.FiniteNumber("--d-coef", "Prodigy: factor on the step-size estimate (> 0)");
     private readonly Option<double?> growthRate = NumberParsing.FiniteNumber("--growth-rate", "Prodigy, D-Adaptation: most the estimate d may grow per step (>= 1; default no limit)");
     private readonly Option<double?> sliceP = NumberParsing.FiniteNumber("--slice-p", "Prodigy: estimate d from every p-th element only (an integer >= 1; 11 saves memory)");
     private readonly Option<double?> layerScale = NumberParsing.FiniteNumber("--layer-scale", "D-Adaptation: scale of the group's step (> 0)");
     private readonly Option<double?> clampValue = NumberParsing.FiniteNumber("--clamp-value", "LAMB: largest weight norm in the trust ratio (> 0)");
-    private readonly Option<bool> decouple = new("--decouple") { Description = "Prodigy, D-Adaptation: decoupled (AdamW-style) weight decay (Prodigy's default true, D-Adaptation's false)" };
+    private readonly Option<bool> decouple = new("--decouple") { Description = "Prodigy, D-Adaptation, ADOPT: decoupled (AdamW-style) weight decay (Prodigy's default true, the others' false)" };
     private readonly Option<bool> useBiasCorrection = new("--use-bias-correction") { Description = "Prodigy, D-Adaptation: Adam's bias correction in the step size" };
     private readonly Option<bool> safeguardWarmup = new("--safeguard-warmup") { Description = "Prodigy: leave lr out of the estimate's denominator (for lr warm-up)" };
     private readonly Option<bool> adam = new("--adam") { Description = "LAMB: trust ratio 1 everywhere (Adam without bias correction, for comparison)" };
@@ -62,11 +62,16 @@ public sealed class HyperparameterOptions
     private readonly Option<double?> r = NumberParsing.FiniteNumber("--r", "Schedule-Free: exponent of the step number in the averaging weight (>= 0)");
     private readonly Option<double?> weightLrPower = NumberParsing.FiniteNumber("--weight-lr-power", "Schedule-Free: exponent of the largest lr so far in the averaging weight (>= 0)");
     private readonly Option<double?> innerMomentum = NumberParsing.FiniteNumber("--inner-momentum", "Schedule-Free AdamW: momentum inside its Adam step, in [0, 1)");
+    private readonly Option<double?> maxGradNorm = NumberParsing.FiniteNumber("--max-grad-norm", "Adan: clip the group's gradients to this norm first (>= 0; 0: no clipping)");
+    private readonly Option<double?> alphaWarmup = NumberParsing.FiniteNumber("--alpha-warmup", "AdEMAMix: steps over which alpha rises from 0 (whole number >= 0; 0: none)");
+    private readonly Option<double?> beta3Warmup = NumberParsing.FiniteNumber("--beta3-warmup", "AdEMAMix: steps over which beta3's half-life rises from beta1's (whole number >= 0; 0: none)");
     private readonly Option<bool> centered = new("--centered") { Description = "RMSProp: normalise by the centered second moment" };
     private readonly Option<bool> nesterov = new("--nesterov") { Description = "SGD, LARS: Nesterov momentum (needs --momentum > 0); Muon: Nesterov form of its momentum (default true)" };
     private readonly Option<bool> amsGrad = new("--amsgrad") { Description = "Adam, AdamW: use the running maximum of the second moment" };
     private readonly Option<bool> excludeBiasAndNorm = new("--exclude-bias-and-norm") { Description = "LARS: tensors of <= 1 dimension (biases, norm scales) take plain SGD: no trust ratio, no weight decay" };
     private readonly Option<bool> relativeStep = new("--relative-step") { Description = "Adafactor: step size min(lr, 1/sqrt(t)) (default true; --relative-step false for lr)" };
+    private readonly Option<bool> noProx = new("--no-prox") { Description = "Adan: weight decay theta(1 - lr*wd) before the update instead of the proximal theta/(1 + lr*wd) after it" };
+    private readonly Option<bool> useClipping = new("--use-clipping") { Description = "ADOPT: clip the normalised gradient at (t-1)^0.25 (default true; --use-clipping false for none)" };
 
     /// <param name="withOptimizer">Whether to offer <c>--optimizer</c>; <c>compare</c> names its optimizers with <c>--optimizers</c> and applies the flags to each.</param>
     public HyperparameterOptions(bool withOptimizer = true)
@@ -80,7 +85,8 @@ public sealed class HyperparameterOptions
         [.. withOptimizer ? [Optimizer] : Array.Empty<Option>(), lr, beta1, beta2, eps, weightDecay, momentum, dampening, alpha, lrDecay, initialAccumulatorValue, rho, momentumDecay, beta2Decay, eps1, eps2, clipThreshold, centered, nesterov, amsGrad, relativeStep,
            beta3, d0, dCoef, growthRate, sliceP, layerScale, clampValue, decouple, useBiasCorrection, safeguardWarmup, adam, excludeFromTrust,
            etaminus, etaplus, stepSizeMin, stepSizeMax, lambd, t0, trustCoef, excludeBiasAndNorm, warmupSteps, r, weightLrPower, innerMomentum,
-           nsSteps, adamLr, adamBeta1, adamBeta2, adamEps, adamWeightDecay];
+           nsSteps, adamLr, adamBeta1, adamBeta2, adamEps, adamWeightDecay,
+           maxGradNorm, alphaWarmup, beta3Warmup, noProx, useClipping];
 
     public void AddTo(Command command)
     {
@@ -139,6 +145,11 @@ public sealed class HyperparameterOptions
         SafeguardWarmup = Flag(parsed, safeguardWarmup),
         Adam = Flag(parsed, adam),
         ExcludeFromTrust = Flag(parsed, excludeFromTrust),
+        MaxGradNorm = parsed.GetValue(maxGradNorm),
+        AlphaWarmup = parsed.GetValue(alphaWarmup),
+        Beta3Warmup = parsed.GetValue(beta3Warmup),
+        NoProx = Flag(parsed, noProx),
+        UseClipping = Flag(parsed, useClipping),
     };
 
     /// <summary>The validated hyperparameters of the chosen optimizer, or a usage error.</summary>

@@ -38,7 +38,7 @@ public sealed record HyperparameterSettings
     public double? Eps2 { get; init; }
     /// <summary>Adafactor's update clipping threshold d (<c>clip_threshold</c>).</summary>
     public double? ClipThreshold { get; init; }
-    /// <summary>Prodigy's β₃, the decay of its estimate's sums (<c>beta3</c>; not given: √β₂).</summary>
+    /// <summary>β₃: Prodigy's decay of its estimate's sums (not given: √β₂); Adan's of its squared Nesterov gradient; AdEMAMix's of its slow average (<c>beta3</c>).</summary>
     public double? Beta3 { get; init; }
     /// <summary>Prodigy, D-Adaptation: the initial step-size estimate d₀ (<c>d0</c>).</summary>
     public double? D0 { get; init; }
@@ -52,7 +52,7 @@ public sealed record HyperparameterSettings
     public double? LayerScale { get; init; }
     /// <summary>LAMB: the largest weight norm in the trust ratio (<c>clamp_value</c>).</summary>
     public double? ClampValue { get; init; }
-    /// <summary>Prodigy, D-Adaptation: decoupled (AdamW-style) weight decay (<c>decouple</c>).</summary>
+    /// <summary>Prodigy, D-Adaptation, ADOPT: decoupled (AdamW-style) weight decay (<c>decouple</c>).</summary>
     public bool? Decouple { get; init; }
     /// <summary>Prodigy, D-Adaptation: Adam's bias correction in the step size (<c>use_bias_correction</c>).</summary>
     public bool? UseBiasCorrection { get; init; }
@@ -98,6 +98,12 @@ public sealed record HyperparameterSettings
     public double? AdamEps { get; init; }
     /// <summary>Muon's decoupled weight decay of its AdamW tensors (<c>adam_weight_decay</c>).</summary>
     public double? AdamWeightDecay { get; init; }
+    /// <summary>Adan: clip the gradients to this global norm first; 0 for none (<c>max_grad_norm</c>).</summary>
+    public double? MaxGradNorm { get; init; }
+    /// <summary>AdEMAMix: steps over which α rises linearly from 0; 0 for none (<c>alpha_warmup</c>).</summary>
+    public double? AlphaWarmup { get; init; }
+    /// <summary>AdEMAMix: steps over which β₃'s half-life rises linearly from β₁'s; 0 for none (<c>beta3_warmup</c>).</summary>
+    public double? Beta3Warmup { get; init; }
     /// <summary>RMSprop: divide by the centred second moment (<c>centered</c>).</summary>
     public bool? Centered { get; init; }
     /// <summary>SGD: Nesterov momentum (<c>nesterov</c>).</summary>
@@ -106,6 +112,10 @@ public sealed record HyperparameterSettings
     public bool? AmsGrad { get; init; }
     /// <summary>Adafactor: scale the step by the parameters' RMS (<c>relative_step</c>).</summary>
     public bool? RelativeStep { get; init; }
+    /// <summary>Adan: weight decay as θ(1 − lr·λ) before the update instead of the proximal θ/(1 + lr·λ) after it (<c>no_prox</c>).</summary>
+    public bool? NoProx { get; init; }
+    /// <summary>ADOPT: clip the normalised gradient at (t − 1)^¼ (<c>use_clipping</c>).</summary>
+    public bool? UseClipping { get; init; }
 
     /// <summary>The torch.optim names of the settings that were given.</summary>
     public IEnumerable<string> GivenNames()
@@ -128,6 +138,8 @@ public sealed record HyperparameterSettings
             ("adam", Adam.HasValue), ("exclude_from_trust", ExcludeFromTrust.HasValue),
             ("ns_steps", NsSteps.HasValue), ("adam_lr", AdamLr.HasValue), ("adam_beta1", AdamBeta1.HasValue), ("adam_beta2", AdamBeta2.HasValue),
             ("adam_eps", AdamEps.HasValue), ("adam_weight_decay", AdamWeightDecay.HasValue),
+            ("max_grad_norm", MaxGradNorm.HasValue), ("alpha_warmup", AlphaWarmup.HasValue), ("beta3_warmup", Beta3Warmup.HasValue),
+            ("no_prox", NoProx.HasValue), ("use_clipping", UseClipping.HasValue),
         ];
         return all.Where(s => s.Given).Select(s => s.Name);
     }

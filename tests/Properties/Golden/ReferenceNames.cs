@@ -62,7 +62,16 @@ public static class ReferenceNames
             settings = name switch
             {
                 "lr" => settings with { Lr = value.GetDouble() },
+                "betas" when value.GetArrayLength() == 3 => settings with { Beta1 = value[0].GetDouble(), Beta2 = value[1].GetDouble(), Beta3 = value[2].GetDouble() },
                 "betas" => settings with { Beta1 = value[0].GetDouble(), Beta2 = value[1].GetDouble() },
+                "max_grad_norm" => settings with { MaxGradNorm = value.GetDouble() },
+                "no_prox" => settings with { NoProx = value.GetBoolean() },
+                // ADOPT's clip function: the reference's default t^(1/4) or none.
+                "clip_lambda" when value.ValueKind == JsonValueKind.Null => settings with { UseClipping = false },
+                "clip_lambda" when value.GetString() == "step**0.25" => settings with { UseClipping = true },
+                // AdEMAMix's warm-ups: None is a warm-up of 0 steps (the schedulers return the final value at once).
+                "alpha_warmup" => settings with { AlphaWarmup = value.ValueKind == JsonValueKind.Null ? 0 : value.GetDouble() },
+                "beta3_warmup" => settings with { Beta3Warmup = value.ValueKind == JsonValueKind.Null ? 0 : value.GetDouble() },
                 "eps" when value.ValueKind == JsonValueKind.Array => settings with { Eps1 = value[0].GetDouble(), Eps2 = value[1].GetDouble() },
                 "eps" => settings with { Eps = value.GetDouble() },
                 "weight_decay" => settings with { WeightDecay = value.GetDouble() },
