@@ -84,15 +84,9 @@ public class ClassicGoldenTests(ITestOutputHelper output)
         var fixture = GoldenFixture.Load(Family, file);
         var h = ReferenceNames.Hyperparameters(fixture);
         var comparison = new GoldenComparison($"{fixture} adapter {dtype}", tolerance);
-        using var scope = NewDisposeScope();
-        var parameters = fixture.Parameters.Select(p => new Parameter(tensor(p.Values, dtype: dtype).reshape(p.Shape))).ToList();
-        using var adapter = new AdaptiveOptimizer(parameters, h);
-        for (int s = 0; s < fixture.Steps.Length; s++)
+        GoldenReplay.ThroughAdapter(fixture, h, dtype, (s, adapter, parameters) =>
         {
             var step = fixture.Steps[s];
-            for (int p = 0; p < parameters.Count; p++)
-                AdapterProperties.Backward(parameters[p], tensor(step.Gradients[p], dtype: dtype).reshape(fixture.Parameters[p].Shape));
-            adapter.step();
             for (int p = 0; p < parameters.Count; p++)
             {
                 string where = $"step {s + 1} {fixture.Parameters[p].Name}";
@@ -101,7 +95,7 @@ public class ClassicGoldenTests(ITestOutputHelper output)
                 Assert.Equal(s + 1, state.Step);
                 AssertState(comparison, h, Slots(h, MatrixView.Of(fixture.Parameters[p].Shape)), step.State[p], name => Values(state[name]), s + 1, where);
             }
-        }
+        });
         output.WriteLine($"{fixture} {dtype}: max relative error {comparison.MaxRelativeError:G3}");
     }
 
@@ -158,5 +152,5 @@ public class ClassicGoldenTests(ITestOutputHelper output)
         }
     }
 
-    private static double[] Values(Tensor t) => t.detach().to(float64).reshape(-1).data<double>().ToArray();
+    private static double[] Values(Tensor t) => GoldenReplay.Values(t);
 }
