@@ -56,13 +56,7 @@ public sealed record AdoptHyperparameters(
         };
 
     /// <inheritdoc/>
-    public override IReadOnlyList<ValidationError> Validate() =>
-        Allowed.Collect(
-            Allowed.Positive("lr", Lr),
-            Allowed.DecayRate("beta1", Beta1),
-            Allowed.DecayRate("beta2", Beta2),
-            Allowed.Positive("eps", Eps),
-            Allowed.NonNegative("weight_decay", WeightDecay));
+    public override IReadOnlyList<ValidationError> Validate() => AdamSlots.Validate(Lr, Beta1, Beta2, Eps, WeightDecay);
 
     /// <summary>The bound of the normalised gradient at step <paramref name="step"/> (1-based): (t − 1)^¼, the reference's clip_lambda of its step count before the step.</summary>
     public static double ClipBound(long step) => Math.Pow(step - 1, 0.25);

@@ -85,15 +85,14 @@ public sealed record DAdaptAdamHyperparameters(
         };
 
     /// <inheritdoc/>
-    public override IReadOnlyList<ValidationError> Validate() => Allowed.Collect(
-        Allowed.Positive("lr", Lr),
-        Allowed.DecayRate("beta1", Beta1),
-        Allowed.DecayRate("beta2", Beta2),
-        Allowed.Positive("eps", Eps),
-        Allowed.NonNegative("weight_decay", WeightDecay),
-        Allowed.Positive("d0", D0),
-        GrowthRate is { } growth ? LearningRateFreeChecks.GrowthRate(growth) : null,
-        Allowed.Positive("layer_scale", LayerScale));
+    public override IReadOnlyList<ValidationError> Validate() =>
+    [
+        .. AdamSlots.Validate(Lr, Beta1, Beta2, Eps, WeightDecay),
+        .. Allowed.Collect(
+            Allowed.Positive("d0", D0),
+            GrowthRate is { } growth ? LearningRateFreeChecks.GrowthRate(growth) : null,
+            Allowed.Positive("layer_scale", LayerScale)),
+    ];
 
     private double StepSize(GroupScalars scalars, double lr)
     {

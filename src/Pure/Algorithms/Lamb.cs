@@ -67,13 +67,8 @@ public sealed record LambHyperparameters(
         };
 
     /// <inheritdoc/>
-    public override IReadOnlyList<ValidationError> Validate() => Allowed.Collect(
-        Allowed.Positive("lr", Lr),
-        Allowed.DecayRate("beta1", Beta1),
-        Allowed.DecayRate("beta2", Beta2),
-        Allowed.Positive("eps", Eps),
-        Allowed.NonNegative("weight_decay", WeightDecay),
-        Allowed.Positive("clamp_value", ClampValue));
+    public override IReadOnlyList<ValidationError> Validate() =>
+        [.. AdamSlots.Validate(Lr, Beta1, Beta2, Eps, WeightDecay), .. Allowed.Collect(Allowed.Positive("clamp_value", ClampValue))];
 
     /// <summary>The weight norm φ = min(‖θ‖, clamp_value), the update norm ‖u‖ and the trust ratio from a tensor's sums (the ratio before <see cref="Adam"/> and exclusions, as the reference records it).</summary>
     public (double WeightNorm, double AdamNorm, double TrustRatio) Trust(ReadOnlySpan<double> tensorSums)
