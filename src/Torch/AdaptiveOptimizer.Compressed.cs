@@ -75,29 +75,16 @@ public sealed partial class AdaptiveOptimizer
             : new SlotStorage(data, IntPtr.Zero, StatePrecision, nonNegative);
     }
 
-    private readonly CompressedJob compressedJob = new();
     private bool[]? nonNegativeSlots;
 
-    /// <summary>Adds one tensor to this step's compressed job (run by <see cref="RunCompressedStep"/>).</summary>
+    /// <summary>Adds one tensor with compressed state to this step's job (<see cref="KernelJob"/> decodes and encodes it around the fused kernel).</summary>
     private void AddToCompressedStep(Hyperparameters record, State state, IntPtr gradient, StepContext context)
     {
         int length = checked((int)NativeTensor.ElementCount(state.Parameter.Handle));
         // Read once: some records build their layout on every call.
         nonNegativeSlots ??= [.. Hyperparameters.Slots.Select(slot => slot?.NonNegative ?? false)];
-        compressedJob.Add(record, context, NativeTensor.Data(state.Parameter.Handle), NativeTensor.Data(gradient),
+        job.Add(record, context, NativeTensor.Data(state.Parameter.Handle), NativeTensor.Data(gradient),
             Storage(state.Slots[0], length, nonNegativeSlots[0]), Storage(state.Slots[1], length, nonNegativeSlots[1]), Storage(state.Slots[2], length, nonNegativeSlots[2]), length);
-    }
-
-    /// <summary>The compressed tensors of this step, shared between the cores as the float32 step is.</summary>
-    private void RunCompressedStep()
-    {
-        if (compressedJob.Length > int.MaxValue - CompressedStep.Chunk)
-        {
-            compressedJob.RunAll();
-            return;
-        }
-        int threads = compressedJob.Length >= ShareCoresFrom ? get_num_threads() : 1;
-        CoreSplitter.Shared.Run(compressedJob, (int)compressedJob.Length, ShareCoresFrom, threads);
     }
 
     /// <summary>Bytes of optimizer state per parameter element, measured from the slot tensors.</summary>

@@ -188,7 +188,6 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
                 return loss!;
             }
             job.Begin(states.Count);
-            compressedJob.Begin(states.Count);
             for (int i = 0; i < states.Count; i++)
             {
                 if (gradients[i] == IntPtr.Zero || skipped[i]) continue;
@@ -204,7 +203,6 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
                 else GeneralStep(record, state, context);
             }
             RunFusedStep();
-            RunCompressedStep();
             if (Chain.Find<Lookahead>() is { } lookahead) SynchroniseLookahead(lookahead);
         }
         finally
@@ -267,11 +265,11 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
     {
         var slots = state.Slots;
         job.Add(record, context, NativeTensor.Data(state.Parameter.Handle), NativeTensor.Data(gradient),
-            SlotData(slots[0]), SlotData(slots[1]), SlotData(slots[2]), NativeTensor.ElementCount(state.Parameter.Handle));
+            FloatSlot(slots[0]), FloatSlot(slots[1]), FloatSlot(slots[2]), NativeTensor.ElementCount(state.Parameter.Handle));
     }
 
     /// <summary>
-    /// All float32 tensors of this step in one pass; a large step is shared between at most as many
+    /// All float32 tensors of this step in one pass (compressed state decoded and encoded around the kernel); a large step is shared between at most as many
     /// threads as LibTorch's intra-op budget (<c>torch.get_num_threads()</c>), so that
     /// <c>torch.set_num_threads(1)</c> keeps the step on the calling thread too.
     /// </summary>
@@ -286,7 +284,8 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
         CoreSplitter.Shared.Run(job, (int)job.Length, ShareCoresFrom, threads);
     }
 
-    private static IntPtr SlotData(Tensor? slot) => slot is null ? IntPtr.Zero : NativeTensor.Data(slot.Handle);
+    private static SlotStorage FloatSlot(Tensor? slot) =>
+        slot is null ? SlotStorage.None : new SlotStorage(NativeTensor.Data(slot.Handle), IntPtr.Zero, StatePrecision.Float32, NonNegative: false);
 
     /// <summary>Any dtype or device: the double-precision reference rule on copies, written back in the tensors' own dtype.</summary>
     private static void GeneralStep(Hyperparameters record, State state, StepContext context)
