@@ -1,3 +1,4 @@
+using AdaptiveLR.Pure.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -85,6 +86,18 @@ public sealed partial class AdaptiveOptimizer
         }
         foreach (var group in _parameter_groups) ((Options)group.Options).CommitPending();
         foreach (var s in states) s.CommitPending();
+        AdoptFirstGroupScalars();
+    }
+
+    /// <summary>
+    /// Groups that share their scalars hold the first group's: states saved before they were shared (each group its own d)
+    /// continue from group 0's, which is what the authors' step reads from such a state.
+    /// </summary>
+    private void AdoptFirstGroupScalars()
+    {
+        if (Hyperparameters is not StagedHyperparameters { SharesScalarsAcrossGroups: true } || _parameter_groups.Count < 2) return;
+        var first = (Options)_parameter_groups[0].Options;
+        foreach (var group in _parameter_groups.Skip(1)) ((Options)group.Options).ShareScalars(first.ScalarsBeforeLastStep, first.Scalars);
     }
 
     internal void DiscardPendingLoad()

@@ -94,6 +94,9 @@ public sealed partial class AdaptiveOptimizer
             return scalars;
         }
 
+        /// <summary>Takes the scalars every group of a step with shared scalars holds: those before it and after it.</summary>
+        internal void ShareScalars(GroupScalars before, GroupScalars after) => (Scalars, ScalarsBeforeLastStep) = (after, before);
+
         /// <summary>Copies another group's learning rates, weight decay and record.</summary>
         public override void LoadStateDict(OptimizerOptions source)
         {

@@ -15,6 +15,11 @@ public sealed partial class AdaptiveOptimizer
     private void StepStagedGroups()
     {
         stagedTensors.Sharing = (ShareCoresFrom, get_num_threads());
+        if (Hyperparameters is StagedHyperparameters { SharesScalarsAcrossGroups: true })
+        {
+            StepSharedGroups();
+            return;
+        }
         for (int group = 0; group < _parameter_groups.Count; group++)
         {
             var options = (Options)_parameter_groups[group].Options;
@@ -33,6 +38,45 @@ public sealed partial class AdaptiveOptimizer
             options.ScalarsBeforeLastStep = before;
             stagedTensors.End();
         }
+    }
+
+    /// <summary>
+    /// An algorithm whose groups share their scalars (Prodigy, D-Adaptation), as its authors step it: the tensors of all
+    /// groups in one staged step, each with its group's record; every group then holds the same scalars.
+    /// </summary>
+    private void StepSharedGroups()
+    {
+        var groups = new StagedGroup[_parameter_groups.Count];
+        stagedTensors.Begin();
+        for (int group = 0; group < groups.Length; group++)
+        {
+            var options = (Options)_parameter_groups[group].Options;
+            int first = stagedTensors.Count;
+            for (int i = 0; i < states.Count; i++)
+            {
+                if (groupOfState[i] != group || gradients[i] == IntPtr.Zero || skipped[i]) continue;
+                var state = states[i];
+                state.Step++;
+                stagedTensors.Add(state, gradients[i], new StepContext(state.Step, options.LearningRate!.Value, options.WeightDecay!.Value));
+            }
+            groups[group] = new StagedGroup((StagedHyperparameters)options.Hyperparameters!, stagedTensors.Count - first);
+        }
+        if (stagedTensors.Count == 0) return;
+        var before = ((Options)_parameter_groups[0].Options).Scalars;
+        var after = StagedStep.Run(groups, before, stagedTensors, stagedTensors.Sums(groups[0].Algorithm.SumCount));
+        foreach (var group in _parameter_groups) ((Options)group.Options).ShareScalars(before, after);
+        stagedTensors.End();
+    }
+
+    /// <summary>
+    /// Refuses, before anything changes, groups that cannot take one step with shared scalars: the reference's rule that their
+    /// learning rates differ only by being 0, and settings it reads from the first group only. Nothing for the other algorithms.
+    /// </summary>
+    private void EnsureGroupsCanShareScalars()
+    {
+        if (Hyperparameters is not StagedHyperparameters { SharesScalarsAcrossGroups: true } || _parameter_groups.Count < 2) return;
+        var groups = _parameter_groups.Select(g => (Options)g.Options).Select(o => ((StagedHyperparameters)o.Hyperparameters!, o.LearningRate!.Value)).ToArray();
+        if (SharedGroupScalars.Problem(groups) is { } problem) throw new InvalidOperationException($"{problem}; the optimizer is unchanged");
     }
 
     /// <summary>

@@ -121,6 +121,9 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
         options.InitialLearningRate = options.LearningRate!.Value;
         options.Hyperparameters = GroupRecord(options.Hyperparameters ?? defaults.Hyperparameters!, options, _parameter_groups.Count);
         if (options.Hyperparameters is StagedHyperparameters staged) options.Scalars = options.ScalarsBeforeLastStep = staged.InitialScalars;
+        // A group joining groups that share their scalars takes theirs (the authors' new group would be overwritten at the next step).
+        if (options.Hyperparameters is StagedHyperparameters { SharesScalarsAcrossGroups: true } && _parameter_groups.Count > 0)
+            options.ShareScalars(((Options)_parameter_groups[0].Options).ScalarsBeforeLastStep, ((Options)_parameter_groups[0].Options).Scalars);
         // Its parameters have no z yet, so either view is theirs: it joins the optimizer's.
         options.EvaluationView = InEvaluationView;
 
@@ -167,6 +170,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
     public override Tensor step(Func<Tensor>? closure = null)
     {
         EnsureTrainingView();
+        EnsureGroupsCanShareScalars();
         Tensor? loss = null;
         if (closure is not null)
         {

@@ -12,7 +12,7 @@ namespace AdaptiveLR.Properties;
 
 /// <summary>
 /// Prodigy, D-Adaptation and LAMB through the adapter: a checkpoint in the middle of training continues bit for bit
-/// (parameters, slots and the group's d), parameter groups keep their own estimates, and Prodigy's sampled slots
+/// (parameters, slots and the group's d), parameter groups share one d as in the authors' code, and Prodigy's sampled slots
 /// (slice_p) are shaped, checked and stepped on float32 as the double reference steps them.
 /// </summary>
 public class StagedAdapterTests
@@ -95,34 +95,103 @@ public class StagedAdapterTests
         Assert.Contains("slice_p", error.Message);
     }
 
-    /// <summary>Each parameter group keeps its own d and sums: two groups step exactly as two optimizers of one group each.</summary>
+    /// <summary>
+    /// The groups share one d, as in the authors' code: two groups of the same hyperparameters step on float32 exactly as one
+    /// group of all the tensors, and every group holds the same scalars.
+    /// </summary>
     [Theory]
     [InlineData("prodigy")]
     [InlineData("dadapt-adam")]
-    public void EachGroupEstimatesItsOwnD(string algorithm)
+    public void GroupsShareOneD(string algorithm)
     {
-        var h = OptimizerRegistry.Find(algorithm)!.Defaults;
+        var h = OptimizerRegistry.Find(algorithm)!.Configure(new HyperparameterSettings { WeightDecay = 0.01 });
         using var scope = NewDisposeScope();
         var generator = new TorchSharp.torch.Generator().manual_seed(5);
-        var starts = new[] { randn([6, 4], generator: generator), randn([9], generator: generator) };
+        var starts = new[] { randn([6, 4], generator: generator), randn([9], generator: generator), randn([3, 3], generator: generator) };
         var grouped = starts.Select(s => new Parameter(s.clone())).ToList();
         var alone = starts.Select(s => new Parameter(s.clone())).ToList();
-        using var together = new AdaptiveOptimizer(
-            [new AdaptiveOptimizer.ParamGroup([grouped[0]]), new AdaptiveOptimizer.ParamGroup([grouped[1]], lr: 0.5)], h);
-        using var firstAlone = new AdaptiveOptimizer([alone[0]], h);
-        using var secondAlone = new AdaptiveOptimizer([alone[1]], h with { Lr = 0.5 });
+        using var together = new AdaptiveOptimizer([new AdaptiveOptimizer.ParamGroup(grouped[..1]), new AdaptiveOptimizer.ParamGroup(grouped[1..])], h);
+        using var one = new AdaptiveOptimizer(alone, h);
         var direction = starts.Select(s => randn(s.shape, generator: generator)).ToList();
         for (int step = 0; step < 6; step++)
         {
             var gradients = direction.Select(m => m + randn(m.shape, generator: generator)).ToList();
             Step(together, grouped, gradients);
-            Step(firstAlone, [alone[0]], [gradients[0]]);
-            Step(secondAlone, [alone[1]], [gradients[1]]);
+            Step(one, alone, gradients);
+            Assert.Equal(one.GroupScalarsOf(0), together.GroupScalarsOf(0));
+            Assert.Equal(one.GroupScalarsOf(0), together.GroupScalarsOf(1));
         }
-        Assert.Equal(firstAlone.GroupScalarsOf(0), together.GroupScalarsOf(0));
-        Assert.Equal(secondAlone.GroupScalarsOf(0), together.GroupScalarsOf(1));
-        Assert.NotEqual(together.GroupScalarsOf(0)["d"], together.GroupScalarsOf(1)["d"]);
-        for (int p = 0; p < 2; p++) Assert.Equal(alone[p].data<float>().ToArray(), grouped[p].data<float>().ToArray());
+        for (int p = 0; p < starts.Length; p++) Assert.Equal(alone[p].data<float>().ToArray(), grouped[p].data<float>().ToArray());
+        Assert.True(together.GroupScalarsOf(1)["d"] > 1e-6, "d moved");
+    }
+
+    /// <summary>Groups with different non-zero lr fail at step() as the reference's do, naming the rule, with nothing changed; lr 0 is allowed.</summary>
+    [Theory]
+    [InlineData("prodigy")]
+    [InlineData("dadapt-adam")]
+    public void GroupsWithDifferentNonZeroLrAreRefusedAtStep(string algorithm)
+    {
+        var h = OptimizerRegistry.Find(algorithm)!.Defaults;
+        using var scope = NewDisposeScope();
+        var parameters = new[] { new Parameter(randn([4])), new Parameter(randn([3])) };
+        var starts = parameters.Select(p => p.detach().clone()).ToList();
+        using var optimizer = new AdaptiveOptimizer([new AdaptiveOptimizer.ParamGroup(parameters[..1]), new AdaptiveOptimizer.ParamGroup(parameters[1..], lr: 0.5)], h);
+        var gradients = parameters.Select(p => randn(p.shape)).ToList();
+        var error = Assert.Throws<InvalidOperationException>(() => Step(optimizer, parameters, gradients));
+        Assert.Equal("parameter group 1: lr 0.5 differs from another group's 1; the groups of " + algorithm + " share one d, so their lr may differ only by being 0 " +
+                     "(as the reference: \"Setting different lr values in different parameter groups is only supported for values of 0\"); the optimizer is unchanged", error.Message);
+        Assert.All(optimizer.States, s => Assert.Equal(0, s.Step));
+        for (int p = 0; p < parameters.Length; p++) Assert.Equal(starts[p].data<float>().ToArray(), parameters[p].data<float>().ToArray());
+        optimizer.ParamGroups.Last().LearningRate = 0;
+        Step(optimizer, parameters, gradients);
+        Assert.Equal(starts[1].data<float>().ToArray(), parameters[1].data<float>().ToArray());
+        Assert.NotEqual(starts[0].data<float>().ToArray(), parameters[0].data<float>().ToArray());
+        Assert.Equal(optimizer.GroupScalarsOf(0), optimizer.GroupScalarsOf(1));
+    }
+
+    /// <summary>
+    /// A checkpoint of two groups continues bit for bit; one saved when each group kept its own d (here: group 1's d altered in
+    /// the saved bytes) loads, and every group continues from group 0's scalars, which is what the authors' step reads.
+    /// </summary>
+    [Theory]
+    [InlineData("prodigy")]
+    [InlineData("dadapt-adam")]
+    public void GroupsContinueFromTheFirstGroupsScalarsAfterLoading(string algorithm)
+    {
+        var h = OptimizerRegistry.Find(algorithm)!.Defaults;
+        using var scope = NewDisposeScope();
+        var generator = new TorchSharp.torch.Generator().manual_seed(7);
+        var starts = new[] { randn([5, 2], generator: generator), randn([4], generator: generator) };
+        var (first, second) = (starts.Select(s => new Parameter(s.clone())).ToList(), starts.Select(s => new Parameter(s.clone())).ToList());
+        AdaptiveOptimizer TwoGroups(List<Parameter> p) => new([new AdaptiveOptimizer.ParamGroup(p[..1]), new AdaptiveOptimizer.ParamGroup(p[1..], h with { WeightDecay = 0.1 })], h);
+        using var a = TwoGroups(first);
+        using var b = TwoGroups(second);
+        var direction = starts.Select(s => randn(s.shape, generator: generator)).ToList();
+        var gradients = Enumerable.Range(0, 8).Select(_ => direction.Select(m => m + randn(m.shape, generator: generator)).ToList()).ToList();
+        for (int step = 0; step < 4; step++) Step(a, first, gradients[step]);
+        var saved = new MemoryStream();
+        a.save_state_dict(new BinaryWriter(saved));
+        byte[] bytes = saved.ToArray();
+        // Group 1's "d" is the second scalar named "d" (a length byte 1, then 'd', then its value).
+        int at = IndexOf(bytes, [1, (byte)'d'], skip: 1) + 2;
+        BitConverter.TryWriteBytes(bytes.AsSpan(at, 8), a.GroupScalarsOf(1)["d"] * 3);
+        using (no_grad()) for (int p = 0; p < first.Count; p++) second[p].copy_(first[p]);
+        b.load_state_dict(new BinaryReader(new MemoryStream(bytes)));
+        Assert.Equal(a.GroupScalarsOf(0), b.GroupScalarsOf(1));
+        for (int step = 4; step < 8; step++)
+        {
+            Step(a, first, gradients[step]);
+            Step(b, second, gradients[step]);
+        }
+        for (int p = 0; p < first.Count; p++) Assert.Equal(first[p].data<float>().ToArray(), second[p].data<float>().ToArray());
+        Assert.Equal(a.GroupScalarsOf(1), b.GroupScalarsOf(1));
+    }
+
+    private static int IndexOf(byte[] haystack, byte[] needle, int skip)
+    {
+        for (int i = 0; i + needle.Length <= haystack.Length; i++)
+            if (haystack.AsSpan(i, needle.Length).SequenceEqual(needle) && skip-- == 0) return i;
+        throw new InvalidOperationException("not found");
     }
 
     /// <summary>The float32 kernel's sampled reduction (slice_p &gt; 1, one element at a time) against the double reference, over a group.</summary>

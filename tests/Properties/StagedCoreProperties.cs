@@ -15,7 +15,7 @@ namespace AdaptiveLR.Properties;
 /// The staged core (any number of slots, a reduction pass, group scalars) on a small algorithm made for
 /// testing it: five slots, each slot k ← ½·slot k + (k+1)·g; the step θ ← θ − lr·g/‖g‖ with the norm over
 /// the whole group; a group scalar counting steps and one keeping the last norm. Checked by hand, the
-/// float kernel against the double reference, and checkpoints.
+/// float kernel against the double reference, checkpoints, and groups that share their scalars.
 /// </summary>
 public class StagedCoreProperties
 {
@@ -83,6 +83,52 @@ public class StagedCoreProperties
         Assert.Equal(states[0].Scalars["norm"], general.GroupScalarsOf(0)["norm"], 12);
     }
 
+    /// <summary>
+    /// Groups sharing their scalars: every tensor's sums scale with its own group's weight into one total, the scalars
+    /// advance once, and every group steps with them (each with its own learning rate); the adapter steps its groups so too.
+    /// </summary>
+    [Property(MaxTest = 40)]
+    public void GroupsSharingScalarsStepWithOneTotal(PositiveInt lengthA, PositiveInt lengthB, PositiveInt lengthC, PositiveInt seed)
+    {
+        int[] lengths = [lengthA.Get % 90 + 1, lengthB.Get % 40 + 1, lengthC.Get % 60 + 1];
+        var random = new Random(seed.Get);
+        var first = new NormalisedSteps { Shared = true, Weight = 0.5 + random.NextDouble() };
+        var second = first with { Weight = 0.5 + random.NextDouble(), Lr = 0 };
+        ImmutableArray<StagedGroup> groups = [new(first, 2), new(second, 1)];
+        var x = lengths.Select(n => Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1).ToImmutableArray()).ToImmutableArray();
+        var g = lengths.Select(n => Enumerable.Range(0, n).Select(_ => random.NextDouble() * 2 - 1).ToImmutableArray()).ToImmutableArray();
+        var states = lengths.Select(n => OptimizerState.Initial(first, n)).ToImmutableArray();
+        var results = ReferenceStep.StepGroups(groups, states, x, g);
+        double norm = Math.Sqrt(first.Weight * SumOfSquares(g[0]) + first.Weight * SumOfSquares(g[1]) + second.Weight * SumOfSquares(g[2]));
+        for (int t = 0; t < 3; t++)
+        {
+            double lr = t < 2 ? first.Lr : second.Lr;
+            for (int i = 0; i < lengths[t]; i++) Assert.Equal(x[t][i] - lr * g[t][i] / norm, results[t].Parameters[i], 12);
+            Assert.Equal(norm, results[t].State.Scalars["norm"], 12);
+            Assert.Equal(1, results[t].State.Scalars["steps"]);
+        }
+
+        using var scope = NewDisposeScope();
+        var parameters = x.Select(v => new Parameter(tensor(v.ToArray()))).ToList();
+        using var adapter = new AdaptiveOptimizer([new AdaptiveOptimizer.ParamGroup(parameters[..2]), new AdaptiveOptimizer.ParamGroup([parameters[2]], second)], first);
+        for (int t = 0; t < 3; t++) parameters[t].grad = tensor(g[t].ToArray());
+        adapter.step();
+        for (int t = 0; t < 3; t++) Assert.Equal([.. results[t].Parameters], parameters[t].data<double>().ToArray());
+        Assert.Equal(adapter.GroupScalarsOf(0), adapter.GroupScalarsOf(1));
+        Assert.Equal(results[0].State.Scalars, adapter.GroupScalarsOf(1));
+    }
+
+    [Fact]
+    public void GroupsThatKeepTheirOwnScalarsCannotStepTogether()
+    {
+        var algorithm = new NormalisedSteps();
+        var error = Assert.Throws<ArgumentException>(() => ReferenceStep.StepGroups(
+            [new(algorithm, 1), new(algorithm, 1)], [OptimizerState.Initial(algorithm, 2), OptimizerState.Initial(algorithm, 2)], [[1, 2], [3, 4]], [[1, 1], [1, 1]]));
+        Assert.Contains("keeps its scalars per group", error.Message);
+    }
+
+    private static double SumOfSquares(ImmutableArray<double> values) => values.Sum(v => v * v);
+
     [Fact]
     public void CheckpointRoundTripContinuesBitIdentically()
     {
@@ -149,6 +195,15 @@ public class StagedCoreProperties
         public override ImmutableArray<StateSlot?> Slots { get; } = [.. Enumerable.Range(0, 5).Select(k => new StateSlot($"s{k}", k + 10))];
         public override int SumCount => 1;
         public override GroupScalars InitialScalars => GroupScalars.Of(("steps", 0), ("norm", 0));
+
+        /// <summary>Whether its groups share the scalars; each group then adds its tensors' squared norms times its <see cref="Weight"/>.</summary>
+        public bool Shared { get; init; }
+
+        public double Weight { get; init; } = 1;
+
+        public override bool SharesScalarsAcrossGroups => Shared;
+
+        public override void ScaleTensorSums(StepContext context, GroupScalars scalars, Span<double> sums) => sums[0] *= Weight;
         public override Hyperparameters With(HyperparameterSettings settings) => this with { Lr = settings.Lr ?? Lr };
         public override IReadOnlyList<ValidationError> Validate() => [];
 

@@ -102,10 +102,26 @@ public sealed record DAdaptAdamHyperparameters(
     }
 
     /// <inheritdoc/>
+    public override bool SharesScalarsAcrossGroups => true;
+
+    /// <inheritdoc/>
+    public override string? SharingConflict(StagedHyperparameters first) =>
+        first is DAdaptAdamHyperparameters f && this with { Lr = f.Lr, WeightDecay = f.WeightDecay, Eps = f.Eps, LayerScale = f.LayerScale, Maximize = f.Maximize } == f
+            ? null
+            : "betas, decouple, use_bias_correction, d0 and growth_rate must be the same in every group of dadapt-adam";
+
+    /// <summary>A tensor's sums weighted by its group's layer_scale r (and the step's dlr): its parts of numerator_acum and sk_l1, as the reference adds them.</summary>
+    public override void ScaleTensorSums(StepContext context, GroupScalars scalars, Span<double> sums)
+    {
+        sums[0] = LayerScale * StepSize(scalars, context.LearningRate) * sums[0];
+        sums[1] = LayerScale * sums[1];
+    }
+
+    /// <inheritdoc/>
     public override GroupScalars Advance(StepContext context, GroupScalars scalars, ReadOnlySpan<double> groupSums)
     {
         double dlr = StepSize(scalars, context.LearningRate);
-        double numeratorAccumulated = LayerScale * dlr * groupSums[0], skL1 = LayerScale * groupSums[1];
+        double numeratorAccumulated = groupSums[0], skL1 = groupSums[1];
         var after = scalars.With("dlr", dlr).With("numerator_acum", numeratorAccumulated).With("sk_l1", skL1);
         // The reference returns before anything else changes (k included) when no gradient reached s.
         if (skL1 == 0 || !(context.LearningRate > 0)) return after;

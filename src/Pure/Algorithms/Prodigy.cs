@@ -121,10 +121,23 @@ public sealed record ProdigyHyperparameters(
     }
 
     /// <inheritdoc/>
+    public override bool SharesScalarsAcrossGroups => true;
+
+    /// <inheritdoc/>
+    public override string? SharingConflict(StagedHyperparameters first) =>
+        first is ProdigyHyperparameters f && this with { Lr = f.Lr, WeightDecay = f.WeightDecay, Eps = f.Eps, SafeguardWarmup = f.SafeguardWarmup, Maximize = f.Maximize } == f
+            ? null
+            : "betas, beta3, decouple, use_bias_correction, d0, d_coef, growth_rate and slice_p must be the same in every group of prodigy";
+
+    /// <summary>A tensor's ⟨g, θ₀ − θ⟩ weighted by its group's d/d0 and the step's dlr: its part of delta_numerator (sum 0), as the reference adds it.</summary>
+    public override void ScaleTensorSums(StepContext context, GroupScalars scalars, Span<double> sums) =>
+        sums[0] = scalars["d"] / D0 * StepSize(scalars, context.LearningRate) * sums[0];
+
+    /// <inheritdoc/>
     public override GroupScalars Advance(StepContext context, GroupScalars scalars, ReadOnlySpan<double> groupSums)
     {
         double d = scalars["d"], dlr = StepSize(scalars, context.LearningRate);
-        double deltaNumerator = d / D0 * dlr * groupSums[0], dDenom = groupSums[1];
+        double deltaNumerator = groupSums[0], dDenom = groupSums[1];
         var after = scalars.With("dlr", dlr).With("delta_numerator", deltaNumerator);
         // The reference returns before anything else changes (k included) when no gradient reached s.
         if (dDenom == 0 || !(context.LearningRate > 0)) return after;

@@ -41,8 +41,22 @@ public static unsafe class ReferenceStep
     /// </summary>
     public static ImmutableArray<StepResult> StepGroup(StagedHyperparameters algorithm, ImmutableArray<OptimizerState> states,
                                                         ImmutableArray<ImmutableArray<double>> parameters, ImmutableArray<ImmutableArray<double>> gradients,
-                                                        ImmutableArray<int> dimensions = default, ImmutableArray<ImmutableArray<long>> shapes = default)
+                                                        ImmutableArray<int> dimensions = default, ImmutableArray<ImmutableArray<long>> shapes = default) =>
+        StepGroups([new StagedGroup(algorithm, parameters.Length)], states, parameters, gradients, dimensions, shapes);
+
+    /// <summary>
+    /// One step of parameter groups that share their scalars (<see cref="StagedHyperparameters.SharesScalarsAcrossGroups"/>:
+    /// Prodigy, D-Adaptation), on immutable records, as <see cref="StepGroup"/> for one group: <paramref name="groups"/> gives each
+    /// group's record and how many of the tensors, in order, are its. The shared scalars are read from the first state; every
+    /// state after the step holds the same. Throws when the groups cannot share (<see cref="SharedGroupScalars.Problem"/>) or the counts differ.
+    /// </summary>
+    public static ImmutableArray<StepResult> StepGroups(ImmutableArray<StagedGroup> groups, ImmutableArray<OptimizerState> states,
+                                                         ImmutableArray<ImmutableArray<double>> parameters, ImmutableArray<ImmutableArray<double>> gradients,
+                                                         ImmutableArray<int> dimensions = default, ImmutableArray<ImmutableArray<long>> shapes = default)
     {
+        if (groups.IsDefaultOrEmpty || groups.Sum(g => g.Tensors) != parameters.Length || groups.Any(g => g.Tensors < 0))
+            throw new ArgumentException($"the groups must hold the {parameters.Length} tensors between them", nameof(groups));
+        var algorithmOf = groups.SelectMany(g => Enumerable.Repeat(g.Algorithm, g.Tensors)).ToArray();
         if (states.Length != parameters.Length || gradients.Length != parameters.Length || parameters.IsEmpty)
             throw new ArgumentException($"a group step needs as many states, parameter vectors and gradient vectors (at least one): {states.Length}, {parameters.Length}, {gradients.Length}");
         if (!shapes.IsDefault && shapes.Length != parameters.Length)
@@ -58,18 +72,20 @@ public static unsafe class ReferenceStep
             if (!shapes.IsDefault && shape.Aggregate(1L, (n, size) => n * size) != length)
                 throw new ArgumentException($"tensor {t}: shape [{string.Join(", ", shape)}] does not hold {length} elements", nameof(shapes));
             int dimensionCount = !shapes.IsDefault ? shape.Length : dimensions.IsDefault ? 1 : dimensions[t];
+            var algorithm = algorithmOf[t];
             layouts[t] = shape.Length > 0 ? algorithm.SlotsFor(shape) : algorithm.Slots;
             double[]?[] slots = [.. layouts[t].Select((slot, k) => slot is null ? null : Validated(states[t][slot.Name], slot.Name, (int)algorithm.SlotLength(k, length)).ToArray())];
             tensors[t] = new(algorithm.ContextFor(states[t].Step + 1), parameters[t].ToArray(), gradients[t].ToArray(), slots, dimensionCount, shape.Length > 0 ? shape : null);
         }
         var before = states[0].Scalars;
-        var sums = new double[tensors.Length * algorithm.SumCount];
-        var after = StagedStep.Run(algorithm, before, new DoublePasses(tensors), sums);
+        int sumCount = groups[0].Algorithm.SumCount;
+        var sums = new double[tensors.Length * sumCount];
+        var after = StagedStep.Run(groups.AsSpan(), before, new DoublePasses(tensors), sums);
         return [.. tensors.Select((t, index) =>
         {
             var quantities = layouts[index].Select((slot, k) => (slot, k)).Where(s => s.slot is not null)
                 .Select(s => new StateQuantity(s.slot!.Name, ImmutableArray.Create(t.Slots[s.k]!))).ToImmutableArray();
-            var stage = new StageRecord(before, after, ImmutableArray.Create(sums, index * algorithm.SumCount, algorithm.SumCount), t.Dimensions,
+            var stage = new StageRecord(before, after, ImmutableArray.Create(sums, index * sumCount, sumCount), t.Dimensions,
                                         t.Shape is null ? default : ImmutableArray.Create(t.Shape));
             return new StepResult(new OptimizerState(t.Context.Step, quantities) { Scalars = after, Stage = stage }, ImmutableArray.Create(t.Parameters));
         })];

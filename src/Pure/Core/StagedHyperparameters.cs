@@ -69,7 +69,34 @@ public abstract record StagedHyperparameters : Hyperparameters
         where TVisitor : struct, IReductionRuleVisitor<TResult> =>
         throw new NotSupportedException($"{Algorithm} has no reduction pass");
 
-    /// <summary>The group's scalars after a step, from those before it and the sums of all the group's tensors.</summary>
+    /// <summary>
+    /// True when one set of scalars serves every parameter group of an optimizer, as the authors of Prodigy and
+    /// D-Adaptation keep d: a step reduces over the tensors of all groups, advances once (with the first group's
+    /// record and scalars) and every group steps with the same scalars (<see cref="StagedStep.Run(ReadOnlySpan{StagedGroup}, GroupScalars, IStagedPasses, Span{double})"/>).
+    /// False: each group keeps its own.
+    /// </summary>
+    public virtual bool SharesScalarsAcrossGroups => false;
+
+    /// <summary>
+    /// Turns a copy of one tensor's sums into its part of the step's totals, in place: the factors the reference applies per
+    /// tensor with its group's settings (D-Adaptation's layer_scale, Prodigy's d/d0·dlr), so that groups sharing their scalars
+    /// each contribute with their own, and splitting a group in two changes no total. <paramref name="context"/> is the
+    /// step's (the largest learning rate of the groups), <paramref name="scalars"/> those before the step. Default: unchanged.
+    /// </summary>
+    public virtual void ScaleTensorSums(StepContext context, GroupScalars scalars, Span<double> sums)
+    {
+    }
+
+    /// <summary>
+    /// Why a group with this record cannot share its scalars with a group of <paramref name="first"/>'s (a setting the
+    /// reference reads from the first group only differs), or null when it can. Only asked when <see cref="SharesScalarsAcrossGroups"/>.
+    /// </summary>
+    public virtual string? SharingConflict(StagedHyperparameters first) => null;
+
+    /// <summary>
+    /// The group's scalars after a step, from those before it and the totals of all the group's tensors' sums
+    /// (after <see cref="ScaleTensorSums"/>; of all groups' tensors when <see cref="SharesScalarsAcrossGroups"/>).
+    /// </summary>
     public virtual GroupScalars Advance(StepContext context, GroupScalars scalars, ReadOnlySpan<double> groupSums) => scalars;
 
     /// <summary>Builds the element pass's rule for one tensor.</summary>

@@ -34,7 +34,8 @@ public interface IStagedPasses
 /// <summary>
 /// One step of a <see cref="StagedHyperparameters"/> algorithm over a parameter group, the same for
 /// every kind of memory: each tensor's reduction, the group's scalars advanced once from the summed
-/// totals, then per tensor its matrix stage (if it has one) and its element pass.
+/// totals, then per tensor its matrix stage (if it has one) and its element pass. Groups that share
+/// their scalars (<see cref="StagedHyperparameters.SharesScalarsAcrossGroups"/>) take that step together.
 /// </summary>
 public static unsafe class StagedStep
 {
@@ -42,38 +43,93 @@ public static unsafe class StagedStep
     /// Steps the group; <paramref name="tensorSums"/> receives each tensor's sums
     /// (<see cref="IStagedPasses.Count"/> × <see cref="StagedHyperparameters.SumCount"/>). Returns the group's scalars after the step.
     /// </summary>
-    public static GroupScalars Run(StagedHyperparameters algorithm, GroupScalars before, IStagedPasses passes, Span<double> tensorSums)
+    public static GroupScalars Run(StagedHyperparameters algorithm, GroupScalars before, IStagedPasses passes, Span<double> tensorSums) =>
+        Run([new StagedGroup(algorithm, passes.Count)], before, passes, tensorSums);
+
+    /// <summary>
+    /// Steps groups that share their scalars, as the authors' Prodigy and D-Adaptation do: every group's tensors (the
+    /// passes' tensors in group order) reduce with their group's rule, each tensor's sums scale with its group's settings
+    /// (<see cref="StagedHyperparameters.ScaleTensorSums"/>) into one set of totals, the scalars advance once with the
+    /// first group's record and the largest learning rate, then every tensor's element pass runs with its group's record
+    /// and the shared scalars. One group is the ordinary group step. Throws (before any pass) when the groups cannot
+    /// share (<see cref="SharedGroupScalars.Problem"/>) or do not cover the passes' tensors.
+    /// </summary>
+    public static GroupScalars Run(ReadOnlySpan<StagedGroup> groups, GroupScalars before, IStagedPasses passes, Span<double> tensorSums)
     {
-        int count = passes.Count, sumCount = algorithm.SumCount;
-        var sampling = algorithm.Sampling;
+        int count = passes.Count, sumCount = groups.IsEmpty ? 0 : groups[0].Algorithm.SumCount, covered = 0;
+        foreach (var group in groups) covered += group.Tensors;
+        if (covered != count || groups.IsEmpty)
+            throw new ArgumentException($"the groups hold {covered} tensors but the passes {count}", nameof(groups));
         if (count == 0) return before;
         if (tensorSums.Length != count * sumCount)
             throw new ArgumentException($"{count} tensors × {sumCount} sums need {count * sumCount} places, not {tensorSums.Length}", nameof(tensorSums));
+        var shared = passes.Context(0);
+        if (groups.Length > 1)
+        {
+            shared = shared with { LearningRate = LargestLearningRate(passes) };
+            if (GroupsProblem(groups, passes) is { } problem) throw new ArgumentException(problem, nameof(groups));
+        }
         tensorSums.Clear();
-        Span<double> groupSums = stackalloc double[Math.Max(sumCount, 1)];
-        groupSums = groupSums[..sumCount];
+        Span<double> totals = stackalloc double[Math.Max(sumCount, 1)];
+        Span<double> scaled = stackalloc double[Math.Max(sumCount, 1)];
+        totals = totals[..sumCount];
+        scaled = scaled[..sumCount];
         fixed (double* sums = tensorSums)
         {
             if (sumCount > 0)
             {
-                for (int tensor = 0; tensor < count; tensor++)
+                int first = 0;
+                foreach (var (algorithm, tensors) in groups)
                 {
-                    var reduce = new ReduceVisitor(passes, tensor, sampling, sums + tensor * sumCount, sumCount);
-                    algorithm.VisitReductionRule<ReduceVisitor, bool>(passes.Context(tensor), before, ref reduce);
-                    for (int j = 0; j < sumCount; j++) groupSums[j] += sums[tensor * sumCount + j];
+                    var sampling = algorithm.Sampling;
+                    for (int tensor = first; tensor < first + tensors; tensor++)
+                    {
+                        var reduce = new ReduceVisitor(passes, tensor, sampling, sums + tensor * sumCount, sumCount);
+                        algorithm.VisitReductionRule<ReduceVisitor, bool>(passes.Context(tensor), before, ref reduce);
+                        new ReadOnlySpan<double>(sums + tensor * sumCount, sumCount).CopyTo(scaled);
+                        algorithm.ScaleTensorSums(shared, before, scaled);
+                        for (int j = 0; j < sumCount; j++) totals[j] += scaled[j];
+                    }
+                    first += tensors;
                 }
             }
-            var after = algorithm.Advance(passes.Context(0), before, groupSums);
-            for (int tensor = 0; tensor < count; tensor++)
+            var after = groups[0].Algorithm.Advance(shared, before, totals);
+            int start = 0;
+            foreach (var (algorithm, tensors) in groups)
             {
-                var apply = new ApplyVisitor(passes, tensor, sampling);
-                var inputs = new StageInputs(passes.Context(tensor), before, after, new ReadOnlySpan<double>(sums + tensor * sumCount, sumCount),
-                                             passes.Dimensions(tensor), passes.Shape(tensor));
-                if (algorithm.HasMatrixStage(inputs)) passes.RunMatrixStage(tensor, algorithm, inputs);
-                algorithm.VisitSlotRule<ApplyVisitor, bool>(inputs, ref apply);
+                var sampling = algorithm.Sampling;
+                for (int tensor = start; tensor < start + tensors; tensor++)
+                {
+                    var apply = new ApplyVisitor(passes, tensor, sampling);
+                    var inputs = new StageInputs(passes.Context(tensor), before, after, new ReadOnlySpan<double>(sums + tensor * sumCount, sumCount),
+                                                 passes.Dimensions(tensor), passes.Shape(tensor));
+                    if (algorithm.HasMatrixStage(inputs)) passes.RunMatrixStage(tensor, algorithm, inputs);
+                    algorithm.VisitSlotRule<ApplyVisitor, bool>(inputs, ref apply);
+                }
+                start += tensors;
             }
             return after;
         }
+    }
+
+    private static string? GroupsProblem(ReadOnlySpan<StagedGroup> groups, IStagedPasses passes)
+    {
+        var records = new (StagedHyperparameters, double)[groups.Length];
+        int first = 0;
+        for (int g = 0; g < groups.Length; g++)
+        {
+            // A group without tensors this step takes no part (nor does its learning rate).
+            records[g] = (groups[g].Algorithm, groups[g].Tensors > 0 ? passes.Context(first).LearningRate : 0);
+            first += groups[g].Tensors;
+        }
+        return SharedGroupScalars.Problem(records);
+    }
+
+    private static double LargestLearningRate(IStagedPasses passes)
+    {
+        double largest = 0;
+        for (int tensor = 0; tensor < passes.Count; tensor++) largest = Math.Max(largest, passes.Context(tensor).LearningRate);
+        return largest;
     }
 
     private readonly struct ReduceVisitor(IStagedPasses passes, int tensor, SlotSampling sampling, double* sums, int length) : IReductionRuleVisitor<bool>
