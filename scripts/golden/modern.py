@@ -36,6 +36,7 @@ OUT = os.path.join(REPO, "tests", "Properties", "Golden", "fixtures", "modern")
 TORCH = f"torch {torch.__version__}"
 
 SHAPES = [("weight", (6, 4)), ("bias", (5,))]
+GROUP_SHAPES = [("weight", (6, 4)), ("bias", (5,)), ("norm", (3,))]
 MUON_SHAPES = [("weight", (6, 4)), ("bias", (5,)), ("conv", (2, 3, 2, 2))]
 
 SOURCES = {
@@ -80,23 +81,40 @@ def schedulefree(cls, beta_of):
     return make
 
 
+def grouped(make):
+    """The same optimizer over parameter groups: groups = [(parameter names, the group's own hyperparameters)]."""
+    def make_groups(groups):
+        def make_with_groups(named, hp, extra):
+            by_name = dict(named)
+            return make(named, hp, [dict(params=[by_name[n] for n in names], **own) for names, own in groups])
+        make_with_groups.groups = groups
+        return make_with_groups
+    return make_groups
+
+
+def shared_scalars(opt, names):
+    """Group 0's scalars, after checking that every group holds the same (the authors write them into each)."""
+    first = {k: opt.param_groups[0][k] for k in names}
+    for g in opt.param_groups[1:]:
+        assert all(g[k] == first[k] for k in names), f"groups differ: {first} vs {g}"
+    return first
+
+
 def make_prodigy(named, hp, extra):
-    opt = Prodigy([p for _, p in named], **hp)
+    opt = Prodigy(extra or [p for _, p in named], **hp)
 
     def scalars():
-        g = opt.param_groups[0]
-        out = {k: g[k] for k in ("d", "d_max", "d_numerator", "d_denom", "d_hat", "k")}
+        out = shared_scalars(opt, ("d", "d_max", "d_numerator", "d_denom", "d_hat", "k"))
         out.update(opt.last)
         return out
     return opt, opt.step, lambda p: dict(opt.state[p]), scalars
 
 
 def make_dadapt(named, hp, extra):
-    opt = DAdaptAdam([p for _, p in named], **hp)
+    opt = DAdaptAdam(extra or [p for _, p in named], **hp)
 
     def scalars():
-        g = opt.param_groups[0]
-        out = {k: g[k] for k in ("d", "numerator_weighted", "k")}
+        out = shared_scalars(opt, ("d", "numerator_weighted", "k"))
         out.update(opt.last)
         return out
     return opt, opt.step, lambda p: dict(opt.state[p]), scalars
@@ -216,12 +234,25 @@ CASES = [
     ("prodigy", "d-coef-growth", make_prodigy, w(PRODIGY, d_coef=2.0, growth_rate=1.02), SHAPES, 1.0),
     ("prodigy", "slice-p", make_prodigy, w(PRODIGY, slice_p=3), SHAPES, 1.0),
     ("prodigy", "no-momentum-beta3", make_prodigy, w(PRODIGY, betas=(0.0, 0.99), beta3=0.9), SHAPES, 1.0),
+    # Parameter groups share one d (the authors' code): a decayed and an undecayed group, per-group settings, a group at lr 0.
+    ("prodigy", "groups-weight-decay", grouped(make_prodigy)([(["weight"], dict(weight_decay=0.1)), (["bias", "norm"], dict(weight_decay=0.0))]),
+     PRODIGY, GROUP_SHAPES, 1.0),
+    ("prodigy", "groups-coupled-eps-safeguard", grouped(make_prodigy)([(["weight", "bias"], {}), (["norm"], dict(eps=1e-4, weight_decay=0.05, safeguard_warmup=True))]),
+     w(PRODIGY, decouple=False, use_bias_correction=True), GROUP_SHAPES, 1.0),
+    ("prodigy", "groups-lr-zero", grouped(make_prodigy)([(["weight"], dict(weight_decay=0.1)), (["bias"], dict(lr=0.0)), (["norm"], {})]),
+     PRODIGY, GROUP_SHAPES, 1.0),
     ("dadapt-adam", "defaults", make_dadapt, DADAPT, SHAPES, 1.0),
     ("dadapt-adam", "weight-decay", make_dadapt, w(DADAPT, weight_decay=0.1), SHAPES, 1.0),
     ("dadapt-adam", "decoupled-weight-decay", make_dadapt, w(DADAPT, weight_decay=0.1, decouple=True), SHAPES, 1.0),
     ("dadapt-adam", "bias-correction", make_dadapt, w(DADAPT, use_bias_correction=True), SHAPES, 1.0),
     ("dadapt-adam", "growth-rate", make_dadapt, w(DADAPT, growth_rate=1.02, d0=1e-3), SHAPES, 1.0),
     ("dadapt-adam", "layer-scale", make_dadapt, w(DADAPT, layer_scale=0.5), SHAPES, 1.0),
+    ("dadapt-adam", "groups-weight-decay", grouped(make_dadapt)([(["weight"], dict(weight_decay=0.1)), (["bias", "norm"], dict(weight_decay=0.0))]),
+     DADAPT, GROUP_SHAPES, 1.0),
+    ("dadapt-adam", "groups-layer-scale-eps", grouped(make_dadapt)([(["weight"], dict(layer_scale=0.5)), (["bias", "norm"], dict(layer_scale=2.0, eps=1e-6, weight_decay=0.0))]),
+     w(DADAPT, weight_decay=0.05, decouple=True), GROUP_SHAPES, 1.0),
+    ("dadapt-adam", "groups-lr-zero", grouped(make_dadapt)([(["weight"], dict(weight_decay=0.1)), (["bias"], dict(lr=0.0)), (["norm"], {})]),
+     DADAPT, GROUP_SHAPES, 1.0),
     ("muon", "defaults", make_muon, MUON, MUON_SHAPES, 1.0),
     ("muon", "weight-decay", make_muon, w(MUON, weight_decay=0.1, adam_weight_decay=0.1), MUON_SHAPES, 1.0),
     ("muon", "no-nesterov", make_muon, w(MUON, nesterov=False), MUON_SHAPES, 1.0),
@@ -271,7 +302,7 @@ def run(algorithm, case, make, hp, shapes, scale):
     # noisy linear loss, so learning-rate-free estimates (Prodigy's d) actually move in 10 steps,
     # while signs still flip often enough for Rprop's and ADOPT's branches.
     drift = [torch.randn(p.shape, generator=gen, dtype=torch.float64) for _, p in named]
-    rec = Recorder(algorithm, case, reference(algorithm), hp, named)
+    rec = Recorder(algorithm, case, reference(algorithm), hp, named, getattr(make, "groups", None))
     opt, step, state_of, scalars = make(named, hp, None)
     for _ in range(STEPS):
         grads = [m + torch.randn(p.shape, generator=gen, dtype=torch.float64) for m, (_, p) in zip(drift, named)]

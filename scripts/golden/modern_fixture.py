@@ -55,7 +55,7 @@ def _compact(text):
 
 
 class Recorder:
-    def __init__(self, algorithm, case, reference, hyperparameters, named_params):
+    def __init__(self, algorithm, case, reference, hyperparameters, named_params, groups=None):
         self.doc = {
             "algorithm": algorithm,
             "case": case,
@@ -67,6 +67,10 @@ class Recorder:
             ],
             "steps": [],
         }
+        if groups:
+            # Parameter groups, in order, each a run of consecutive parameters with its own hyperparameters
+            # (the reference's names) over the optimizer's ones above.
+            self.doc["groups"] = [{"parameters": list(names), "hyperparameters": plain(own)} for names, own in groups]
 
     def step(self, gradients, parameters, states, scalars):
         self.doc["steps"].append({

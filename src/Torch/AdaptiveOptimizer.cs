@@ -158,7 +158,7 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
                 $"parameter group {index}: its hyperparameters are {given.Algorithm}'s ({given.GetType().Name}) but the optimizer runs {Hyperparameters.Algorithm} ({Hyperparameters.GetType().Name}); " +
                 "a group may change values, not the algorithm or its state layout (amsgrad, centered, momentum on or off, slice_p)", "param_group");
         var record = given.With(new HyperparameterSettings { Lr = options.LearningRate, WeightDecay = options.WeightDecay });
-        var errors = record.Validate();
+        var errors = SharedGroupScalars.GroupErrors(record);
         if (errors.Count > 0) throw new ArgumentException($"parameter group {index}: {string.Join("; ", errors)}", "param_group");
         return record;
     }

@@ -36,5 +36,15 @@ public static class SharedGroupScalars
         return null;
     }
 
+    /// <summary>
+    /// The errors of a parameter group's record: <see cref="Hyperparameters.Validate"/>, except that a group of an algorithm
+    /// sharing its scalars may have lr 0 (it then takes no part in the estimate and stays where it is), as the reference
+    /// allows for its groups while refusing lr 0 for the optimizer itself.
+    /// </summary>
+    public static IReadOnlyList<ValidationError> GroupErrors(Hyperparameters record) =>
+        record is StagedHyperparameters { SharesScalarsAcrossGroups: true } && record.Lr == 0
+            ? [.. record.Validate().Where(error => error.Parameter != "lr")]
+            : record.Validate();
+
     private static string Format(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }

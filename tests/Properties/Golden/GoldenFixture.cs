@@ -16,9 +16,15 @@ public sealed record GoldenStep(
     Dictionary<string, double> Scalars);
 
 /// <summary>
+/// One parameter group of a fixture: the names of its parameters (consecutive, in the fixture's order) and the reference's
+/// hyperparameters it sets over the optimizer's.
+/// </summary>
+public sealed record GoldenGroup(string[] Parameters, Dictionary<string, JsonElement> Hyperparameters);
+
+/// <summary>
 /// A golden trajectory written by a script in scripts/golden from a real PyTorch run (format in
 /// scripts/golden/README.md): the algorithm (our registry name), the reference's hyperparameters
-/// under its own argument names, the initial parameters and every step.
+/// under its own argument names, the initial parameters and every step, and its parameter groups if it has several.
 /// </summary>
 public sealed record GoldenFixture(
     string Algorithm,
@@ -27,7 +33,8 @@ public sealed record GoldenFixture(
     Dictionary<string, JsonElement> Hyperparameters,
     string Dtype,
     GoldenParameter[] Parameters,
-    GoldenStep[] Steps)
+    GoldenStep[] Steps,
+    GoldenGroup[]? Groups = null)
 {
     private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true };
 
@@ -60,6 +67,10 @@ public sealed record GoldenFixture(
         Require(Parameters.Length > 0 && Steps.Length > 0, "needs parameters and steps");
         foreach (var p in Parameters)
             Require(p.Shape.Aggregate(1L, (a, b) => a * b) == p.Values.Length, $"parameter {p.Name}: shape and values disagree");
+        if (Groups is not null)
+            Require(Groups.Length > 0 && Groups.All(g => g.Parameters.Length > 0) &&
+                    Groups.SelectMany(g => g.Parameters).SequenceEqual(Parameters.Select(p => p.Name)),
+                    "the groups must hold every parameter once, in the parameters' order");
         for (int s = 0; s < Steps.Length; s++)
         {
             var step = Steps[s];

@@ -13,8 +13,8 @@ namespace AdaptiveLR.Properties.Golden;
 /// <summary>
 /// The staged algorithms of issue 12 against golden trajectories from their authors' reference code run on
 /// torch 1.13 (scripts/golden/modern.py): the record-level group step and the adapter on float64 and float32,
-/// the parameters, every slot we keep (named as the reference names it) and every group scalar we keep,
-/// after every step. Every fixture's algorithm must be in the registry.
+/// the parameters, every slot we keep (named as the reference names it) and every group scalar we keep
+/// (of every parameter group: a fixture with groups shares its scalars between them), after every step. Every fixture's algorithm must be in the registry.
 /// </summary>
 public class ModernGoldenTests(ITestOutputHelper output)
 {
@@ -59,6 +59,7 @@ public class ModernGoldenTests(ITestOutputHelper output)
     {
         var fixture = GoldenFixture.Load(Family, file);
         var h = (StagedHyperparameters)ReferenceNames.Hyperparameters(fixture);
+        ImmutableArray<StagedGroup> groups = [.. ReferenceNames.Groups(fixture).Select(g => new StagedGroup((StagedHyperparameters)g.Record, g.Parameters))];
         var comparison = new GoldenComparison($"{fixture} group step", Float64Tolerance);
         var states = fixture.Parameters.Select(p => OptimizerState.Initial(h, p.Values.Length)).ToImmutableArray();
         var values = fixture.Parameters.Select(p => ImmutableArray.Create(p.Values)).ToImmutableArray();
@@ -66,7 +67,7 @@ public class ModernGoldenTests(ITestOutputHelper output)
         for (int s = 0; s < fixture.Steps.Length; s++)
         {
             var step = fixture.Steps[s];
-            var results = ReferenceStep.StepGroup(h, states, values, [.. step.Gradients.Select(g => ImmutableArray.Create(g))], shapes: shapes);
+            var results = ReferenceStep.StepGroups(groups, states, values, [.. step.Gradients.Select(g => ImmutableArray.Create(g))], shapes: shapes);
             (states, values) = ([.. results.Select(r => r.State)], [.. results.Select(r => r.Parameters)]);
             for (int p = 0; p < fixture.Parameters.Length; p++)
             {
@@ -75,7 +76,7 @@ public class ModernGoldenTests(ITestOutputHelper output)
                 var state = states[p];
                 AssertState(comparison, Layout(h, fixture.Parameters[p].Shape), step.State[p], name => state[name], where);
             }
-            AssertScalars(comparison, step, states[0].Scalars, $"step {s + 1}");
+            for (int p = 0; p < states.Length; p++) AssertScalars(comparison, step, states[p].Scalars, $"step {s + 1} {fixture.Parameters[p].Name}");
         }
         output.WriteLine($"{fixture}: max relative error {comparison.MaxRelativeError:G3}");
     }
@@ -105,7 +106,7 @@ public class ModernGoldenTests(ITestOutputHelper output)
                 Assert.Equal(s + 1, state.Step);
                 AssertState(comparison, Layout(h, fixture.Parameters[p].Shape), step.State[p], name => Values(state[name]), where);
             }
-            AssertScalars(comparison, step, adapter.GroupScalarsOf(0), $"step {s + 1}");
+            for (int g = 0; g < adapter.ParamGroups.Count(); g++) AssertScalars(comparison, step, adapter.GroupScalarsOf(g), $"step {s + 1} group {g}");
         });
         output.WriteLine($"{fixture} {dtype}: max relative error {comparison.MaxRelativeError:G3}");
     }

@@ -41,7 +41,10 @@ public static class ReferenceNames
     };
 
     /// <summary>Our hyperparameter record for the fixture's algorithm and arguments; throws on a name or value we cannot take.</summary>
-    public static Hyperparameters Hyperparameters(GoldenFixture fixture)
+    public static Hyperparameters Hyperparameters(GoldenFixture fixture) => Hyperparameters(fixture, group: false);
+
+    /// <summary>As <see cref="Hyperparameters(GoldenFixture)"/>; a group's record is checked as a group's (lr 0 where the groups share their scalars).</summary>
+    private static Hyperparameters Hyperparameters(GoldenFixture fixture, bool group)
     {
         var definition = OptimizerRegistry.Find(fixture.Algorithm) ?? throw new InvalidDataException($"{fixture}: no algorithm '{fixture.Algorithm}'");
         var settings = new HyperparameterSettings();
@@ -123,10 +126,24 @@ public static class ReferenceNames
         var hyperparameters = definition.Configure(settings) with { Maximize = maximize };
         if (hyperparameters.Algorithm != fixture.Algorithm)
             throw new InvalidDataException($"{fixture}: these arguments configure {hyperparameters.Algorithm}, not {fixture.Algorithm}");
-        if (hyperparameters.Validate() is { Count: > 0 } errors)
+        if ((group ? SharedGroupScalars.GroupErrors(hyperparameters) : hyperparameters.Validate()) is { Count: > 0 } errors)
             throw new InvalidDataException($"{fixture}: {string.Join("; ", errors)}");
         return hyperparameters;
     }
+
+    /// <summary>
+    /// The fixture's parameter groups as our records, each with how many of the parameters (in order) are its: every group's
+    /// arguments over the fixture's; one group of every parameter when the fixture has no groups.
+    /// </summary>
+    public static IReadOnlyList<(Hyperparameters Record, int Parameters)> Groups(GoldenFixture fixture) =>
+        fixture.Groups is null
+            ? [(Hyperparameters(fixture), fixture.Parameters.Length)]
+            : [.. fixture.Groups.Select(group =>
+            {
+                var merged = new Dictionary<string, JsonElement>(fixture.Hyperparameters);
+                foreach (var (name, value) in group.Hyperparameters) merged[name] = value;
+                return (Hyperparameters(fixture with { Hyperparameters = merged }, group: true), group.Parameters.Length);
+            })];
 
     /// <summary>
     /// A per-parameter exclusion list ([false, true]) as our dimension rule (LAMB's exclude_from_trust, LARS'
