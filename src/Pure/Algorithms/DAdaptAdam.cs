@@ -25,8 +25,8 @@ public sealed record DAdaptAdamHyperparameters(
     public const string Reference = """
         D-Adaptation Adam — Defazio & Mishchenko, "Learning-Rate-Free Learning by D-Adaptation", ICML 2023
         (arXiv:2301.07733), as implemented in facebookresearch/dadaptation (dadaptation/dadapt_adam.py @ c984980).
-        k counts the group's steps (0 at the first), d starts at d0, sums run over all tensors of a group,
-        r is layer_scale:
+        k counts the steps (0 at the first), d starts at d0, sums run over all tensors of all parameter groups
+        (every group holds the same d), r is the group's layer_scale:
 
           g   ← g + λθ                                   (coupled weight decay, the default)
           bc  = √(1 − β₂ᵏ⁺¹)/(1 − β₁ᵏ⁺¹) with use_bias_correction, else 1;   dlr = d·lr·bc
@@ -42,8 +42,9 @@ public sealed record DAdaptAdamHyperparameters(
         d never decreases. If ‖s‖₁ = 0 the step changes only m, v and s, as the reference's early return.
         Defaults: lr 1, betas (0.9, 0.999), eps 1e-8, weight_decay 0 (coupled), d0 1e-6, growth_rate unbounded,
         layer_scale 1. Effective learning rate shown: r·dlr/(√v + ε), Adam's lr/(√v + ε) with lr = r·d·lr·bc.
-        Departures: d and its sums are per parameter group (the reference shares one d between groups and
-        takes the largest group lr); single process (no FSDP all-reduce).
+        Parameter groups share d (the authors' code): lr, weight_decay, eps and layer_scale are per group, the
+        other settings must agree; groups' lr may differ only by being 0 (such a group stays as it is).
+        Departures: a group at lr 0 is not moved (the reference still applies dlr to it); single process (no FSDP all-reduce).
         """;
 
     private const int S = 0, ExpAvg = 1, ExpAvgSq = 2;

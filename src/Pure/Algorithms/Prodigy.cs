@@ -28,8 +28,8 @@ public sealed record ProdigyHyperparameters(
     public const string Reference = """
         Prodigy — Mishchenko & Defazio, "Prodigy: An Expeditiously Adaptive Parameter-Free Learner", ICML 2024
         (arXiv:2306.06101), Algorithm 4 as implemented in konstmish/prodigy (prodigyopt/prodigy.py @ 3efb213).
-        k counts the group's steps (0 at the first), d starts at d0, sums run over all tensors of a group
-        (and over every slice_p-th element only):
+        k counts the steps (0 at the first), d starts at d0, sums run over all tensors of all parameter groups
+        (and over every slice_p-th element only); every group holds the same d:
 
           g   ← g + λθ                                   (coupled weight decay, decouple = false)
           β₃  = beta3, or √β₂ when not given;  bc = √(1 − β₂ᵏ⁺¹)/(1 − β₁ᵏ⁺¹) with use_bias_correction, else 1
@@ -46,8 +46,9 @@ public sealed record ProdigyHyperparameters(
         early return. Defaults: lr 1 (the authors: keep it at 1, or schedule it), betas (0.9, 0.999), eps 1e-8,
         d0 1e-6, d_coef 1, growth_rate unbounded, slice_p 1 (11 saves memory on large models).
         Effective learning rate shown: dlr/(√v + d·ε), the factor on m (β₁ = 0: dlr·d/(√v + d·ε), on g).
-        Departures: d and its sums are per parameter group (the reference shares one d between groups and
-        takes the largest group lr); single process (no FSDP all-reduce).
+        Parameter groups share d (the authors' code): lr, weight_decay, eps and safeguard_warmup are per group,
+        the other settings must agree; groups' lr may differ only by being 0 (such a group stays as it is).
+        Departures: a group at lr 0 is not moved (the reference still applies dlr to it); single process (no FSDP all-reduce).
         """;
 
     private const int S = 0, P0 = 1, ExpAvg = 2, ExpAvgSq = 3;
