@@ -7,6 +7,9 @@ public sealed partial class AdaptiveOptimizer
 {
     private readonly StagedTensors stagedTensors = new();
 
+    // The groups of a step with shared scalars, reused from step to step.
+    private StagedGroup[] sharedGroups = [];
+
     /// <summary>
     /// A staged algorithm (<see cref="StagedHyperparameters"/>), group by group: each tensor's reduction, the
     /// group's scalars advanced once, each tensor's element pass — on float32 CPU memory in place, otherwise on
@@ -46,7 +49,8 @@ public sealed partial class AdaptiveOptimizer
     /// </summary>
     private void StepSharedGroups()
     {
-        var groups = new StagedGroup[_parameter_groups.Count];
+        if (sharedGroups.Length != _parameter_groups.Count) sharedGroups = new StagedGroup[_parameter_groups.Count];
+        var groups = sharedGroups;
         stagedTensors.Begin();
         for (int group = 0; group < groups.Length; group++)
         {
@@ -64,7 +68,7 @@ public sealed partial class AdaptiveOptimizer
         if (stagedTensors.Count == 0) return;
         var before = ((Options)_parameter_groups[0].Options).Scalars;
         var after = StagedStep.Run(groups, before, stagedTensors, stagedTensors.Sums(groups[0].Algorithm.SumCount));
-        foreach (var group in _parameter_groups) ((Options)group.Options).ShareScalars(before, after);
+        for (int group = 0; group < groups.Length; group++) ((Options)_parameter_groups[group].Options).ShareScalars(before, after);
         stagedTensors.End();
     }
 

@@ -43,8 +43,11 @@ public static unsafe class StagedStep
     /// Steps the group; <paramref name="tensorSums"/> receives each tensor's sums
     /// (<see cref="IStagedPasses.Count"/> × <see cref="StagedHyperparameters.SumCount"/>). Returns the group's scalars after the step.
     /// </summary>
-    public static GroupScalars Run(StagedHyperparameters algorithm, GroupScalars before, IStagedPasses passes, Span<double> tensorSums) =>
-        Run([new StagedGroup(algorithm, passes.Count)], before, passes, tensorSums);
+    public static GroupScalars Run(StagedHyperparameters algorithm, GroupScalars before, IStagedPasses passes, Span<double> tensorSums)
+    {
+        var group = new StagedGroup(algorithm, passes.Count);
+        return Run(new ReadOnlySpan<StagedGroup>(in group), before, passes, tensorSums);
+    }
 
     /// <summary>
     /// Steps groups that share their scalars, as the authors' Prodigy and D-Adaptation do: every group's tensors (the
@@ -70,6 +73,8 @@ public static unsafe class StagedStep
             if (GroupsProblem(groups, passes) is { } problem) throw new ArgumentException(problem, nameof(groups));
         }
         tensorSums.Clear();
+        // Sampling builds its slot mask anew on each read; the one group's is read once, as before groups could share.
+        var firstSampling = groups[0].Algorithm.Sampling;
         Span<double> totals = stackalloc double[Math.Max(sumCount, 1)];
         Span<double> scaled = stackalloc double[Math.Max(sumCount, 1)];
         totals = totals[..sumCount];
@@ -81,7 +86,7 @@ public static unsafe class StagedStep
                 int first = 0;
                 foreach (var (algorithm, tensors) in groups)
                 {
-                    var sampling = algorithm.Sampling;
+                    var sampling = SamplingOf(algorithm, groups[0].Algorithm, firstSampling);
                     for (int tensor = first; tensor < first + tensors; tensor++)
                     {
                         var reduce = new ReduceVisitor(passes, tensor, sampling, sums + tensor * sumCount, sumCount);
@@ -97,7 +102,7 @@ public static unsafe class StagedStep
             int start = 0;
             foreach (var (algorithm, tensors) in groups)
             {
-                var sampling = algorithm.Sampling;
+                var sampling = SamplingOf(algorithm, groups[0].Algorithm, firstSampling);
                 for (int tensor = start; tensor < start + tensors; tensor++)
                 {
                     var apply = new ApplyVisitor(passes, tensor, sampling);
@@ -124,6 +129,9 @@ public static unsafe class StagedStep
         }
         return SharedGroupScalars.Problem(records);
     }
+
+    private static SlotSampling SamplingOf(StagedHyperparameters algorithm, StagedHyperparameters first, SlotSampling firstSampling) =>
+        ReferenceEquals(algorithm, first) ? firstSampling : algorithm.Sampling;
 
     private static double LargestLearningRate(IStagedPasses passes)
     {
