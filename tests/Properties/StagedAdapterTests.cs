@@ -149,6 +149,18 @@ public class StagedAdapterTests
         Assert.Equal(optimizer.GroupScalarsOf(0), optimizer.GroupScalarsOf(1));
     }
 
+    /// <summary>A group may be given lr 0 (frozen) where the groups share d, as the reference allows; Adam's groups may not.</summary>
+    [Fact]
+    public void AGroupMayStartAtLrZeroWhereTheGroupsShareD()
+    {
+        using var scope = NewDisposeScope();
+        AdaptiveOptimizer.ParamGroup[] Groups() => [new([new Parameter(randn([4]))]), new([new Parameter(randn([3]))], lr: 0)];
+        using var prodigy = new AdaptiveOptimizer(Groups(), new ProdigyHyperparameters());
+        Assert.Equal(0, prodigy.ParamGroups.Last().LearningRate);
+        var error = Assert.Throws<ArgumentException>(() => new AdaptiveOptimizer(Groups(), new AdamHyperparameters()));
+        Assert.Contains("parameter group 1: lr", error.Message);
+    }
+
     /// <summary>
     /// A checkpoint of two groups continues bit for bit; one saved when each group kept its own d (here: group 1's d altered in
     /// the saved bytes) loads, and every group continues from group 0's scalars, which is what the authors' step reads.
