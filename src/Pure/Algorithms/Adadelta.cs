@@ -54,11 +54,13 @@ public readonly struct AdadeltaRule(StepContext context, double rho, double eps)
     {
         if (weightDecay != 0) gradient += T.Broadcast(weightDecay) * parameter;
         squareAvg = T.Broadcast(rho) * squareAvg + T.Broadcast(1 - rho) * gradient * gradient;
-        T delta = T.Sqrt(accDelta + T.Broadcast(eps)) / T.Sqrt(squareAvg + T.Broadcast(eps)) * gradient;
+        // √(u + ε)/√(s + ε) as one root of the quotient: one square root per element instead of two (the
+        // roots and the division were what bounded the step in cache); within about an ulp of torch's order.
+        T delta = T.Sqrt((accDelta + T.Broadcast(eps)) / (squareAvg + T.Broadcast(eps))) * gradient;
         accDelta = T.Broadcast(rho) * accDelta + T.Broadcast(1 - rho) * delta * delta;
         parameter -= T.Broadcast(lr) * delta;
     }
 
     T IElementRule.EffectiveLearningRate<T>(T squareAvg, T accDelta, T unused) =>
-        T.Broadcast(lr) * T.Sqrt(accDelta + T.Broadcast(eps)) / T.Sqrt(squareAvg + T.Broadcast(eps));
+        T.Broadcast(lr) * T.Sqrt((accDelta + T.Broadcast(eps)) / (squareAvg + T.Broadcast(eps)));
 }
