@@ -1,5 +1,6 @@
 using AdaptiveLR.Pure.Algorithms;
 using AdaptiveLR.Pure.Core;
+using AdaptiveLR.Pure.Numerics;
 using AdaptiveLR.Torch;
 using FsCheck;
 using FsCheck.Fluent;
@@ -211,6 +212,33 @@ public class AdafactorProperties
             {
                 double scale = Math.Max(Math.Abs(scenario.X0[i]), expected.Take(t).Max(e => Math.Abs(e[i])));
                 Tolerance.AssertClose(expected[t - 1][i], x[i], $"step {t} element {i}", relative: 1e-4, absolute: 1e-6, scale: scale);
+            }
+        }
+    }
+
+    /// <summary>The float32 step on every lane width (AVX-512, AVX, <c>Vector&lt;float&gt;</c>), so the fallbacks for machines without AVX-512 are tested here too.</summary>
+    [Property(Arbitrary = [typeof(AdafactorWideShapes)], MaxTest = 40)]
+    public void Float32StepOnEveryLaneWidthEqualsThePapersAlgorithm(AdafactorScenario scenario)
+    {
+        var expected = PaperTrajectory(scenario);
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) AssertFloatWidth<Float512Lane>(scenario, expected, "AVX-512");
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) AssertFloatWidth<Float256Lane>(scenario, expected, "AVX");
+        AssertFloatWidth<FloatVectorLane>(scenario, expected, "Vector<float>");
+    }
+
+    private static void AssertFloatWidth<TLane>(AdafactorScenario scenario, List<double[]> expected, string width) where TLane : struct, IFloatLane<TLane>
+    {
+        var h = scenario.Hyperparameters;
+        var view = MatrixView.Of(scenario.Shape);
+        float[] x = [.. scenario.X0.Select(v => (float)v)];
+        float[][] slots = [.. Enumerable.Range(0, 3).Select(k => Enumerable.Repeat(0f, h.SlotLength(k, view)).ToArray())];
+        for (int t = 1; t <= scenario.Gradients.Length; t++)
+        {
+            h.StepFloat<TLane>(h.ContextFor(t), view, x, [.. scenario.Gradients[t - 1].Select(v => (float)v)], slots[0], slots[1], slots[2]);
+            for (int i = 0; i < x.Length; i++)
+            {
+                double scale = Math.Max(Math.Abs(scenario.X0[i]), expected.Take(t).Max(e => Math.Abs(e[i])));
+                Tolerance.AssertClose(expected[t - 1][i], x[i], $"{width}, step {t} element {i}", relative: 1e-4, absolute: 1e-6, scale: scale);
             }
         }
     }

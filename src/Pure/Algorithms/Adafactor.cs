@@ -2,7 +2,9 @@ using System.Collections.Immutable;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using AdaptiveLR.Pure.Core;
+using AdaptiveLR.Pure.Numerics;
 
 namespace AdaptiveLR.Pure.Algorithms;
 
@@ -143,20 +145,30 @@ public sealed record AdafactorHyperparameters(
         }
     }
 
-    /// <summary>The same step on float32 memory in SIMD vectors and two passes (<see cref="AdafactorFloatKernel"/>): what the adapter runs.</summary>
+    /// <summary>The same step on float32 memory in SIMD lanes and two passes (<see cref="AdafactorFloatKernel{TLane}"/>), on the widest lanes the CPU has: what the adapter runs.</summary>
     private void StepFloat(StepContext context, MatrixView view, Span<float> parameters, ReadOnlySpan<float> gradients,
                            Span<float> row, Span<float> column, Span<float> unfactored)
+    {
+        if (Vector512.IsHardwareAccelerated) StepFloat<Float512Lane>(context, view, parameters, gradients, row, column, unfactored);
+        else if (Vector256.IsHardwareAccelerated) StepFloat<Float256Lane>(context, view, parameters, gradients, row, column, unfactored);
+        else StepFloat<FloatVectorLane>(context, view, parameters, gradients, row, column, unfactored);
+    }
+
+    /// <summary>The float32 step on <typeparamref name="TLane"/>; tests run every width through it.</summary>
+    internal void StepFloat<TLane>(StepContext context, MatrixView view, Span<float> parameters, ReadOnlySpan<float> gradients,
+                                   Span<float> row, Span<float> column, Span<float> unfactored)
+        where TLane : struct, IFloatLane<TLane>
     {
         double rho = RelativeStepSize(context);
         double beta = Decay(context.Step);
         double decay = context.WeightDecay != 0 ? 1 - rho * context.WeightDecay : 1;
         var (parameterSquares, meanRow, updateSquares) = view.Factored
-            ? AdafactorFloatKernel.UpdateFactored(view.Rows, view.Columns, parameters, gradients, row, column, beta, Eps1)
-            : Unfactored(AdafactorFloatKernel.UpdateUnfactored(parameters, gradients, unfactored, beta, Eps1));
+            ? AdafactorFloatKernel<TLane>.UpdateFactored(view.Rows, view.Columns, parameters, gradients, row, column, beta, Eps1)
+            : Unfactored(AdafactorFloatKernel<TLane>.UpdateUnfactored(parameters, gradients, unfactored, beta, Eps1));
         double alpha = Math.Max(Eps2, Math.Sqrt(parameterSquares / view.Length)) * rho;
         double clip = Math.Max(1, Math.Sqrt(updateSquares / view.Length) / ClipThreshold);
-        if (view.Factored) AdafactorFloatKernel.ApplyFactored(view.Rows, view.Columns, parameters, gradients, row, column, meanRow, decay, alpha / clip);
-        else AdafactorFloatKernel.ApplyUnfactored(parameters, gradients, unfactored, decay, alpha / clip);
+        if (view.Factored) AdafactorFloatKernel<TLane>.ApplyFactored(view.Rows, view.Columns, parameters, gradients, row, column, meanRow, decay, alpha / clip);
+        else AdafactorFloatKernel<TLane>.ApplyUnfactored(parameters, gradients, unfactored, decay, alpha / clip);
 
         static (double, double, double) Unfactored((double ParameterSquares, double UpdateSquares) sums) => (sums.ParameterSquares, 0, sums.UpdateSquares);
     }
