@@ -38,14 +38,19 @@ foreach (var p in parameters) p.grad = randn(p.shape, generator: generator) * 1e
 using var adapter = new AdaptiveOptimizer(parameters.Select((p, i) => ($"p{i}", p)), hyperparameters) { ShareCoresFrom = int.MaxValue };
 adapter.step();
 
-var slots = hyperparameters.Slots;
+var tensorLevel = hyperparameters as TensorHyperparameters;
+// Each tensor's slots: the algorithm's three, or a tensor-level algorithm's for its shape (Adafactor: row and column factors of a matrix).
+System.Collections.Immutable.ImmutableArray<StateSlot?> SlotsOf(AdaptiveOptimizer.State s) =>
+    tensorLevel?.SlotsFor(MatrixView.Of(s.Parameter.shape)) ?? hyperparameters.Slots;
+int SlotLength(AdaptiveOptimizer.State s, int k) =>
+    tensorLevel?.SlotLength(k, MatrixView.Of(s.Parameter.shape)) ?? (SlotsOf(s)[k] is null ? 0 : (int)s.Parameter.numel());
 var memory = adapter.States.Select(s => new Memory(
     Native.Data(s.Parameter.Handle), Native.Data(s.Parameter.grad!.Handle),
-    [.. slots.Select(slot => slot is null ? IntPtr.Zero : Native.Data(s[slot.Name].Handle))],
-    (int)s.Parameter.numel())).ToArray();
-IntPtr[][] slotHandles = [.. adapter.States.Select(s => slots.Where(slot => slot is not null).Select(slot => s[slot!.Name].Handle).ToArray())];
+    [.. SlotsOf(s).Select(slot => slot is null ? IntPtr.Zero : Native.Data(s[slot.Name].Handle))],
+    [.. Enumerable.Range(0, 3).Select(k => SlotLength(s, k))],
+    (int)s.Parameter.numel(), MatrixView.Of(s.Parameter.shape))).ToArray();
+IntPtr[][] slotHandles = [.. adapter.States.Select(s => SlotsOf(s).Where(slot => slot is not null).Select(slot => s[slot!.Name].Handle).ToArray())];
 IntPtr[] grads = new IntPtr[parameters.Length];
-int used = slots.Count(slot => slot is not null);
 using var copy = new Copy(total);
 long step = 1;
 
@@ -53,9 +58,9 @@ var variants = new (string Name, Action Run)[]
 {
     ("step", () => adapter.step()),
     ("kernel", () => Kernel(memory, hyperparameters.ContextFor(++step))),
-    ("traffic", () => Traffic(memory, used)),
+    ("traffic", () => Traffic(memory)),
     ("compute", () => Compute(memory[0], total, hyperparameters.ContextFor(++step))),
-    ("traffic+libtorch", () => { Traffic(memory, used); LibTorchCalls(parameters, slotHandles, grads); }),
+    ("traffic+libtorch", () => { Traffic(memory); LibTorchCalls(parameters, slotHandles, grads); }),
     ("libtorch-warm", () => LibTorchCalls(parameters, slotHandles, grads)),
     ("copy", copy.Run),
 };
@@ -115,13 +120,17 @@ void Kernel(Memory[] tensors, StepContext context)
     foreach (var t in tensors)
         unsafe
         {
-            FusedStep.Apply(hyperparameters, context, new Span<float>((float*)t.Parameter, t.Length), new ReadOnlySpan<float>((float*)t.Gradient, t.Length),
-                Slot(t, 0), Slot(t, 1), Slot(t, 2));
+            var parameter = new Span<float>((float*)t.Parameter, t.Length);
+            var gradient = new ReadOnlySpan<float>((float*)t.Gradient, t.Length);
+            if (tensorLevel is not null) tensorLevel.Step(context, t.View, parameter, gradient, Slot(t, 0), Slot(t, 1), Slot(t, 2));
+            else FusedStep.Apply(hyperparameters, context, parameter, gradient, Slot(t, 0), Slot(t, 1), Slot(t, 2));
         }
 }
 
+// Tensor-level algorithms read whole tensors: their arithmetic is not timed apart.
 void Compute(Memory tensor, long elements, StepContext context)
 {
+    if (tensorLevel is not null) return;
     const int Resident = 4096;
     unsafe
     {
@@ -133,16 +142,19 @@ void Compute(Memory tensor, long elements, StepContext context)
     }
 }
 
-static unsafe Span<float> Slot(Memory t, int k) => t.Slots[k] == IntPtr.Zero ? [] : new Span<float>((float*)t.Slots[k], t.Length);
+static unsafe Span<float> Slot(Memory t, int k) => t.Slots[k] == IntPtr.Zero ? [] : new Span<float>((float*)t.Slots[k], t.SlotLengths[k]);
 
-// Two multiply-adds per buffer: the rule's loads and stores without its arithmetic.
-static unsafe void Traffic(Memory[] tensors, int used)
+// Two multiply-adds per buffer: the rule's loads and stores without its arithmetic (buffers as long as the parameter; a factored matrix's row and column factors are not counted, as the floor does not count them).
+static unsafe void Traffic(Memory[] tensors)
 {
     var a = Vector512.Create(0.9f);
     var b = Vector512.Create(0.1f);
     foreach (var t in tensors)
     {
-        float* p = (float*)t.Parameter, g = (float*)t.Gradient, s0 = (float*)t.Slots[0], s1 = (float*)t.Slots[1], s2 = (float*)t.Slots[2];
+        IntPtr[] full = [.. Enumerable.Range(0, 3).Where(k => t.Slots[k] != IntPtr.Zero && t.SlotLengths[k] == t.Length).Select(k => t.Slots[k])];
+        int used = full.Length;
+        float* p = (float*)t.Parameter, g = (float*)t.Gradient;
+        float* s0 = used > 0 ? (float*)full[0] : null, s1 = used > 1 ? (float*)full[1] : null, s2 = used > 2 ? (float*)full[2] : null;
         int i = 0;
         for (; i + 16 <= t.Length; i += 16)
         {
@@ -184,7 +196,7 @@ static void LibTorchCalls(Parameter[] parameters, IntPtr[][] slotHandles, IntPtr
     foreach (var g in grads) Native.Dispose(g);
 }
 
-internal sealed record Memory(IntPtr Parameter, IntPtr Gradient, IntPtr[] Slots, int Length);
+internal sealed record Memory(IntPtr Parameter, IntPtr Gradient, IntPtr[] Slots, int[] SlotLengths, int Length, MatrixView View);
 
 internal static partial class Native
 {
