@@ -151,12 +151,12 @@ static unsafe void Traffic(Memory[] tensors)
     var b = Vector512.Create(0.1f);
     foreach (var t in tensors)
     {
-        IntPtr[] full = [.. Enumerable.Range(0, 3).Where(k => t.Slots[k] != IntPtr.Zero && t.SlotLengths[k] == t.Length).Select(k => t.Slots[k])];
-        int used = full.Length;
+        IntPtr[] full = t.FullLengthSlots;
+        int used = full.Length, length = t.Length;
         float* p = (float*)t.Parameter, g = (float*)t.Gradient;
         float* s0 = used > 0 ? (float*)full[0] : null, s1 = used > 1 ? (float*)full[1] : null, s2 = used > 2 ? (float*)full[2] : null;
         int i = 0;
-        for (; i + 16 <= t.Length; i += 16)
+        for (; i + 16 <= length; i += 16)
         {
             var gradient = Vector512.Load(g + i);
             var parameter = Vector512.Load(p + i);
@@ -165,7 +165,7 @@ static unsafe void Traffic(Memory[] tensors)
             if (used > 2) Vector512.Store(Vector512.FusedMultiplyAdd(a, Vector512.Load(s2 + i), b * gradient), s2 + i);
             Vector512.Store(Vector512.FusedMultiplyAdd(b, gradient, parameter * a), p + i);
         }
-        for (; i < t.Length; i++)
+        for (; i < length; i++)
         {
             if (used > 0) s0[i] = 0.9f * s0[i] + 0.1f * g[i];
             if (used > 1) s1[i] = 0.9f * s1[i] + 0.1f * g[i];
@@ -196,7 +196,11 @@ static void LibTorchCalls(Parameter[] parameters, IntPtr[][] slotHandles, IntPtr
     foreach (var g in grads) Native.Dispose(g);
 }
 
-internal sealed record Memory(IntPtr Parameter, IntPtr Gradient, IntPtr[] Slots, int[] SlotLengths, int Length, MatrixView View);
+internal sealed record Memory(IntPtr Parameter, IntPtr Gradient, IntPtr[] Slots, int[] SlotLengths, int Length, MatrixView View)
+{
+    /// <summary>The slots as long as the parameter (what the floor counts), in slot order.</summary>
+    public IntPtr[] FullLengthSlots { get; } = [.. Enumerable.Range(0, 3).Where(k => Slots[k] != IntPtr.Zero && SlotLengths[k] == Length).Select(k => Slots[k])];
+}
 
 internal static partial class Native
 {
