@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using AdaptiveLR.Pure.Core;
 using AdaptiveLR.Pure.Numerics;
 
 namespace AdaptiveLR.Pure.Algorithms;
@@ -14,8 +13,8 @@ namespace AdaptiveLR.Pure.Algorithms;
 /// </summary>
 /// <remarks>
 /// Factored: the first pass reads each row of θ and G once to update R and C and take Σθ², and while
-/// the row is in L1 (in the next row's loop, once Rᵢ is known) accumulates S_j = Σᵢ G²ᵢⱼ/Rᵢ, so that
-/// RMS(U)² = mean(R)·Σⱼ Sⱼ/Cⱼ / n without a pass of its own; sums run in two accumulators each; the second applies θ ← θ·decay − α/clip · G·(mean(R)/Rᵢ)^½·Cⱼ^−½ with the column factor
+/// the row is in L1 accumulates S_j = Σᵢ G²ᵢⱼ/Rᵢ, so that RMS(U)² = mean(R)·Σⱼ Sⱼ/Cⱼ / n without a pass
+/// of its own; the second applies θ ← θ·decay − α/clip · G·(mean(R)/Rᵢ)^½·Cⱼ^−½ with the column factor
 /// computed once per column and the row factor once per row. The per-column work (C's decay, Sⱼ/Cⱼ,
 /// Cⱼ^−½) runs in lanes too: with 50 small matrices it was a tenth of the step.
 /// </remarks>
@@ -39,15 +38,17 @@ internal static class AdafactorFloatKernel<TLane>
         for (nuint start = 0; start < length; start += Block)
         {
             nuint end = Math.Min(length, start + Block), i = start;
-            TLane pp = TLane.Broadcast(0), uu = TLane.Broadcast(0), pp2 = pp, uu2 = uu;
-            // Two sums of each, so that the additions of one lane do not wait for the last.
-            for (; i + 2 * Width <= end; i += 2 * Width)
+            TLane pp = TLane.Broadcast(0), uu = TLane.Broadcast(0);
+            for (; i + Width <= end; i += Width)
             {
-                UnfactoredLane(ref p, ref g, ref s, i, vb, va, ve, ref pp, ref uu);
-                UnfactoredLane(ref p, ref g, ref s, i + Width, vb, va, ve, ref pp2, ref uu2);
+                var x = TLane.Load(ref p, i);
+                var gi = TLane.Load(ref g, i);
+                var vi = vb * TLane.Load(ref s, i) + va * (gi * gi + ve);
+                TLane.Store(vi, ref s, i);
+                pp += x * x;
+                uu += gi * (gi / vi);
             }
-            for (; i + Width <= end; i += Width) UnfactoredLane(ref p, ref g, ref s, i, vb, va, ve, ref pp, ref uu);
-            double ps = TLane.Total(pp + pp2), us = TLane.Total(uu + uu2);
+            double ps = TLane.Total(pp), us = TLane.Total(uu);
             for (; i < end; i++)
             {
                 float x = Unsafe.Add(ref p, i), gi = Unsafe.Add(ref g, i);
@@ -60,17 +61,6 @@ internal static class AdafactorFloatKernel<TLane>
             updateSquares += us;
         }
         return (parameterSquares, updateSquares);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void UnfactoredLane(ref float p, ref float g, ref float s, nuint i, TLane vb, TLane va, TLane ve, ref TLane pp, ref TLane uu)
-    {
-        var x = TLane.Load(ref p, i);
-        var gi = TLane.Load(ref g, i);
-        var vi = vb * TLane.Load(ref s, i) + va * (gi * gi + ve);
-        TLane.Store(vi, ref s, i);
-        pp += x * x;
-        uu += gi * (gi / vi);
     }
 
     /// <summary>θ ← θ·decay − scale·G/√V.</summary>
@@ -107,23 +97,16 @@ internal static class AdafactorFloatKernel<TLane>
             float columnWeight = (float)((1 - beta) / rows), e = (float)eps1;
             Scale(column, (float)beta);
             double parameterSquares = 0, rowSum = 0;
-            float inverseRow = 0;
             for (int i = 0; i < rows; i++)
             {
                 var gradientRow = gradients.Slice(i * columns, columns);
-                // Row i's Sⱼ terms need Rᵢ, known only after its whole row: they are added in the loop over
-                // row i + 1, which reads row i from L1 beside it, so no loop waits for a row's sum.
-                var (squares, parameterRowSquares) = i == 0
-                    ? AccumulateColumns<No>(gradientRow, parameters.Slice(0, columns), column, columnWeight, e, default, weighted, 0)
-                    : AccumulateColumns<Yes>(gradientRow, parameters.Slice(i * columns, columns), column, columnWeight, e,
-                                             gradients.Slice((i - 1) * columns, columns), weighted, inverseRow);
+                var (squares, parameterRowSquares) = AccumulateColumns(gradientRow, parameters.Slice(i * columns, columns), column, columnWeight, e);
                 parameterSquares += parameterRowSquares;
                 float r = (float)(beta * row[i] + (1 - beta) * (squares / columns));
                 row[i] = r;
                 rowSum += r;
-                inverseRow = 1 / r;
+                AddSquaresOver(gradientRow, weighted, 1 / r);
             }
-            AddSquaresOver(gradients.Slice((rows - 1) * columns, columns), weighted, inverseRow);
             double meanRow = rowSum / rows;
             return (parameterSquares, meanRow, meanRow * SumOfQuotients(weighted, column));
         }
@@ -165,62 +148,40 @@ internal static class AdafactorFloatKernel<TLane>
         for (; i < length; i++) Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) * decay - rowScale * Unsafe.Add(ref g, i) * Unsafe.Add(ref w, i);
     }
 
-    /// <summary>
-    /// C_j += w·(G_j² + ε₁) over one row; returns Σ (G_j² + ε₁) and the row's Σθ², read in the same loop; with
-    /// <typeparamref name="TPrevious"/> also S_j += G'_j²·w' for the row before (<paramref name="previous"/>, w' = 1/R of that row).
-    /// </summary>
+    /// <summary>C_j += w·(G_j² + ε₁) over one row; returns Σ (G_j² + ε₁) and the row's Σθ², read in the same loop.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (double Squares, double ParameterSquares) AccumulateColumns<TPrevious>(ReadOnlySpan<float> gradients, ReadOnlySpan<float> parameters,
-                                                                                          Span<float> column, float weight, float eps1,
-                                                                                          ReadOnlySpan<float> previous, Span<float> sums, float previousWeight)
-        where TPrevious : struct, ISlotPresence
+    private static (double Squares, double ParameterSquares) AccumulateColumns(ReadOnlySpan<float> gradients, ReadOnlySpan<float> parameters,
+                                                                               Span<float> column, float weight, float eps1)
     {
-        ref float g = ref Start(gradients), x = ref Start(parameters), c = ref Start(column), h = ref Start(previous), s = ref Start(sums);
-        var (vw, ve, vp) = (TLane.Broadcast(weight), TLane.Broadcast(eps1), TLane.Broadcast(previousWeight));
+        ref float g = ref Start(gradients), x = ref Start(parameters), c = ref Start(column);
+        var (vw, ve) = (TLane.Broadcast(weight), TLane.Broadcast(eps1));
         double total = 0, parameterTotal = 0;
         nuint length = (nuint)gradients.Length;
         for (nuint start = 0; start < length; start += Block)
         {
             nuint end = Math.Min(length, start + Block), i = start;
-            TLane sum = TLane.Broadcast(0), parameterSum = sum, sum2 = sum, parameterSum2 = sum;
-            // Two sums of each, so that the additions of one lane do not wait for the last.
-            for (; i + 2 * Width <= end; i += 2 * Width)
+            TLane sum = TLane.Broadcast(0), parameterSum = TLane.Broadcast(0);
+            for (; i + Width <= end; i += Width)
             {
-                ColumnLane<TPrevious>(ref g, ref x, ref c, ref h, ref s, i, vw, ve, vp, ref sum, ref parameterSum);
-                ColumnLane<TPrevious>(ref g, ref x, ref c, ref h, ref s, i + Width, vw, ve, vp, ref sum2, ref parameterSum2);
+                var gi = TLane.Load(ref g, i);
+                var xi = TLane.Load(ref x, i);
+                var squared = gi * gi + ve;
+                sum += squared;
+                parameterSum += xi * xi;
+                TLane.Store(TLane.Load(ref c, i) + vw * squared, ref c, i);
             }
-            for (; i + Width <= end; i += Width) ColumnLane<TPrevious>(ref g, ref x, ref c, ref h, ref s, i, vw, ve, vp, ref sum, ref parameterSum);
-            double partial = TLane.Total(sum + sum2), parameterPartial = TLane.Total(parameterSum + parameterSum2);
+            double partial = TLane.Total(sum), parameterPartial = TLane.Total(parameterSum);
             for (; i < end; i++)
             {
                 float gi = Unsafe.Add(ref g, i), xi = Unsafe.Add(ref x, i), squared = gi * gi + eps1;
                 partial += squared;
                 parameterPartial += xi * xi;
                 Unsafe.Add(ref c, i) += weight * squared;
-                if (TPrevious.Present(true)) Unsafe.Add(ref s, i) += Unsafe.Add(ref h, i) * Unsafe.Add(ref h, i) * previousWeight;
             }
             total += partial;
             parameterTotal += parameterPartial;
         }
         return (total, parameterTotal);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ColumnLane<TPrevious>(ref float g, ref float x, ref float c, ref float h, ref float s, nuint i, TLane vw, TLane ve, TLane vp,
-                                              ref TLane sum, ref TLane parameterSum)
-        where TPrevious : struct, ISlotPresence
-    {
-        var gi = TLane.Load(ref g, i);
-        var xi = TLane.Load(ref x, i);
-        var squared = gi * gi + ve;
-        sum += squared;
-        parameterSum += xi * xi;
-        TLane.Store(TLane.Load(ref c, i) + vw * squared, ref c, i);
-        if (TPrevious.Present(true))
-        {
-            var hi = TLane.Load(ref h, i);
-            TLane.Store(TLane.Load(ref s, i) + hi * hi * vp, ref s, i);
-        }
     }
 
     /// <summary>S_j += G_j²·w.</summary>
