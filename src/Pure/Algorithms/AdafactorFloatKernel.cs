@@ -8,8 +8,8 @@ namespace AdaptiveLR.Pure.Algorithms;
 /// Adafactor's step on float32 memory in SIMD lanes (<typeparamref name="TLane"/>: the widest the CPU
 /// has, as the fused kernel's), in two passes over the parameters and the gradient (the least the
 /// clipping allows: RMS(U) needs the whole step's second moment before the first parameter can move).
-/// Sums are taken in float per block of <see cref="Block"/> elements and added up in double, so they
-/// keep about the precision of the scalar double path.
+/// Sums are taken in float per block of <see cref="Block"/> elements, in two accumulators, and added up
+/// in double, so they keep about the precision of the scalar double path.
 /// </summary>
 /// <remarks>
 /// Factored: the first pass reads each row of θ and G once to update R and C and take Σθ², and while
@@ -38,17 +38,15 @@ internal static class AdafactorFloatKernel<TLane>
         for (nuint start = 0; start < length; start += Block)
         {
             nuint end = Math.Min(length, start + Block), i = start;
-            TLane pp = TLane.Broadcast(0), uu = TLane.Broadcast(0);
-            for (; i + Width <= end; i += Width)
+            TLane pp = TLane.Broadcast(0), uu = TLane.Broadcast(0), pp2 = pp, uu2 = uu;
+            // Two sums of each, so that the additions of one lane do not wait for the last.
+            for (; i + 2 * Width <= end; i += 2 * Width)
             {
-                var x = TLane.Load(ref p, i);
-                var gi = TLane.Load(ref g, i);
-                var vi = vb * TLane.Load(ref s, i) + va * (gi * gi + ve);
-                TLane.Store(vi, ref s, i);
-                pp += x * x;
-                uu += gi * (gi / vi);
+                UnfactoredLane(ref p, ref g, ref s, i, vb, va, ve, ref pp, ref uu);
+                UnfactoredLane(ref p, ref g, ref s, i + Width, vb, va, ve, ref pp2, ref uu2);
             }
-            double ps = TLane.Total(pp), us = TLane.Total(uu);
+            for (; i + Width <= end; i += Width) UnfactoredLane(ref p, ref g, ref s, i, vb, va, ve, ref pp, ref uu);
+            double ps = TLane.Total(pp + pp2), us = TLane.Total(uu + uu2);
             for (; i < end; i++)
             {
                 float x = Unsafe.Add(ref p, i), gi = Unsafe.Add(ref g, i);
@@ -61,6 +59,17 @@ internal static class AdafactorFloatKernel<TLane>
             updateSquares += us;
         }
         return (parameterSquares, updateSquares);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UnfactoredLane(ref float p, ref float g, ref float s, nuint i, TLane vb, TLane va, TLane ve, ref TLane pp, ref TLane uu)
+    {
+        var x = TLane.Load(ref p, i);
+        var gi = TLane.Load(ref g, i);
+        var vi = vb * TLane.Load(ref s, i) + va * (gi * gi + ve);
+        TLane.Store(vi, ref s, i);
+        pp += x * x;
+        uu += gi * (gi / vi);
     }
 
     /// <summary>θ ← θ·decay − scale·G/√V.</summary>
@@ -160,17 +169,15 @@ internal static class AdafactorFloatKernel<TLane>
         for (nuint start = 0; start < length; start += Block)
         {
             nuint end = Math.Min(length, start + Block), i = start;
-            TLane sum = TLane.Broadcast(0), parameterSum = TLane.Broadcast(0);
-            for (; i + Width <= end; i += Width)
+            TLane sum = TLane.Broadcast(0), parameterSum = sum, sum2 = sum, parameterSum2 = sum;
+            // Two sums of each, so that the additions of one lane do not wait for the last.
+            for (; i + 2 * Width <= end; i += 2 * Width)
             {
-                var gi = TLane.Load(ref g, i);
-                var xi = TLane.Load(ref x, i);
-                var squared = gi * gi + ve;
-                sum += squared;
-                parameterSum += xi * xi;
-                TLane.Store(TLane.Load(ref c, i) + vw * squared, ref c, i);
+                ColumnLane(ref g, ref x, ref c, i, vw, ve, ref sum, ref parameterSum);
+                ColumnLane(ref g, ref x, ref c, i + Width, vw, ve, ref sum2, ref parameterSum2);
             }
-            double partial = TLane.Total(sum), parameterPartial = TLane.Total(parameterSum);
+            for (; i + Width <= end; i += Width) ColumnLane(ref g, ref x, ref c, i, vw, ve, ref sum, ref parameterSum);
+            double partial = TLane.Total(sum + sum2), parameterPartial = TLane.Total(parameterSum + parameterSum2);
             for (; i < end; i++)
             {
                 float gi = Unsafe.Add(ref g, i), xi = Unsafe.Add(ref x, i), squared = gi * gi + eps1;
@@ -182,6 +189,17 @@ internal static class AdafactorFloatKernel<TLane>
             parameterTotal += parameterPartial;
         }
         return (total, parameterTotal);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ColumnLane(ref float g, ref float x, ref float c, nuint i, TLane vw, TLane ve, ref TLane sum, ref TLane parameterSum)
+    {
+        var gi = TLane.Load(ref g, i);
+        var xi = TLane.Load(ref x, i);
+        var squared = gi * gi + ve;
+        sum += squared;
+        parameterSum += xi * xi;
+        TLane.Store(TLane.Load(ref c, i) + vw * squared, ref c, i);
     }
 
     /// <summary>S_j += G_j²·w.</summary>
