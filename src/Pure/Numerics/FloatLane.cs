@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace AdaptiveLR.Pure.Numerics;
 
 /// <summary>One <c>float</c>: the fused kernel's tail after the last full vector.</summary>
-public readonly record struct FloatLane(float Value) : IFloatLane<FloatLane>
+public readonly partial record struct FloatLane(float Value) : IFloatLane<FloatLane>
 {
     /// <inheritdoc/>
     public static int Count => 1;
