@@ -83,7 +83,7 @@ public static class StateCodec
         else DecodeBFloat16<FloatLane>(ref source, ref destination, length);
     }
 
-    private static float EncodeBlock<T>(ref float values, ref byte codes, nuint length, bool nonNegative) where T : struct, ICodecLane<T>
+    internal static float EncodeBlock<T>(ref float values, ref byte codes, nuint length, bool nonNegative) where T : struct, ICodecLane<T>
     {
         T largest = default;
         nuint i = 0;
@@ -95,21 +95,21 @@ public static class StateCodec
         return scale;
     }
 
-    private static void DecodeBlock<T>(ref byte codes, ref float values, nuint length, float scale, bool nonNegative) where T : struct, ICodecLane<T>
+    internal static void DecodeBlock<T>(ref byte codes, ref float values, nuint length, float scale, bool nonNegative) where T : struct, ICodecLane<T>
     {
         nuint i = 0;
         for (; i + (nuint)T.Count <= length; i += (nuint)T.Count) T.Store(Decode(T.LoadBytes(ref codes, i), T.Broadcast(scale), nonNegative), ref values, i);
         for (; i < length; i++) FloatLane.Store(Decode(FloatLane.LoadBytes(ref codes, i), new FloatLane(scale), nonNegative), ref values, i);
     }
 
-    private static void EncodeBFloat16<T>(ref float values, ref ushort codes, nuint length) where T : struct, ICodecLane<T>
+    internal static void EncodeBFloat16<T>(ref float values, ref ushort codes, nuint length) where T : struct, ICodecLane<T>
     {
         nuint i = 0;
         for (; i + (nuint)T.Count <= length; i += (nuint)T.Count) T.StoreHalves(ToBFloat16(T.Load(ref values, i)), ref codes, i);
         for (; i < length; i++) FloatLane.StoreHalves(ToBFloat16(FloatLane.Load(ref values, i)), ref codes, i);
     }
 
-    private static void DecodeBFloat16<T>(ref ushort codes, ref float values, nuint length) where T : struct, ICodecLane<T>
+    internal static void DecodeBFloat16<T>(ref ushort codes, ref float values, nuint length) where T : struct, ICodecLane<T>
     {
         nuint i = 0;
         for (; i + (nuint)T.Count <= length; i += (nuint)T.Count) T.Store(FromBFloat16(T.LoadHalves(ref codes, i)), ref values, i);
