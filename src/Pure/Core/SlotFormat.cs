@@ -111,8 +111,6 @@ internal static unsafe class Codes
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, bool nonNegative) where TLane : struct, ICodecLane<TLane>
     {
-        float scale = StateCodec.Scale(TLane.LargestBits(largest));
-        scales[block] = scale;
-        StateCodec.Encode<TLane>(ref *scratch, ref *(values + block * StateCodec.BlockSize), StateCodec.BlockSize, scale, nonNegative);
+        scales[block] = StateCodec.EncodeWholeBlock<TLane>(ref *scratch, ref *(values + block * StateCodec.BlockSize), TLane.LargestBits(largest), nonNegative);
     }
 }

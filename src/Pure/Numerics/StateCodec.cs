@@ -125,6 +125,7 @@ public static class StateCodec
         T.MaxBits(largest, T.And(values, T.Bits(0x7FFFFFFF)));
 
     /// <summary>A block's scale from the largest magnitude's pattern (<see cref="Magnitudes"/>): NaN if any value was NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float Scale(int largestBits)
     {
         float scale = BitConverter.Int32BitsToSingle(largestBits);
@@ -132,14 +133,28 @@ public static class StateCodec
     }
 
     /// <summary>Codes <paramref name="length"/> values of one block whose scale is <paramref name="scale"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Encode<T>(ref float values, ref byte codes, nuint length, float scale, bool nonNegative) where T : struct, ICodecLane<T>
+    private static void Encode<T>(ref float values, ref byte codes, nuint length, float scale, bool nonNegative) where T : struct, ICodecLane<T>
     {
         float inverse = scale > 0 ? 1 / scale : 0;
         T factor = T.Broadcast(inverse);
         nuint i = 0;
         for (; i + (nuint)T.Count <= length; i += (nuint)T.Count) T.StoreBytes(Codes(T.Load(ref values, i) * factor, nonNegative), ref codes, i);
         for (; i < length; i++) FloatLane.StoreBytes(Codes(FloatLane.Load(ref values, i) * new FloatLane(inverse), nonNegative), ref codes, i);
+    }
+
+    /// <summary>
+    /// Codes one whole block (<see cref="BlockSize"/> values, whose largest magnitude's pattern is <paramref name="largestBits"/>)
+    /// and returns its scale: the fused kernel's last act on a block of an 8-bit slot. A method of its own, compiled fully
+    /// optimised once per lane type and called once per block, so that the kernel's element loop does not spend its
+    /// inlining budget on it (with three 8-bit slots, three inlined copies once left lane operations as calls).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static float EncodeWholeBlock<T>(ref float values, ref byte codes, int largestBits, bool nonNegative) where T : struct, ICodecLane<T>
+    {
+        float scale = Scale(largestBits);
+        T factor = T.Broadcast(scale > 0 ? 1 / scale : 0);
+        for (nuint i = 0; i < BlockSize; i += (nuint)T.Count) T.StoreBytes(Codes(T.Load(ref values, i) * factor, nonNegative), ref codes, i);
+        return scale;
     }
 
     /// <summary>The 8-bit code of each quotient (value ÷ its block's scale), in the low byte of each element.</summary>
