@@ -11,7 +11,9 @@ namespace AdaptiveLR.Pure.Core;
 /// </summary>
 /// <remarks>
 /// Compiled as <see cref="Loop{TRule, TLane, THas0, THas1, THas2}"/> is, and for the same reason: never inlined and
-/// fully optimised from its first call, with the rule, the lanes and the formats <c>AggressiveInlining</c>.
+/// fully optimised from its first call, with the rule, the lanes and the formats <c>AggressiveInlining</c>. What is
+/// inlined must stay within the JIT's inlining budget, which fails silently (three 8-bit slots once left lane operations
+/// as calls: 5× slower); <c>KernelMachineCodeTests</c> reads the JIT's listing of every such loop and allows no call in it.
 /// </remarks>
 internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TFormat2>
     where TRule : struct, IElementRule

@@ -144,11 +144,11 @@ public static class StateCodec
 
     /// <summary>
     /// Codes one whole block (<see cref="BlockSize"/> values, whose largest magnitude's pattern is <paramref name="largestBits"/>)
-    /// and returns its scale: the fused kernel's last act on a block of an 8-bit slot. A method of its own, compiled fully
-    /// optimised once per lane type and called once per block, so that the kernel's element loop does not spend its
-    /// inlining budget on it (with three 8-bit slots, three inlined copies once left lane operations as calls).
+    /// and returns its scale: the fused kernel's last act on a block of an 8-bit slot. No scalar tail (a whole block is whole
+    /// lanes), so that three inlined copies (AMSGrad) stay within the kernel loop's inlining budget; calling it instead
+    /// spilled the loop's registers around every call.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float EncodeWholeBlock<T>(ref float values, ref byte codes, int largestBits, bool nonNegative) where T : struct, ICodecLane<T>
     {
         float scale = Scale(largestBits);
