@@ -116,41 +116,41 @@ public static unsafe class CompressedStep
             int whole = length / StateCodec.BlockSize * StateCodec.BlockSize;
             if (whole > 0)
             {
-                if (Vector512.IsHardwareAccelerated) First<TRule, Float512Lane>(rule, (nuint)(whole / StateCodec.BlockSize));
-                else if (Vector256.IsHardwareAccelerated) First<TRule, Float256Lane>(rule, (nuint)(whole / StateCodec.BlockSize));
-                else First<TRule, FloatLane>(rule, (nuint)(whole / StateCodec.BlockSize));
+                if (Vector512.IsHardwareAccelerated) WithFormat0<TRule, Float512Lane>(rule, (nuint)(whole / StateCodec.BlockSize));
+                else if (Vector256.IsHardwareAccelerated) WithFormat0<TRule, Float256Lane>(rule, (nuint)(whole / StateCodec.BlockSize));
+                else WithFormat0<TRule, FloatLane>(rule, (nuint)(whole / StateCodec.BlockSize));
             }
             if (whole < length) Rest(rule, whole, length - whole);
             return true;
         }
 
         // One generic argument per slot's format, chosen slot by slot.
-        private void First<TRule, TLane>(in TRule rule, nuint blocks) where TRule : struct, IElementRule where TLane : struct, ICodecLane<TLane>
+        private void WithFormat0<TRule, TLane>(in TRule rule, nuint blocks) where TRule : struct, IElementRule where TLane : struct, ICodecLane<TLane>
         {
             switch (Format(slot0))
             {
-                case SlotKind.Unused: Second<TRule, TLane, Unused>(rule, blocks); break;
-                case SlotKind.Floats: Second<TRule, TLane, Floats>(rule, blocks); break;
-                case SlotKind.BFloat16s: Second<TRule, TLane, BFloat16s>(rule, blocks); break;
-                case SlotKind.SignedCodes: Second<TRule, TLane, SignedCodes>(rule, blocks); break;
-                default: Second<TRule, TLane, NonNegativeCodes>(rule, blocks); break;
+                case SlotKind.Unused: WithFormat1<TRule, TLane, Unused>(rule, blocks); break;
+                case SlotKind.Floats: WithFormat1<TRule, TLane, Floats>(rule, blocks); break;
+                case SlotKind.BFloat16s: WithFormat1<TRule, TLane, BFloat16s>(rule, blocks); break;
+                case SlotKind.SignedCodes: WithFormat1<TRule, TLane, SignedCodes>(rule, blocks); break;
+                default: WithFormat1<TRule, TLane, NonNegativeCodes>(rule, blocks); break;
             }
         }
 
-        private void Second<TRule, TLane, T0>(in TRule rule, nuint blocks)
+        private void WithFormat1<TRule, TLane, T0>(in TRule rule, nuint blocks)
             where TRule : struct, IElementRule where TLane : struct, ICodecLane<TLane> where T0 : struct, ISlotFormat
         {
             switch (Format(slot1))
             {
-                case SlotKind.Unused: Third<TRule, TLane, T0, Unused>(rule, blocks); break;
-                case SlotKind.Floats: Third<TRule, TLane, T0, Floats>(rule, blocks); break;
-                case SlotKind.BFloat16s: Third<TRule, TLane, T0, BFloat16s>(rule, blocks); break;
-                case SlotKind.SignedCodes: Third<TRule, TLane, T0, SignedCodes>(rule, blocks); break;
-                default: Third<TRule, TLane, T0, NonNegativeCodes>(rule, blocks); break;
+                case SlotKind.Unused: WithFormat2<TRule, TLane, T0, Unused>(rule, blocks); break;
+                case SlotKind.Floats: WithFormat2<TRule, TLane, T0, Floats>(rule, blocks); break;
+                case SlotKind.BFloat16s: WithFormat2<TRule, TLane, T0, BFloat16s>(rule, blocks); break;
+                case SlotKind.SignedCodes: WithFormat2<TRule, TLane, T0, SignedCodes>(rule, blocks); break;
+                default: WithFormat2<TRule, TLane, T0, NonNegativeCodes>(rule, blocks); break;
             }
         }
 
-        private void Third<TRule, TLane, T0, T1>(in TRule rule, nuint blocks)
+        private void WithFormat2<TRule, TLane, T0, T1>(in TRule rule, nuint blocks)
             where TRule : struct, IElementRule where TLane : struct, ICodecLane<TLane> where T0 : struct, ISlotFormat where T1 : struct, ISlotFormat
         {
             switch (Format(slot2))
