@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using AdaptiveLR.Pure.Numerics;
 
 namespace AdaptiveLR.Pure.Core;
@@ -39,14 +40,18 @@ public readonly record struct SlotStorage(IntPtr Values, IntPtr Scales, StatePre
 }
 
 /// <summary>
-/// One step of an element-wise algorithm whose state is compressed: chunk by chunk, the slots are decoded into
-/// float scratch that stays in the first-level cache, the fused kernel runs on it as on float state, and the
-/// slots are encoded again. Each slot is read once and written once at its own width, so the step moves fewer
-/// bytes than on float32 state. Float32 slots are used in place.
+/// One step of an element-wise algorithm whose state is compressed. Whole blocks run through
+/// <see cref="CompressedLoop{TRule, TLane, TFormat0, TFormat1, TFormat2}"/>, which converts each slot in registers as the
+/// fused kernel loads and stores it; the last, partial block of a tensor is decoded into float scratch, stepped by the
+/// fused kernel and encoded again. Each slot is read once and written once at its own width, so the step moves fewer
+/// bytes than on float32 state.
 /// </summary>
 public static unsafe class CompressedStep
 {
-    /// <summary>Elements per chunk: a multiple of the block size; three float chunks (24 KiB) fit beside the data in L1.</summary>
+    /// <summary>
+    /// Elements per chunk: the granularity at which the cores share a compressed step (<c>KernelJob</c> starts every
+    /// compressed tensor at a multiple of it, so each core enters a tensor at a block boundary).
+    /// </summary>
     public const int Chunk = 8 * StateCodec.BlockSize;
 
     /// <summary>One step over <paramref name="length"/> elements of float32 parameters and gradients, in place.</summary>
@@ -55,8 +60,8 @@ public static unsafe class CompressedStep
     {
         if (hyperparameters is TensorHyperparameters or StagedHyperparameters)
             throw new NotSupportedException($"{hyperparameters.Algorithm} keeps its state in float32 only; compressed state is for element-wise algorithms");
-        var visitor = new ChunkVisitor(parameters, gradients, length, slot0, slot1, slot2);
-        hyperparameters.VisitRule<ChunkVisitor, bool>(context, ref visitor);
+        var visitor = new BlockVisitor(parameters, gradients, length, slot0, slot1, slot2);
+        hyperparameters.VisitRule<BlockVisitor, bool>(context, ref visitor);
     }
 
     /// <summary>Decodes <paramref name="length"/> values of a slot from element <paramref name="start"/> (a multiple of the block size).</summary>
@@ -103,24 +108,81 @@ public static unsafe class CompressedStep
         }
     }
 
-    private readonly struct ChunkVisitor(float* parameters, float* gradients, int length, SlotStorage slot0, SlotStorage slot1, SlotStorage slot2)
+    private readonly struct BlockVisitor(float* parameters, float* gradients, int length, SlotStorage slot0, SlotStorage slot1, SlotStorage slot2)
         : IRuleVisitor<bool>
     {
         public bool Visit<TRule>(in TRule rule) where TRule : struct, IElementRule
         {
-            float* scratch = stackalloc float[3 * Chunk];
-            for (int start = 0; start < length; start += Chunk)
+            int whole = length / StateCodec.BlockSize * StateCodec.BlockSize;
+            if (whole > 0)
             {
-                int n = Math.Min(Chunk, length - start);
-                var s0 = Window(slot0, scratch, start, n);
-                var s1 = Window(slot1, scratch + Chunk, start, n);
-                var s2 = Window(slot2, scratch + 2 * Chunk, start, n);
-                FusedKernel.Apply(rule, new Span<float>(parameters + start, n), new ReadOnlySpan<float>(gradients + start, n), s0, s1, s2);
-                Store(slot0, s0, start, n);
-                Store(slot1, s1, start, n);
-                Store(slot2, s2, start, n);
+                if (Vector512.IsHardwareAccelerated) WithFormat0<TRule, Float512Lane>(rule, (nuint)(whole / StateCodec.BlockSize));
+                else if (Vector256.IsHardwareAccelerated) WithFormat0<TRule, Float256Lane>(rule, (nuint)(whole / StateCodec.BlockSize));
+                else WithFormat0<TRule, FloatLane>(rule, (nuint)(whole / StateCodec.BlockSize));
             }
+            if (whole < length) Rest(rule, whole, length - whole);
             return true;
+        }
+
+        // One generic argument per slot's format, chosen slot by slot.
+        private void WithFormat0<TRule, TLane>(in TRule rule, nuint blocks) where TRule : struct, IElementRule where TLane : struct, ICodecLane<TLane>
+        {
+            switch (Format(slot0))
+            {
+                case SlotKind.Unused: WithFormat1<TRule, TLane, Unused>(rule, blocks); break;
+                case SlotKind.Floats: WithFormat1<TRule, TLane, Floats>(rule, blocks); break;
+                case SlotKind.BFloat16s: WithFormat1<TRule, TLane, BFloat16s>(rule, blocks); break;
+                case SlotKind.SignedCodes: WithFormat1<TRule, TLane, SignedCodes>(rule, blocks); break;
+                default: WithFormat1<TRule, TLane, NonNegativeCodes>(rule, blocks); break;
+            }
+        }
+
+        private void WithFormat1<TRule, TLane, T0>(in TRule rule, nuint blocks)
+            where TRule : struct, IElementRule where TLane : struct, ICodecLane<TLane> where T0 : struct, ISlotFormat
+        {
+            switch (Format(slot1))
+            {
+                case SlotKind.Unused: WithFormat2<TRule, TLane, T0, Unused>(rule, blocks); break;
+                case SlotKind.Floats: WithFormat2<TRule, TLane, T0, Floats>(rule, blocks); break;
+                case SlotKind.BFloat16s: WithFormat2<TRule, TLane, T0, BFloat16s>(rule, blocks); break;
+                case SlotKind.SignedCodes: WithFormat2<TRule, TLane, T0, SignedCodes>(rule, blocks); break;
+                default: WithFormat2<TRule, TLane, T0, NonNegativeCodes>(rule, blocks); break;
+            }
+        }
+
+        private void WithFormat2<TRule, TLane, T0, T1>(in TRule rule, nuint blocks)
+            where TRule : struct, IElementRule where TLane : struct, ICodecLane<TLane> where T0 : struct, ISlotFormat where T1 : struct, ISlotFormat
+        {
+            switch (Format(slot2))
+            {
+                case SlotKind.Unused: CompressedLoop<TRule, TLane, T0, T1, Unused>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks); break;
+                case SlotKind.Floats: CompressedLoop<TRule, TLane, T0, T1, Floats>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks); break;
+                case SlotKind.BFloat16s: CompressedLoop<TRule, TLane, T0, T1, BFloat16s>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks); break;
+                case SlotKind.SignedCodes: CompressedLoop<TRule, TLane, T0, T1, SignedCodes>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks); break;
+                default: CompressedLoop<TRule, TLane, T0, T1, NonNegativeCodes>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks); break;
+            }
+        }
+
+        private static SlotKind Format(SlotStorage slot) =>
+            slot.Values == IntPtr.Zero ? SlotKind.Unused
+            : slot.Precision switch
+            {
+                StatePrecision.Float32 => SlotKind.Floats,
+                StatePrecision.BFloat16 => SlotKind.BFloat16s,
+                _ => slot.NonNegative ? SlotKind.NonNegativeCodes : SlotKind.SignedCodes,
+            };
+
+        /// <summary>The last, partial block: decoded into float scratch, stepped by the fused kernel, encoded again.</summary>
+        private void Rest<TRule>(in TRule rule, int start, int n) where TRule : struct, IElementRule
+        {
+            float* scratch = stackalloc float[3 * StateCodec.BlockSize];
+            var s0 = Window(slot0, scratch, start, n);
+            var s1 = Window(slot1, scratch + StateCodec.BlockSize, start, n);
+            var s2 = Window(slot2, scratch + 2 * StateCodec.BlockSize, start, n);
+            FusedKernel.Apply(rule, new Span<float>(parameters + start, n), new ReadOnlySpan<float>(gradients + start, n), s0, s1, s2);
+            Store(slot0, s0, start, n);
+            Store(slot1, s1, start, n);
+            Store(slot2, s2, start, n);
         }
 
         /// <summary>The float values of a chunk of a slot: its own memory for float32 slots, decoded scratch otherwise.</summary>
@@ -138,4 +200,6 @@ public static unsafe class CompressedStep
             if (slot.Values != IntPtr.Zero && slot.Precision != StatePrecision.Float32) Encode(slot, start, n, window);
         }
     }
+
+    private enum SlotKind { Unused, Floats, BFloat16s, SignedCodes, NonNegativeCodes }
 }

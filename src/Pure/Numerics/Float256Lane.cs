@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace AdaptiveLR.Pure.Numerics;
 
 /// <summary>8 floats in an AVX register.</summary>
-public readonly record struct Float256Lane(Vector256<float> Value) : IFloatLane<Float256Lane>
+public readonly partial record struct Float256Lane(Vector256<float> Value) : IFloatLane<Float256Lane>
 {
     /// <inheritdoc/>
     public static int Count => Vector256<float>.Count;

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace AdaptiveLR.Pure.Numerics;
 
 /// <summary>16 floats in an AVX-512 register.</summary>
-public readonly record struct Float512Lane(Vector512<float> Value) : IFloatLane<Float512Lane>
+public readonly partial record struct Float512Lane(Vector512<float> Value) : IFloatLane<Float512Lane>
 {
     /// <inheritdoc/>
     public static int Count => Vector512<float>.Count;

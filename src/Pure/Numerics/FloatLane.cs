@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace AdaptiveLR.Pure.Numerics;
 
 /// <summary>One <c>float</c>: the fused kernel's tail after the last full vector.</summary>
-public readonly record struct FloatLane(float Value) : IFloatLane<FloatLane>
+public readonly partial record struct FloatLane(float Value) : IFloatLane<FloatLane>
 {
     /// <inheritdoc/>
     public static int Count => 1;
@@ -33,7 +33,7 @@ public readonly record struct FloatLane(float Value) : IFloatLane<FloatLane>
     public static FloatLane Abs(FloatLane x) => new(MathF.Abs(x.Value));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FloatLane Sign(FloatLane x) => new(MathF.Sign(x.Value));
+    public static FloatLane Sign(FloatLane x) => new(x.Value > 0 ? 1 : x.Value < 0 ? -1 : 0); // as the vector lanes: NaN gives 0; MathF.Sign is a call that throws on NaN
     /// <summary>Element-wise sum.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane operator +(FloatLane left, FloatLane right) => new(left.Value + right.Value);

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace AdaptiveLR.Pure.Numerics;
 
@@ -19,6 +19,8 @@ namespace AdaptiveLR.Pure.Numerics;
 /// so that √v of a small coordinate is not flushed to zero while its momentum is not.
 /// Error bound of one value x in a block of scale s: |x̂ − x| ≤ max(2⁻⁴·|x|, 2⁻¹⁴·s) signed,
 /// max(2⁻⁴·|x|, 2⁻³⁰·s) non-negative; bfloat16 rounds to nearest even: |x̂ − x| ≤ 2⁻⁸·|x|.
+/// The formats are written once, on <see cref="ICodecLane{T}"/>: the bulk methods here run them on the widest
+/// lane and single floats, and the fused kernel (<c>Core.CompressedLoop</c>) runs the same code in its registers.
 /// </remarks>
 public static class StateCodec
 {
@@ -36,170 +38,159 @@ public static class StateCodec
     /// <summary>Quantises <paramref name="values"/> (at most one block) into <paramref name="codes"/>; returns the block's scale.</summary>
     public static float EncodeBlock(ReadOnlySpan<float> values, Span<byte> codes, bool nonNegative)
     {
-        float scale = AbsMax(values);
-        float inverse = scale > 0 ? 1 / scale : 0;
-        int offset = nonNegative ? UnsignedOffset : SignedOffset, largest = nonNegative ? 255 : 127;
-        int i = 0;
-        int width = Vector<int>.Count;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var inv = new Vector<float>(inverse);
-            ref float source = ref MemoryMarshal.GetReference(values);
-            ref byte destination = ref MemoryMarshal.GetReference(codes);
-            for (; i + 4 * width <= values.Length; i += 4 * width)
-            {
-                var c0 = EncodeVector(Vector.LoadUnsafe(ref source, (nuint)i) * inv, offset, largest, nonNegative);
-                var c1 = EncodeVector(Vector.LoadUnsafe(ref source, (nuint)(i + width)) * inv, offset, largest, nonNegative);
-                var c2 = EncodeVector(Vector.LoadUnsafe(ref source, (nuint)(i + 2 * width)) * inv, offset, largest, nonNegative);
-                var c3 = EncodeVector(Vector.LoadUnsafe(ref source, (nuint)(i + 3 * width)) * inv, offset, largest, nonNegative);
-                var bytes = Vector.Narrow(Vector.Narrow(c0, c1), Vector.Narrow(c2, c3));
-                Vector.AsVectorByte(bytes).StoreUnsafe(ref destination, (nuint)i);
-            }
-        }
-        for (; i < values.Length; i++) codes[i] = EncodeOne(values[i] * inverse, offset, largest, nonNegative);
-        return scale;
+        if (codes.Length < values.Length) throw new ArgumentException("fewer codes than values", nameof(codes));
+        ref float source = ref MemoryMarshal.GetReference(values);
+        ref byte destination = ref MemoryMarshal.GetReference(codes);
+        nuint length = (nuint)values.Length;
+        if (Vector512.IsHardwareAccelerated) return EncodeBlock<Float512Lane>(ref source, ref destination, length, nonNegative);
+        if (Vector256.IsHardwareAccelerated) return EncodeBlock<Float256Lane>(ref source, ref destination, length, nonNegative);
+        return EncodeBlock<FloatLane>(ref source, ref destination, length, nonNegative);
     }
 
     /// <summary>The values of one block from its codes and scale.</summary>
     public static void DecodeBlock(ReadOnlySpan<byte> codes, float scale, Span<float> values, bool nonNegative)
     {
-        int offset = nonNegative ? UnsignedOffset : SignedOffset, magnitude = nonNegative ? 255 : 127;
-        int i = 0;
-        int width = Vector<int>.Count;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var s = new Vector<float>(scale);
-            ref byte source = ref MemoryMarshal.GetReference(codes);
-            ref float destination = ref MemoryMarshal.GetReference(values);
-            for (; i + 4 * width <= codes.Length; i += 4 * width)
-            {
-                Vector.Widen(Vector.LoadUnsafe(ref source, (nuint)i), out var low, out var high);
-                Vector.Widen(low, out var w0, out var w1);
-                Vector.Widen(high, out var w2, out var w3);
-                (DecodeVector(Vector.AsVectorInt32(w0), offset, magnitude, nonNegative) * s).StoreUnsafe(ref destination, (nuint)i);
-                (DecodeVector(Vector.AsVectorInt32(w1), offset, magnitude, nonNegative) * s).StoreUnsafe(ref destination, (nuint)(i + width));
-                (DecodeVector(Vector.AsVectorInt32(w2), offset, magnitude, nonNegative) * s).StoreUnsafe(ref destination, (nuint)(i + 2 * width));
-                (DecodeVector(Vector.AsVectorInt32(w3), offset, magnitude, nonNegative) * s).StoreUnsafe(ref destination, (nuint)(i + 3 * width));
-            }
-        }
-        for (; i < codes.Length; i++) values[i] = DecodeOne(codes[i], offset, magnitude, nonNegative) * scale;
+        if (values.Length < codes.Length) throw new ArgumentException("fewer values than codes", nameof(values));
+        ref byte source = ref MemoryMarshal.GetReference(codes);
+        ref float destination = ref MemoryMarshal.GetReference(values);
+        nuint length = (nuint)codes.Length;
+        if (Vector512.IsHardwareAccelerated) DecodeBlock<Float512Lane>(ref source, ref destination, length, scale, nonNegative);
+        else if (Vector256.IsHardwareAccelerated) DecodeBlock<Float256Lane>(ref source, ref destination, length, scale, nonNegative);
+        else DecodeBlock<FloatLane>(ref source, ref destination, length, scale, nonNegative);
     }
 
     /// <summary>Rounds <paramref name="values"/> to bfloat16 (nearest, ties to even; NaN stays NaN).</summary>
     public static void EncodeBFloat16(ReadOnlySpan<float> values, Span<ushort> codes)
     {
-        int i = 0;
-        int width = Vector<uint>.Count;
-        if (Vector.IsHardwareAccelerated)
-        {
-            ref float source = ref MemoryMarshal.GetReference(values);
-            ref ushort destination = ref MemoryMarshal.GetReference(codes);
-            for (; i + 2 * width <= values.Length; i += 2 * width)
-            {
-                var a = BFloat16Bits(Vector.AsVectorUInt32(Vector.LoadUnsafe(ref source, (nuint)i)));
-                var b = BFloat16Bits(Vector.AsVectorUInt32(Vector.LoadUnsafe(ref source, (nuint)(i + width))));
-                Vector.Narrow(a, b).StoreUnsafe(ref destination, (nuint)i);
-            }
-        }
-        for (; i < values.Length; i++) codes[i] = BFloat16One(values[i]);
+        if (codes.Length < values.Length) throw new ArgumentException("fewer codes than values", nameof(codes));
+        ref float source = ref MemoryMarshal.GetReference(values);
+        ref ushort destination = ref MemoryMarshal.GetReference(codes);
+        nuint length = (nuint)values.Length;
+        if (Vector512.IsHardwareAccelerated) EncodeBFloat16<Float512Lane>(ref source, ref destination, length);
+        else if (Vector256.IsHardwareAccelerated) EncodeBFloat16<Float256Lane>(ref source, ref destination, length);
+        else EncodeBFloat16<FloatLane>(ref source, ref destination, length);
     }
 
     /// <summary>The floats of bfloat16 <paramref name="codes"/>.</summary>
     public static void DecodeBFloat16(ReadOnlySpan<ushort> codes, Span<float> values)
     {
-        int i = 0;
-        int width = Vector<uint>.Count;
-        if (Vector.IsHardwareAccelerated)
-        {
-            ref ushort source = ref MemoryMarshal.GetReference(codes);
-            ref float destination = ref MemoryMarshal.GetReference(values);
-            for (; i + 2 * width <= codes.Length; i += 2 * width)
-            {
-                Vector.Widen(Vector.LoadUnsafe(ref source, (nuint)i), out var low, out var high);
-                Vector.AsVectorSingle(Vector.ShiftLeft(low, 16)).StoreUnsafe(ref destination, (nuint)i);
-                Vector.AsVectorSingle(Vector.ShiftLeft(high, 16)).StoreUnsafe(ref destination, (nuint)(i + width));
-            }
-        }
-        for (; i < codes.Length; i++) values[i] = BitConverter.Int32BitsToSingle(codes[i] << 16);
+        if (values.Length < codes.Length) throw new ArgumentException("fewer values than codes", nameof(values));
+        ref ushort source = ref MemoryMarshal.GetReference(codes);
+        ref float destination = ref MemoryMarshal.GetReference(values);
+        nuint length = (nuint)codes.Length;
+        if (Vector512.IsHardwareAccelerated) DecodeBFloat16<Float512Lane>(ref source, ref destination, length);
+        else if (Vector256.IsHardwareAccelerated) DecodeBFloat16<Float256Lane>(ref source, ref destination, length);
+        else DecodeBFloat16<FloatLane>(ref source, ref destination, length);
     }
 
-    /// <summary>The largest magnitude of <paramref name="values"/> (NaN if any is NaN).</summary>
-    private static float AbsMax(ReadOnlySpan<float> values)
+    internal static float EncodeBlock<T>(ref float values, ref byte codes, nuint length, bool nonNegative) where T : struct, ICodecLane<T>
     {
-        int i = 0;
-        float max = 0;
-        bool nan = false;
-        if (Vector.IsHardwareAccelerated && values.Length >= Vector<float>.Count)
-        {
-            var largest = Vector<float>.Zero;
-            var notANumber = Vector<int>.Zero;
-            ref float source = ref MemoryMarshal.GetReference(values);
-            for (; i + Vector<float>.Count <= values.Length; i += Vector<float>.Count)
-            {
-                var v = Vector.LoadUnsafe(ref source, (nuint)i);
-                largest = Vector.Max(largest, Vector.Abs(v));
-                notANumber |= ~Vector.Equals(v, v);
-            }
-            nan = notANumber != Vector<int>.Zero;
-            for (int k = 0; k < Vector<float>.Count; k++) max = Math.Max(max, largest[k]);
-        }
-        for (; i < values.Length; i++)
-        {
-            nan |= float.IsNaN(values[i]);
-            max = Math.Max(max, Math.Abs(values[i]));
-        }
-        return nan ? float.NaN : max;
+        T largest = default;
+        nuint i = 0;
+        for (; i + (nuint)T.Count <= length; i += (nuint)T.Count) largest = Magnitudes(largest, T.Load(ref values, i));
+        int bits = T.LargestBits(largest);
+        for (; i < length; i++) bits = FloatLane.LargestBits(Magnitudes(FloatLane.Bits(bits), FloatLane.Load(ref values, i)));
+        float scale = Scale(bits);
+        Encode<T>(ref values, ref codes, length, scale, nonNegative);
+        return scale;
     }
 
+    internal static void DecodeBlock<T>(ref byte codes, ref float values, nuint length, float scale, bool nonNegative) where T : struct, ICodecLane<T>
+    {
+        nuint i = 0;
+        for (; i + (nuint)T.Count <= length; i += (nuint)T.Count) T.Store(Decode(T.LoadBytes(ref codes, i), T.Broadcast(scale), nonNegative), ref values, i);
+        for (; i < length; i++) FloatLane.Store(Decode(FloatLane.LoadBytes(ref codes, i), new FloatLane(scale), nonNegative), ref values, i);
+    }
+
+    internal static void EncodeBFloat16<T>(ref float values, ref ushort codes, nuint length) where T : struct, ICodecLane<T>
+    {
+        nuint i = 0;
+        for (; i + (nuint)T.Count <= length; i += (nuint)T.Count) T.StoreHalves(ToBFloat16(T.Load(ref values, i)), ref codes, i);
+        for (; i < length; i++) FloatLane.StoreHalves(ToBFloat16(FloatLane.Load(ref values, i)), ref codes, i);
+    }
+
+    internal static void DecodeBFloat16<T>(ref ushort codes, ref float values, nuint length) where T : struct, ICodecLane<T>
+    {
+        nuint i = 0;
+        for (; i + (nuint)T.Count <= length; i += (nuint)T.Count) T.Store(FromBFloat16(T.LoadHalves(ref codes, i)), ref values, i);
+        for (; i < length; i++) FloatLane.Store(FromBFloat16(FloatLane.LoadHalves(ref codes, i)), ref values, i);
+    }
+
+    /// <summary>
+    /// Folds the magnitudes of <paramref name="values"/> into <paramref name="largest"/>, element by element, as the bit
+    /// patterns of non-negative floats: their integer order is the floats' order, and any NaN's pattern exceeds infinity's.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<int> EncodeVector(Vector<float> quotient, int offset, int largest, bool nonNegative)
+    internal static T Magnitudes<T>(T largest, T values) where T : struct, ICodecLane<T> =>
+        T.MaxBits(largest, T.And(values, T.Bits(0x7FFFFFFF)));
+
+    /// <summary>A block's scale from the largest magnitude's pattern (<see cref="Magnitudes"/>): NaN if any value was NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Scale(int largestBits)
     {
-        var bits = Vector.AsVectorInt32(Vector.Abs(quotient));
-        var code = Vector.ShiftRightLogical(bits + new Vector<int>(RoundFraction), FractionShift) - new Vector<int>(offset);
-        code = Vector.Min(Vector.Max(code, Vector<int>.Zero), new Vector<int>(largest));
+        float scale = BitConverter.Int32BitsToSingle(largestBits);
+        return float.IsNaN(scale) ? float.NaN : scale;
+    }
+
+    /// <summary>Codes <paramref name="length"/> values of one block whose scale is <paramref name="scale"/>.</summary>
+    private static void Encode<T>(ref float values, ref byte codes, nuint length, float scale, bool nonNegative) where T : struct, ICodecLane<T>
+    {
+        float inverse = scale > 0 ? 1 / scale : 0;
+        T factor = T.Broadcast(inverse);
+        nuint i = 0;
+        for (; i + (nuint)T.Count <= length; i += (nuint)T.Count) T.StoreBytes(Codes(T.Load(ref values, i) * factor, nonNegative), ref codes, i);
+        for (; i < length; i++) FloatLane.StoreBytes(Codes(FloatLane.Load(ref values, i) * new FloatLane(inverse), nonNegative), ref codes, i);
+    }
+
+    /// <summary>
+    /// Codes one whole block (<see cref="BlockSize"/> values, whose largest magnitude's pattern is <paramref name="largestBits"/>)
+    /// and returns its scale: the fused kernel's last act on a block of an 8-bit slot. No scalar tail (a whole block is whole
+    /// lanes), so that three inlined copies (AMSGrad) stay within the kernel loop's inlining budget; calling it instead
+    /// spilled the loop's registers around every call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float EncodeWholeBlock<T>(ref float values, ref byte codes, int largestBits, bool nonNegative) where T : struct, ICodecLane<T>
+    {
+        float scale = Scale(largestBits);
+        T factor = T.Broadcast(scale > 0 ? 1 / scale : 0);
+        for (nuint i = 0; i < BlockSize; i += (nuint)T.Count) T.StoreBytes(Codes(T.Load(ref values, i) * factor, nonNegative), ref codes, i);
+        return scale;
+    }
+
+    /// <summary>The 8-bit code of each quotient (value ÷ its block's scale), in the low byte of each element.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T Codes<T>(T quotient, bool nonNegative) where T : struct, ICodecLane<T>
+    {
+        int offset = nonNegative ? UnsignedOffset : SignedOffset, largest = nonNegative ? 255 : 127;
+        var magnitude = T.And(quotient, T.Bits(0x7FFFFFFF));
+        var code = T.SubtractBits(T.ShiftRight(T.AddBits(magnitude, T.Bits(RoundFraction)), FractionShift), T.Bits(offset));
+        code = T.MinBits(T.MaxBits(code, T.Bits(0)), T.Bits(largest));
         if (nonNegative) return code;
-        var sign = Vector.ShiftLeft(Vector.ShiftRightLogical(Vector.AsVectorInt32(quotient), 31), 7);
-        return code | (sign & ~Vector.Equals(code, Vector<int>.Zero));
+        var sign = T.ShiftLeft(T.ShiftRight(quotient, 31), 7);
+        return T.Or(code, T.AndNot(sign, T.IsZero(code)));
     }
 
+    /// <summary>The values of 8-bit <paramref name="codes"/> (one per element) in a block of scale <paramref name="scale"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> DecodeVector(Vector<int> code, int offset, int magnitudeMask, bool nonNegative)
+    internal static T Decode<T>(T codes, T scale, bool nonNegative) where T : struct, ICodecLane<T>
     {
-        var magnitude = code & new Vector<int>(magnitudeMask);
-        var bits = Vector.ShiftLeft(magnitude + new Vector<int>(offset), FractionShift);
-        bits &= ~Vector.Equals(magnitude, Vector<int>.Zero);
-        if (!nonNegative) bits |= Vector.ShiftLeft(code & new Vector<int>(0x80), 24);
-        return Vector.AsVectorSingle(bits);
+        int offset = nonNegative ? UnsignedOffset : SignedOffset;
+        var magnitude = T.And(codes, T.Bits(nonNegative ? 255 : 127));
+        var bits = T.AndNot(T.ShiftLeft(T.AddBits(magnitude, T.Bits(offset)), FractionShift), T.IsZero(magnitude));
+        if (!nonNegative) bits = T.Or(bits, T.ShiftLeft(T.And(codes, T.Bits(0x80)), 24));
+        return bits * scale;
     }
 
-    private static byte EncodeOne(float quotient, int offset, int largest, bool nonNegative)
-    {
-        int bits = BitConverter.SingleToInt32Bits(Math.Abs(quotient));
-        int code = Math.Clamp(((bits + RoundFraction) >>> FractionShift) - offset, 0, largest);
-        if (!nonNegative && code != 0 && quotient < 0) code |= 0x80;
-        return (byte)code;
-    }
-
-    private static float DecodeOne(byte code, int offset, int magnitudeMask, bool nonNegative)
-    {
-        int magnitude = code & magnitudeMask;
-        if (magnitude == 0) return 0;
-        float value = BitConverter.Int32BitsToSingle((magnitude + offset) << FractionShift);
-        return !nonNegative && (code & 0x80) != 0 ? -value : value;
-    }
-
+    /// <summary>Each element rounded to bfloat16 (nearest, ties to even; NaN stays NaN), its code in the low 16 bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<uint> BFloat16Bits(Vector<uint> bits)
+    internal static T ToBFloat16<T>(T values) where T : struct, ICodecLane<T>
     {
-        var rounded = bits + new Vector<uint>(0x7FFFu) + (Vector.ShiftRightLogical(bits, 16) & Vector<uint>.One);
-        var nan = Vector.GreaterThan(bits & new Vector<uint>(0x7FFFFFFFu), new Vector<uint>(0x7F800000u));
-        return Vector.ShiftRightLogical(Vector.ConditionalSelect(nan, bits | new Vector<uint>(0x400000u), rounded), 16);
+        var rounded = T.AddBits(T.AddBits(values, T.Bits(0x7FFF)), T.And(T.ShiftRight(values, 16), T.Bits(1)));
+        var nan = T.IsGreater(T.And(values, T.Bits(0x7FFFFFFF)), T.Bits(0x7F800000));
+        return T.ShiftRight(T.Or(T.AndNot(rounded, nan), T.And(T.Or(values, T.Bits(0x400000)), nan)), 16);
     }
 
-    private static ushort BFloat16One(float value)
-    {
-        uint bits = BitConverter.SingleToUInt32Bits(value);
-        if (float.IsNaN(value)) return (ushort)((bits | 0x400000) >> 16);
-        return (ushort)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
-    }
+    /// <summary>The floats of bfloat16 codes (one per element, in the low 16 bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T FromBFloat16<T>(T codes) where T : struct, ICodecLane<T> => T.ShiftLeft(codes, 16);
 }

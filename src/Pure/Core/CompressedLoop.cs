@@ -1,0 +1,60 @@
+using System.Runtime.CompilerServices;
+using AdaptiveLR.Pure.Numerics;
+
+namespace AdaptiveLR.Pure.Core;
+
+/// <summary>
+/// The fused kernel's element loop on compressed state: whole blocks of <see cref="StateCodec.BlockSize"/> elements,
+/// each slot converted in registers as it is loaded and stored (<typeparamref name="TFormat0"/> …), so that each
+/// byte of state is read once and written once with no float copy of the slot. 8-bit slots keep a block's new
+/// values in L1 scratch (one block per slot) while their largest magnitude accrues, then code the block.
+/// </summary>
+/// <remarks>
+/// Compiled as <see cref="Loop{TRule, TLane, THas0, THas1, THas2}"/> is, and for the same reason: never inlined and
+/// fully optimised from its first call, with the rule, the lanes and the formats <c>AggressiveInlining</c>. What is
+/// inlined must stay within the JIT's inlining budget, which fails silently (three 8-bit slots once left lane operations
+/// as calls: 5× slower); <c>KernelMachineCodeTests</c> reads the JIT's listing of every such loop and allows no call in it.
+/// </remarks>
+internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TFormat2>
+    where TRule : struct, IElementRule
+    where TLane : struct, ICodecLane<TLane>
+    where TFormat0 : struct, ISlotFormat
+    where TFormat1 : struct, ISlotFormat
+    where TFormat2 : struct, ISlotFormat
+{
+    /// <summary>Steps <paramref name="blocks"/> whole blocks from the start of every buffer.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Run(TRule rule, float* parameters, float* gradients, SlotStorage slot0, SlotStorage slot1, SlotStorage slot2, nuint blocks)
+    {
+        const int Block = StateCodec.BlockSize;
+        float* scratch = stackalloc float[3 * Block];
+        byte* values0 = (byte*)slot0.Values, values1 = (byte*)slot1.Values, values2 = (byte*)slot2.Values;
+        float* scales0 = (float*)slot0.Scales, scales1 = (float*)slot1.Scales, scales2 = (float*)slot2.Scales;
+        nuint width = (nuint)TLane.Count;
+        for (nuint block = 0; block < blocks; block++)
+        {
+            nuint first = block * Block, end = first + Block;
+            TLane scale0 = TFormat0.Scale<TLane>(scales0, block), scale1 = TFormat1.Scale<TLane>(scales1, block), scale2 = TFormat2.Scale<TLane>(scales2, block);
+            TLane largest0 = default, largest1 = default, largest2 = default;
+            nuint i = first;
+            // Tested at the bottom, so that the body dominates the exit and the JIT hoists the rule's broadcasts out of it.
+            do
+            {
+                TLane parameter = TLane.Load(ref *parameters, i);
+                TLane s0 = TFormat0.Load(values0, i, scale0);
+                TLane s1 = TFormat1.Load(values1, i, scale1);
+                TLane s2 = TFormat2.Load(values2, i, scale2);
+                rule.Apply(ref parameter, TLane.Load(ref *gradients, i), ref s0, ref s1, ref s2);
+                TLane.Store(parameter, ref *parameters, i);
+                TFormat0.Store(s0, values0, i, scratch, i - first, ref largest0);
+                TFormat1.Store(s1, values1, i, scratch + Block, i - first, ref largest1);
+                TFormat2.Store(s2, values2, i, scratch + 2 * Block, i - first, ref largest2);
+                i += width;
+            }
+            while (i < end);
+            TFormat0.Finish(values0, scales0, block, scratch, largest0);
+            TFormat1.Finish(values1, scales1, block, scratch + Block, largest1);
+            TFormat2.Finish(values2, scales2, block, scratch + 2 * Block, largest2);
+        }
+    }
+}

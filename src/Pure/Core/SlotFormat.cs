@@ -1,0 +1,116 @@
+using System.Runtime.CompilerServices;
+using AdaptiveLR.Pure.Numerics;
+
+namespace AdaptiveLR.Pure.Core;
+
+/// <summary>
+/// How the fused compressed loop reads and writes one state slot, as a type, so that the loop is compiled once per
+/// combination of formats with no branch per element. Each works on one block of <see cref="StateCodec.BlockSize"/>
+/// values at a time: <see cref="Scale"/> before it, <see cref="Load"/> and <see cref="Store"/> per lane, <see cref="Finish"/> after.
+/// The bit formats themselves are <see cref="StateCodec"/>'s.
+/// </summary>
+internal unsafe interface ISlotFormat
+{
+    /// <summary>The block's scale in every element (8-bit codes only).</summary>
+    static abstract TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane>;
+
+    /// <summary>The slot's values at element <paramref name="index"/>.</summary>
+    static abstract TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane>;
+
+    /// <summary>Stores the values at <paramref name="index"/>, or (8-bit codes) keeps them in the block's scratch and folds their magnitudes into <paramref name="largest"/>.</summary>
+    static abstract void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest) where TLane : struct, ICodecLane<TLane>;
+
+    /// <summary>After the block's last lane: codes the block from its scratch and writes its scale (8-bit codes only).</summary>
+    static abstract void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest) where TLane : struct, ICodecLane<TLane>;
+}
+
+/// <summary>A slot the algorithm does not use.</summary>
+internal readonly unsafe struct Unused : ISlotFormat
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> => default;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest) where TLane : struct, ICodecLane<TLane> { }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest) where TLane : struct, ICodecLane<TLane> { }
+}
+
+/// <summary>float32 values, in place.</summary>
+internal readonly unsafe struct Floats : ISlotFormat
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> => TLane.Load(ref *(float*)values, index);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest) where TLane : struct, ICodecLane<TLane> =>
+        TLane.Store(value, ref *(float*)values, index);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest) where TLane : struct, ICodecLane<TLane> { }
+}
+
+/// <summary>bfloat16 codes, converted in registers on the way in and out.</summary>
+internal readonly unsafe struct BFloat16s : ISlotFormat
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
+        StateCodec.FromBFloat16(TLane.LoadHalves(ref *(ushort*)values, index));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest) where TLane : struct, ICodecLane<TLane> =>
+        TLane.StoreHalves(StateCodec.ToBFloat16(value), ref *(ushort*)values, index);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest) where TLane : struct, ICodecLane<TLane> { }
+}
+
+/// <summary>8-bit codes with a sign (momenta).</summary>
+internal readonly unsafe struct SignedCodes : ISlotFormat
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => TLane.Broadcast(scales[block]);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
+        StateCodec.Decode(TLane.LoadBytes(ref *values, index), scale, nonNegative: false);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest) where TLane : struct, ICodecLane<TLane> =>
+        Codes.Keep(value, scratch, inBlock, ref largest);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest) where TLane : struct, ICodecLane<TLane> =>
+        Codes.Finish(values, scales, block, scratch, largest, nonNegative: false);
+}
+
+/// <summary>8-bit codes without a sign, with a wider exponent (second moments, sums of squares).</summary>
+internal readonly unsafe struct NonNegativeCodes : ISlotFormat
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => TLane.Broadcast(scales[block]);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
+        StateCodec.Decode(TLane.LoadBytes(ref *values, index), scale, nonNegative: true);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest) where TLane : struct, ICodecLane<TLane> =>
+        Codes.Keep(value, scratch, inBlock, ref largest);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest) where TLane : struct, ICodecLane<TLane> =>
+        Codes.Finish(values, scales, block, scratch, largest, nonNegative: true);
+}
+
+/// <summary>What both 8-bit formats do with a block's new values: keep them in L1 scratch until the block's scale is known.</summary>
+internal static unsafe class Codes
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Keep<TLane>(TLane value, float* scratch, nuint inBlock, ref TLane largest) where TLane : struct, ICodecLane<TLane>
+    {
+        TLane.Store(value, ref *scratch, inBlock);
+        largest = StateCodec.Magnitudes(largest, value);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, bool nonNegative) where TLane : struct, ICodecLane<TLane>
+    {
+        scales[block] = StateCodec.EncodeWholeBlock<TLane>(ref *scratch, ref *(values + block * StateCodec.BlockSize), TLane.LargestBits(largest), nonNegative);
+    }
+}

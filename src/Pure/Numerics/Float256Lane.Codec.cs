@@ -1,0 +1,76 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace AdaptiveLR.Pure.Numerics;
+
+public readonly partial record struct Float256Lane : ICodecLane<Float256Lane>
+{
+    private Vector256<int> Pattern => Value.AsInt32();
+
+    private static Float256Lane Of(Vector256<int> bits) => new(bits.AsSingle());
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane Bits(int value) => Of(Vector256.Create(value));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane AddBits(Float256Lane left, Float256Lane right) => Of(left.Pattern + right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane SubtractBits(Float256Lane left, Float256Lane right) => Of(left.Pattern - right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane And(Float256Lane left, Float256Lane right) => Of(left.Pattern & right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane Or(Float256Lane left, Float256Lane right) => Of(left.Pattern | right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane AndNot(Float256Lane value, Float256Lane mask) => Of(Vector256.AndNot(value.Pattern, mask.Pattern));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane ShiftLeft(Float256Lane value, int count) => Of(Vector256.ShiftLeft(value.Pattern, count));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane ShiftRight(Float256Lane value, int count) => Of(Vector256.ShiftRightLogical(value.Pattern, count));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane MaxBits(Float256Lane left, Float256Lane right) => Of(Vector256.Max(left.Pattern, right.Pattern));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane MinBits(Float256Lane left, Float256Lane right) => Of(Vector256.Min(left.Pattern, right.Pattern));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane IsZero(Float256Lane value) => Of(Vector256.Equals(value.Pattern, Vector256<int>.Zero));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane IsGreater(Float256Lane left, Float256Lane right) => Of(Vector256.GreaterThan(left.Pattern, right.Pattern));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int LargestBits(Float256Lane value)
+    {
+        var half = Vector128.Max(value.Pattern.GetLower(), value.Pattern.GetUpper());
+        return Math.Max(Math.Max(half.GetElement(0), half.GetElement(1)), Math.Max(half.GetElement(2), half.GetElement(3)));
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane LoadBytes(ref byte source, nuint offset)
+    {
+        var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, offset))).AsByte();
+        return Of(Vector256.WidenLower(Vector128.WidenLower(bytes).ToVector256Unsafe()).AsInt32());
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreBytes(Float256Lane value, ref byte destination, nuint offset)
+    {
+        var halves = Vector256.Narrow(value.Pattern.AsUInt32(), value.Pattern.AsUInt32()).GetLower();
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref destination, offset), Vector128.Narrow(halves, halves).AsUInt64().ToScalar());
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane LoadHalves(ref ushort source, nuint offset) => Of(Vector256.WidenLower(Vector128.LoadUnsafe(ref source, offset).ToVector256Unsafe()).AsInt32());
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreHalves(Float256Lane value, ref ushort destination, nuint offset) =>
+        Vector256.Narrow(value.Pattern.AsUInt32(), value.Pattern.AsUInt32()).GetLower().StoreUnsafe(ref destination, offset);
+}

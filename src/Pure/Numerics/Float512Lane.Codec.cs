@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace AdaptiveLR.Pure.Numerics;
+
+// Used only where Vector512 is accelerated, which on x86 means AVX-512F: its widening loads and narrowing stores convert in one instruction.
+public readonly partial record struct Float512Lane : ICodecLane<Float512Lane>
+{
+    private Vector512<int> Pattern => Value.AsInt32();
+
+    private static Float512Lane Of(Vector512<int> bits) => new(bits.AsSingle());
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane Bits(int value) => Of(Vector512.Create(value));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane AddBits(Float512Lane left, Float512Lane right) => Of(left.Pattern + right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane SubtractBits(Float512Lane left, Float512Lane right) => Of(left.Pattern - right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane And(Float512Lane left, Float512Lane right) => Of(left.Pattern & right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane Or(Float512Lane left, Float512Lane right) => Of(left.Pattern | right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane AndNot(Float512Lane value, Float512Lane mask) => Of(Vector512.AndNot(value.Pattern, mask.Pattern));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane ShiftLeft(Float512Lane value, int count) => Of(Vector512.ShiftLeft(value.Pattern, count));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane ShiftRight(Float512Lane value, int count) => Of(Vector512.ShiftRightLogical(value.Pattern, count));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane MaxBits(Float512Lane left, Float512Lane right) => Of(Vector512.Max(left.Pattern, right.Pattern));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane MinBits(Float512Lane left, Float512Lane right) => Of(Vector512.Min(left.Pattern, right.Pattern));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane IsZero(Float512Lane value) => Of(Vector512.Equals(value.Pattern, Vector512<int>.Zero));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane IsGreater(Float512Lane left, Float512Lane right) => Of(Vector512.GreaterThan(left.Pattern, right.Pattern));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int LargestBits(Float512Lane value)
+    {
+        var half = Vector256.Max(value.Pattern.GetLower(), value.Pattern.GetUpper());
+        var quarter = Vector128.Max(half.GetLower(), half.GetUpper());
+        return Math.Max(Math.Max(quarter.GetElement(0), quarter.GetElement(1)), Math.Max(quarter.GetElement(2), quarter.GetElement(3)));
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane LoadBytes(ref byte source, nuint offset) => Of(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref source, offset)));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreBytes(Float512Lane value, ref byte destination, nuint offset) => Avx512F.ConvertToVector128Byte(value.Pattern).StoreUnsafe(ref destination, offset);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane LoadHalves(ref ushort source, nuint offset) => Of(Avx512F.ConvertToVector512Int32(Vector256.LoadUnsafe(ref source, offset)));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreHalves(Float512Lane value, ref ushort destination, nuint offset) => Avx512F.ConvertToVector256UInt16(value.Pattern.AsUInt32()).StoreUnsafe(ref destination, offset);
+}

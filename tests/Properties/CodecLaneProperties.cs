@@ -1,0 +1,78 @@
+using System.Runtime.Intrinsics;
+using AdaptiveLR.Pure.Numerics;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Xunit;
+
+namespace AdaptiveLR.Properties;
+
+/// <summary>
+/// The compressed-state formats are written once on <see cref="ICodecLane{T}"/> and run on 512-bit, 256-bit and
+/// single-float lanes (the fused kernel's registers, the bulk codec, the tails): every width must code and decode
+/// every value alike, special values included, or a checkpoint would depend on the machine that wrote it.
+/// </summary>
+public class CodecLaneProperties
+{
+    private static readonly float[] Specials =
+        [0f, -0f, float.NaN, -float.NaN, float.PositiveInfinity, float.NegativeInfinity, float.Epsilon, -float.Epsilon, float.MaxValue, float.MinValue, 1e-38f, 3.3895314e38f];
+
+    public static Arbitrary<float[]> Values() =>
+        Gen.Choose(1, 2 * StateCodec.BlockSize).SelectMany(length =>
+            Gen.ArrayOf(Gen.OneOf(
+                    Gen.Choose(int.MinValue, int.MaxValue).Select(BitConverter.Int32BitsToSingle),
+                    Gen.Elements(Specials),
+                    Gen.Choose(-1_000_000, 1_000_000).Select(v => v / 1e6f)), length))
+           .ToArbitrary();
+
+    [Property(Arbitrary = [typeof(CodecLaneProperties)], MaxTest = 300)]
+    public void EveryLaneWidthCodesEightBitBlocksAlike(float[] values, bool nonNegative)
+    {
+        values = values[..Math.Min(values.Length, StateCodec.BlockSize)];
+        if (nonNegative) values = [.. values.Select(MathF.Abs)];
+        var (scale, codes, decoded) = EightBit<FloatLane>(values, nonNegative);
+        if (Vector256.IsHardwareAccelerated) AssertSame((scale, codes, decoded), EightBit<Float256Lane>(values, nonNegative));
+        if (Vector512.IsHardwareAccelerated) AssertSame((scale, codes, decoded), EightBit<Float512Lane>(values, nonNegative));
+    }
+
+    [Property(Arbitrary = [typeof(CodecLaneProperties)], MaxTest = 300)]
+    public void EveryLaneWidthRoundsBFloat16Alike(float[] values)
+    {
+        var (codes, decoded) = BFloat16<FloatLane>(values);
+        if (Vector256.IsHardwareAccelerated) AssertSame(codes, decoded, BFloat16<Float256Lane>(values));
+        if (Vector512.IsHardwareAccelerated) AssertSame(codes, decoded, BFloat16<Float512Lane>(values));
+        for (int i = 0; i < values.Length; i++)
+            Assert.Equal(float.IsNaN(values[i]), float.IsNaN(BitConverter.Int32BitsToSingle(decoded[i])));
+    }
+
+    private static (float Scale, byte[] Codes, int[] Decoded) EightBit<T>(float[] values, bool nonNegative) where T : struct, ICodecLane<T>
+    {
+        var codes = new byte[values.Length];
+        var decoded = new float[values.Length];
+        float scale = StateCodec.EncodeBlock<T>(ref values[0], ref codes[0], (nuint)values.Length, nonNegative);
+        StateCodec.DecodeBlock<T>(ref codes[0], ref decoded[0], (nuint)values.Length, scale, nonNegative);
+        return (scale, codes, [.. decoded.Select(BitConverter.SingleToInt32Bits)]);
+    }
+
+    private static (ushort[] Codes, int[] Decoded) BFloat16<T>(float[] values) where T : struct, ICodecLane<T>
+    {
+        var codes = new ushort[values.Length];
+        var decoded = new float[values.Length];
+        StateCodec.EncodeBFloat16<T>(ref values[0], ref codes[0], (nuint)values.Length);
+        StateCodec.DecodeBFloat16<T>(ref codes[0], ref decoded[0], (nuint)values.Length);
+        return (codes, [.. decoded.Select(BitConverter.SingleToInt32Bits)]);
+    }
+
+    private static void AssertSame((float Scale, byte[] Codes, int[] Decoded) expected, (float Scale, byte[] Codes, int[] Decoded) actual)
+    {
+        Assert.Equal(BitConverter.SingleToInt32Bits(expected.Scale), BitConverter.SingleToInt32Bits(actual.Scale));
+        Assert.Equal(expected.Codes, actual.Codes);
+        Assert.Equal(expected.Decoded, actual.Decoded);
+    }
+
+    private static void AssertSame(ushort[] codes, int[] decoded, (ushort[] Codes, int[] Decoded) actual)
+    {
+        Assert.Equal(codes, actual.Codes);
+        Assert.Equal(decoded, actual.Decoded);
+    }
+}
