@@ -361,6 +361,16 @@ public sealed partial class AdaptiveOptimizer : OptimizerHelper
             if (ascent is not null) System.Buffers.ArrayPool<float>.Shared.Return(ascent);
             return;
         }
+        TensorStepOnDoubleCopies(algorithm, state, context);
+    }
+
+    /// <summary>
+    /// The general path of <see cref="TensorStep"/>, in a method of its own: its lambda's captures would
+    /// otherwise be allocated on every float32 call too (C# creates a closure where the captured parameters come into scope).
+    /// </summary>
+    private static void TensorStepOnDoubleCopies(TensorHyperparameters algorithm, State state, StepContext context)
+    {
+        var view = state.View;
         OnDoubleCopies(state, unusedSlotLength: 0,
             (values, gradientValues, buffers) => algorithm.Step<double>(context, view, values,
                 algorithm.Maximize ? GradientAscent.Negated(gradientValues) : gradientValues, buffers[0], buffers[1], buffers[2]));
