@@ -26,7 +26,8 @@ public class StepAllocationTests
         Parameter[] parameters = [.. BenchmarkLayout.TensorShapes(BenchmarkLayout.Model, 20_000).Select(shape => new Parameter(randn(shape, generator: generator)))];
         foreach (var parameter in parameters) parameter.grad = randn(parameter.shape, generator: generator) * 1e-2;
         using var optimizer = new AdaptiveOptimizer(parameters.Select((p, i) => ($"p{i}", p)),
-            OptimizerRegistry.All.Single(d => d.Name == algorithm).Defaults) { ShareCoresFrom = int.MaxValue };
+            OptimizerRegistry.All.Single(d => d.Name == algorithm).Defaults)
+        { ShareCoresFrom = int.MaxValue };
         for (int i = 0; i < 20; i++) optimizer.step();
 
         long before = GC.GetAllocatedBytesForCurrentThread();
