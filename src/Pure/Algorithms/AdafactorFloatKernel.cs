@@ -16,9 +16,7 @@ namespace AdaptiveLR.Pure.Algorithms;
 /// the row is in L1 accumulates S_j = Σᵢ G²ᵢⱼ/Rᵢ, so that RMS(U)² = mean(R)·Σⱼ Sⱼ/Cⱼ / n without a pass
 /// of its own; the second applies θ ← θ·decay − α/clip · G·(mean(R)/Rᵢ)^½·Cⱼ^−½ with the column factor
 /// computed once per column and the row factor once per row. The per-column work (C's decay, Sⱼ/Cⱼ,
-/// Cⱼ^−½) runs in lanes too: with 50 small matrices it was a tenth of the step. Rows of at most a quarter
-/// block go four at a time, so that C and S are loaded and stored once per four rows and the four rows'
-/// sums run side by side (the model layout's 256–1024-column matrices: the first pass about a fifth faster).
+/// Cⱼ^−½) runs in lanes too: with 50 small matrices it was a tenth of the step.
 /// </remarks>
 internal static class AdafactorFloatKernel<TLane>
     where TLane : struct, IFloatLane<TLane>
@@ -108,25 +106,7 @@ internal static class AdafactorFloatKernel<TLane>
             float columnWeight = (float)((1 - beta) / rows), e = (float)eps1;
             Scale(column, (float)beta);
             double parameterSquares = 0, rowSum = 0;
-            int i = 0;
-            // Narrow rows four at a time: one load and store of C and of S per four rows, no sum that waits for the last.
-            if (columns <= Block / RowsPerBlock)
-                for (; i + RowsPerBlock <= rows; i += RowsPerBlock)
-                {
-                    var gradientRows = gradients.Slice(i * columns, RowsPerBlock * columns);
-                    var (squares, parameterBlockSquares) = AccumulateColumns4(columns, gradientRows, parameters.Slice(i * columns, RowsPerBlock * columns), column, columnWeight, e);
-                    parameterSquares += parameterBlockSquares;
-                    var inverse = default(Row4);
-                    for (int k = 0; k < RowsPerBlock; k++)
-                    {
-                        float r = (float)(beta * row[i + k] + (1 - beta) * (squares[k] / columns));
-                        row[i + k] = r;
-                        rowSum += r;
-                        inverse[k] = 1 / r;
-                    }
-                    AddSquaresOver4(columns, gradientRows, weighted, inverse);
-                }
-            for (; i < rows; i++)
+            for (int i = 0; i < rows; i++)
             {
                 var gradientRow = gradients.Slice(i * columns, columns);
                 var (squares, parameterRowSquares) = AccumulateColumns(gradientRow, parameters.Slice(i * columns, columns), column, columnWeight, e);
@@ -220,94 +200,6 @@ internal static class AdafactorFloatKernel<TLane>
         sum += squared;
         parameterSum += xi * xi;
         TLane.Store(TLane.Load(ref c, i) + vw * squared, ref c, i);
-    }
-
-    private const int RowsPerBlock = 4;
-
-    /// <summary>Four floats or doubles: a block's per-row values.</summary>
-    [InlineArray(RowsPerBlock)]
-    private struct Row4
-    {
-        private float element;
-    }
-
-    [InlineArray(RowsPerBlock)]
-    private struct RowSums4
-    {
-        private double element;
-    }
-
-    /// <summary>
-    /// <see cref="AccumulateColumns"/> over four consecutive rows of <paramref name="columns"/> (at most a block together):
-    /// C_j += w·Σ₄(G_j² + ε₁); returns each row's Σ (G_j² + ε₁) and the four rows' Σθ².
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (RowSums4 Squares, double ParameterSquares) AccumulateColumns4(int columns, ReadOnlySpan<float> gradients, ReadOnlySpan<float> parameters,
-                                                                                Span<float> column, float weight, float eps1)
-    {
-        ref float g = ref Start(gradients), x = ref Start(parameters), c = ref Start(column);
-        nuint n = (nuint)columns, j = 0;
-        var (vw, ve) = (TLane.Broadcast(weight), TLane.Broadcast(eps1));
-        TLane s0 = TLane.Broadcast(0), s1 = s0, s2 = s0, s3 = s0, p0 = s0, p1 = s0, p2 = s0, p3 = s0;
-        for (; j + Width <= n; j += Width)
-        {
-            var g0 = TLane.Load(ref g, j);
-            var g1 = TLane.Load(ref g, j + n);
-            var g2 = TLane.Load(ref g, j + 2 * n);
-            var g3 = TLane.Load(ref g, j + 3 * n);
-            var q0 = g0 * g0 + ve;
-            var q1 = g1 * g1 + ve;
-            var q2 = g2 * g2 + ve;
-            var q3 = g3 * g3 + ve;
-            (s0, s1, s2, s3) = (s0 + q0, s1 + q1, s2 + q2, s3 + q3);
-            var x0 = TLane.Load(ref x, j);
-            var x1 = TLane.Load(ref x, j + n);
-            var x2 = TLane.Load(ref x, j + 2 * n);
-            var x3 = TLane.Load(ref x, j + 3 * n);
-            (p0, p1, p2, p3) = (p0 + x0 * x0, p1 + x1 * x1, p2 + x2 * x2, p3 + x3 * x3);
-            TLane.Store(TLane.Load(ref c, j) + vw * ((q0 + q1) + (q2 + q3)), ref c, j);
-        }
-        var squares = default(RowSums4);
-        (squares[0], squares[1], squares[2], squares[3]) = (TLane.Total(s0), TLane.Total(s1), TLane.Total(s2), TLane.Total(s3));
-        double parameterSquares = TLane.Total((p0 + p1) + (p2 + p3));
-        for (int k = 0; k < RowsPerBlock && j < n; k++)
-        {
-            ref float gk = ref Unsafe.Add(ref g, (nuint)k * n), xk = ref Unsafe.Add(ref x, (nuint)k * n);
-            double rowTail = 0, parameterTail = 0;
-            for (nuint t = j; t < n; t++)
-            {
-                float gi = Unsafe.Add(ref gk, t), xi = Unsafe.Add(ref xk, t), squared = gi * gi + eps1;
-                rowTail += squared;
-                parameterTail += xi * xi;
-                Unsafe.Add(ref c, t) += weight * squared;
-            }
-            squares[k] += rowTail;
-            parameterSquares += parameterTail;
-        }
-        return (squares, parameterSquares);
-    }
-
-    /// <summary>S_j += Σ₄ G_j²·w over four consecutive rows of <paramref name="columns"/>, row k weighted by <paramref name="weights"/>[k].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddSquaresOver4(int columns, ReadOnlySpan<float> gradients, Span<float> sums, Row4 weights)
-    {
-        ref float g = ref Start(gradients), s = ref Start(sums);
-        nuint n = (nuint)columns, j = 0;
-        var (w0, w1, w2, w3) = (TLane.Broadcast(weights[0]), TLane.Broadcast(weights[1]), TLane.Broadcast(weights[2]), TLane.Broadcast(weights[3]));
-        for (; j + Width <= n; j += Width)
-        {
-            var g0 = TLane.Load(ref g, j);
-            var g1 = TLane.Load(ref g, j + n);
-            var g2 = TLane.Load(ref g, j + 2 * n);
-            var g3 = TLane.Load(ref g, j + 3 * n);
-            TLane.Store(TLane.Load(ref s, j) + ((g0 * g0 * w0 + g1 * g1 * w1) + (g2 * g2 * w2 + g3 * g3 * w3)), ref s, j);
-        }
-        for (int k = 0; k < RowsPerBlock && j < n; k++)
-        {
-            ref float gk = ref Unsafe.Add(ref g, (nuint)k * n);
-            float w = weights[k];
-            for (nuint t = j; t < n; t++) Unsafe.Add(ref s, t) += Unsafe.Add(ref gk, t) * Unsafe.Add(ref gk, t) * w;
-        }
     }
 
     /// <summary>S_j += G_j²·w.</summary>
