@@ -30,9 +30,15 @@ public class StepAllocationTests
         { ShareCoresFrom = int.MaxValue };
         for (int i = 0; i < 20; i++) optimizer.step();
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) optimizer.step();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The least of five windows: an allocation per step shows in every one, while the runtime's own now and then
+        // (the shared array pool refilling after a garbage collection trimmed it, tier-up) does not fail the test.
+        long allocated = long.MaxValue;
+        for (int window = 0; window < 5; window++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++) optimizer.step();
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
         Assert.True(allocated == 0, $"{algorithm}: {allocated / 10.0} bytes allocated per step on {parameters.Length} tensors");
     }
