@@ -26,6 +26,15 @@ public readonly partial record struct Float256Lane : ICodecLane<Float256Lane>
     public static Float256Lane Or(Float256Lane left, Float256Lane right) => Of(left.Pattern | right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane Xor(Float256Lane left, Float256Lane right) => Of(left.Pattern ^ right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane MultiplyBits(Float256Lane left, Float256Lane right) => Of(left.Pattern * right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane Positions(int first) => Of(Vector256.Create(first) + Vector256<int>.Indices);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane AndNot(Float256Lane value, Float256Lane mask) => Of(Vector256.AndNot(value.Pattern, mask.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

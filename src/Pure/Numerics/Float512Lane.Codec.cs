@@ -28,6 +28,15 @@ public readonly partial record struct Float512Lane : ICodecLane<Float512Lane>
     public static Float512Lane Or(Float512Lane left, Float512Lane right) => Of(left.Pattern | right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane Xor(Float512Lane left, Float512Lane right) => Of(left.Pattern ^ right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane MultiplyBits(Float512Lane left, Float512Lane right) => Of(left.Pattern * right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane Positions(int first) => Of(Vector512.Create(first) + Vector512<int>.Indices);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane AndNot(Float512Lane value, Float512Lane mask) => Of(Vector512.AndNot(value.Pattern, mask.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -25,6 +25,15 @@ public readonly partial record struct FloatLane : ICodecLane<FloatLane>
     public static FloatLane Or(FloatLane left, FloatLane right) => Of(left.Pattern | right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static FloatLane Xor(FloatLane left, FloatLane right) => Of(left.Pattern ^ right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static FloatLane MultiplyBits(FloatLane left, FloatLane right) => Of(unchecked(left.Pattern * right.Pattern));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static FloatLane Positions(int first) => Of(first);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane AndNot(FloatLane value, FloatLane mask) => Of(value.Pattern & ~mask.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -23,6 +23,15 @@ public interface ICodecLane<T> : IFloatLane<T> where T : struct, ICodecLane<T>
     /// <summary>Bitwise or.</summary>
     static abstract T Or(T left, T right);
 
+    /// <summary>Bitwise exclusive or.</summary>
+    static abstract T Xor(T left, T right);
+
+    /// <summary>The low 32 bits of the integer product of the bit patterns.</summary>
+    static abstract T MultiplyBits(T left, T right);
+
+    /// <summary>The consecutive integers <paramref name="first"/>, <paramref name="first"/> + 1, … as the elements' patterns.</summary>
+    static abstract T Positions(int first);
+
     /// <summary><paramref name="value"/> with the bits of <paramref name="mask"/> cleared.</summary>
     static abstract T AndNot(T value, T mask);
 
