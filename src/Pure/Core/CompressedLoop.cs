@@ -58,9 +58,9 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
             }
             while (i < end);
             int blockFirst = first + (int)start;
-            TFormat0.Finish(values0, scales0, block, scratch, largest0, blockFirst, keys);
-            TFormat1.Finish(values1, scales1, block, scratch + Block, largest1, blockFirst, keys);
-            TFormat2.Finish(values2, scales2, block, scratch + 2 * Block, largest2, blockFirst, keys);
+            TFormat0.Finish(values0, scales0, block, scratch, largest0, blockFirst, key);
+            TFormat1.Finish(values1, scales1, block, scratch + Block, largest1, blockFirst, key);
+            TFormat2.Finish(values2, scales2, block, scratch + 2 * Block, largest2, blockFirst, key);
         }
     }
 }

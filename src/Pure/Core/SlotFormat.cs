@@ -24,8 +24,11 @@ internal unsafe interface ISlotFormat
     /// </summary>
     static abstract void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane>;
 
-    /// <summary>After the block's last lane: codes the block from its scratch and writes its scale (8-bit codes only); <paramref name="first"/> is the block's first index in its tensor.</summary>
-    static abstract void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, TLane key) where TLane : struct, ICodecLane<TLane>;
+    /// <summary>
+    /// After the block's last lane: codes the block from its scratch and writes its scale (8-bit codes only); <paramref name="first"/> is the
+    /// block's first index in its tensor, <paramref name="key"/> the step's <see cref="RoundingSeed.Key"/>.
+    /// </summary>
+    static abstract void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane>;
 }
 
 /// <summary>A slot the algorithm does not use.</summary>
@@ -38,7 +41,7 @@ internal readonly unsafe struct Unused : ISlotFormat
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> { }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, TLane key) where TLane : struct, ICodecLane<TLane> { }
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> { }
 }
 
 /// <summary>float32 values, in place.</summary>
@@ -52,7 +55,7 @@ internal readonly unsafe struct Floats : ISlotFormat
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> =>
         TLane.Store(value, ref *(float*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, TLane key) where TLane : struct, ICodecLane<TLane> { }
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> { }
 }
 
 /// <summary>bfloat16 codes of a signed slot, converted in registers on the way in and out, rounded to nearest even.</summary>
@@ -67,7 +70,7 @@ internal readonly unsafe struct BFloat16s : ISlotFormat
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> =>
         TLane.StoreHalves(StateCodec.ToBFloat16(value, StateCodec.BFloat16Increment(value, positions, key, nonNegative: false)), ref *(ushort*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, TLane key) where TLane : struct, ICodecLane<TLane> { }
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> { }
 }
 
 /// <summary>bfloat16 codes of a non-negative slot, converted in registers on the way in and out, rounded stochastically.</summary>
@@ -82,7 +85,7 @@ internal readonly unsafe struct NonNegativeBFloat16s : ISlotFormat
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> =>
         TLane.StoreHalves(StateCodec.ToBFloat16(value, StateCodec.BFloat16Increment(value, positions, key, nonNegative: true)), ref *(ushort*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, TLane key) where TLane : struct, ICodecLane<TLane> { }
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> { }
 }
 
 /// <summary>8-bit codes with a sign (momenta).</summary>
@@ -97,8 +100,8 @@ internal readonly unsafe struct SignedCodes : ISlotFormat
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> =>
         Codes.Keep(value, scratch, inBlock, ref largest);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, TLane key) where TLane : struct, ICodecLane<TLane> =>
-        Codes.Finish(values, scales, block, scratch, largest, nonNegative: false, first, key);
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> =>
+        Codes.Finish(values, scales, block, scratch, largest);
 }
 
 /// <summary>8-bit codes without a sign, with a wider exponent (second moments, sums of squares).</summary>
@@ -113,11 +116,23 @@ internal readonly unsafe struct NonNegativeCodes : ISlotFormat
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> =>
         Codes.Keep(value, scratch, inBlock, ref largest);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, TLane key) where TLane : struct, ICodecLane<TLane> =>
-        Codes.Finish(values, scales, block, scratch, largest, nonNegative: true, first, key);
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> =>
+        scales[block] = NonNegativeBlock<TLane>.Run(scratch, values + block * StateCodec.BlockSize, TLane.LargestBits(largest), first, key);
 }
 
-/// <summary>What both 8-bit formats do with a block's new values: keep them in L1 scratch until the block's scale is known.</summary>
+/// <summary>
+/// Codes one whole block of a non-negative 8-bit slot from the loop's scratch, rounding stochastically: its own method,
+/// called once per block. Inlined, the draws of AMSGrad's two non-negative slots took the fused loop past the JIT's inlining
+/// budget, which then left lane operations as calls per element (<c>KernelMachineCodeTests</c> checks this loop too).
+/// </summary>
+internal static unsafe class NonNegativeBlock<TLane> where TLane : struct, ICodecLane<TLane>
+{
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static float Run(float* scratch, byte* codes, int largestBits, int first, int key) =>
+        StateCodec.EncodeWholeBlock(ref *scratch, ref *codes, largestBits, nonNegative: true, first, TLane.Bits(key));
+}
+
+/// <summary>What both 8-bit formats do with a block's new values, keep them in L1 scratch until the block's scale is known; and a signed slot's coding of them.</summary>
 internal static unsafe class Codes
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -128,8 +143,8 @@ internal static unsafe class Codes
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, bool nonNegative, int first, TLane key) where TLane : struct, ICodecLane<TLane>
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest) where TLane : struct, ICodecLane<TLane>
     {
-        scales[block] = StateCodec.EncodeWholeBlock(ref *scratch, ref *(values + block * StateCodec.BlockSize), TLane.LargestBits(largest), nonNegative, first, key);
+        scales[block] = StateCodec.EncodeWholeBlock(ref *scratch, ref *(values + block * StateCodec.BlockSize), TLane.LargestBits(largest), nonNegative: false, 0, default(TLane));
     }
 }

@@ -34,6 +34,17 @@ public readonly partial record struct Float512Lane : ICodecLane<Float512Lane>
     public static Float512Lane MultiplyBits(Float512Lane left, Float512Lane right) => Of(left.Pattern * right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane Mix(Float512Lane value)
+    {
+        var x = value.Pattern.AsUInt32();
+        x ^= x >> 16;
+        x *= 0x7FEB352Du;
+        x ^= x >> 15;
+        x *= 0x846CA68Bu;
+        return new((x ^ (x >> 16)).AsSingle());
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane Positions(int first) => Of(Vector512.Create(first) + Vector512<int>.Indices);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

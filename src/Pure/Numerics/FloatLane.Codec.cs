@@ -31,6 +31,9 @@ public readonly partial record struct FloatLane : ICodecLane<FloatLane>
     public static FloatLane MultiplyBits(FloatLane left, FloatLane right) => Of(unchecked(left.Pattern * right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static FloatLane Mix(FloatLane value) => Of(unchecked((int)RoundingSeed.Mix((uint)value.Pattern)));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane Positions(int first) => Of(first);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -29,6 +29,12 @@ public interface ICodecLane<T> : IFloatLane<T> where T : struct, ICodecLane<T>
     /// <summary>The low 32 bits of the integer product of the bit patterns.</summary>
     static abstract T MultiplyBits(T left, T right);
 
+    /// <summary>
+    /// <see cref="RoundingSeed.Mix"/> of each pattern: a primitive, so that the fused loop inlines one operation rather than its
+    /// ten (the JIT's inlining budget is per loop, and AMSGrad codes two stochastically rounded slots in it).
+    /// </summary>
+    static abstract T Mix(T value);
+
     /// <summary>The consecutive integers <paramref name="first"/>, <paramref name="first"/> + 1, … as the elements' patterns.</summary>
     static abstract T Positions(int first);
 

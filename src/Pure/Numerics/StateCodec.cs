@@ -219,12 +219,7 @@ public static class StateCodec
     internal static T Draw<T>(T values, T positions, T key, int bits) where T : struct, ICodecLane<T>
     {
         var x = T.Xor(T.AddBits(values, T.MultiplyBits(positions, T.Bits(unchecked((int)0x9E3779B9)))), key);
-        x = T.Xor(x, T.ShiftRight(x, 16));
-        x = T.MultiplyBits(x, T.Bits(0x7FEB352D));
-        x = T.Xor(x, T.ShiftRight(x, 15));
-        x = T.MultiplyBits(x, T.Bits(unchecked((int)0x846CA68B)));
-        x = T.Xor(x, T.ShiftRight(x, 16));
-        return T.ShiftRight(x, 32 - bits);
+        return T.ShiftRight(T.Mix(x), 32 - bits);
     }
 
     /// <summary>
