@@ -8,14 +8,11 @@ namespace AdaptiveLR.EndToEnd;
 /// The element loops' machine code, as the JIT really emits it in the built tool (<c>DOTNET_JitDisasm</c>): no call may
 /// be left inside a kernel loop. Attributes alone do not ensure it: a loop that inlines too much runs out of the JIT's
 /// inlining budget and silently leaves lane operations as calls (three 8-bit slots once did: 5× slower). Only the
-/// stack-cookie check and the zeroing of the loop's L1 scratch, once per call, and the per-block call of a non-negative
-/// 8-bit block's coder are expected.
+/// stack-cookie check and the zeroing of the loop's L1 scratch, once per call, are expected.
 /// </summary>
 public sealed partial class KernelMachineCodeTests : IDisposable
 {
-    // Besides those, the compressed loop calls the coder of a non-negative 8-bit block once per 256 elements, after the
-    // block's element loop (its own element loop is checked here too).
-    private static readonly string[] Expected = ["CORINFO_HELP_FAIL_FAST", "CORINFO_HELP_MEMZERO", "AdaptiveLR.Pure.Core.NonNegativeBlock`1["];
+    private static readonly string[] Expected = ["CORINFO_HELP_FAIL_FAST", "CORINFO_HELP_MEMZERO"];
     private readonly TemporaryFolder folder = new();
 
     [Theory]
@@ -43,15 +40,12 @@ public sealed partial class KernelMachineCodeTests : IDisposable
 
         var loops = File.ReadAllText(listing).Split("; Assembly listing for method ")
             .Where(method => method.StartsWith("AdaptiveLR.Pure.Core.CompressedLoop`5", StringComparison.Ordinal)
-                          || method.StartsWith("AdaptiveLR.Pure.Core.Loop`5", StringComparison.Ordinal)
-                          || method.StartsWith("AdaptiveLR.Pure.Core.NonNegativeBlock`1", StringComparison.Ordinal))
+                          || method.StartsWith("AdaptiveLR.Pure.Core.Loop`5", StringComparison.Ordinal))
             .ToList();
         int compressed = loops.Count(method => method.StartsWith("AdaptiveLR.Pure.Core.CompressedLoop`5", StringComparison.Ordinal));
         // Adam and AdamW share a rule; AMSGrad is Adam's rule with a third slot: five distinct compressed loops.
         Assert.True(precision == "fp32" ? compressed == 0 : compressed >= 5, $"{compressed} compressed loops compiled");
         Assert.True(loops.Count >= 5, $"{loops.Count} element loops compiled");
-        int blockCoders = loops.Count(method => method.StartsWith("AdaptiveLR.Pure.Core.NonNegativeBlock`1", StringComparison.Ordinal));
-        Assert.True(precision == "int8" ? blockCoders >= 1 : blockCoders == 0, $"{blockCoders} non-negative block coders compiled");
         foreach (string method in loops)
         {
             string name = method[..method.IndexOf('\n')];

@@ -117,19 +117,7 @@ internal readonly unsafe struct NonNegativeCodes : ISlotFormat
         Codes.Keep(value, scratch, inBlock, ref largest);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> =>
-        scales[block] = NonNegativeBlock<TLane>.Run(scratch, values + block * StateCodec.BlockSize, TLane.LargestBits(largest), first, key);
-}
-
-/// <summary>
-/// Codes one whole block of a non-negative 8-bit slot from the loop's scratch, rounding stochastically: its own method,
-/// called once per block. Inlined, the draws of AMSGrad's two non-negative slots took the fused loop past the JIT's inlining
-/// budget, which then left lane operations as calls per element (<c>KernelMachineCodeTests</c> checks this loop too).
-/// </summary>
-internal static unsafe class NonNegativeBlock<TLane> where TLane : struct, ICodecLane<TLane>
-{
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static float Run(float* scratch, byte* codes, int largestBits, int first, int key) =>
-        StateCodec.EncodeWholeBlock(ref *scratch, ref *codes, largestBits, nonNegative: true, first, TLane.Bits(key));
+        scales[block] = StateCodec.EncodeWholeBlock(ref *scratch, ref *(values + block * StateCodec.BlockSize), TLane.LargestBits(largest), nonNegative: true, first, TLane.Bits(key));
 }
 
 /// <summary>What both 8-bit formats do with a block's new values, keep them in L1 scratch until the block's scale is known; and a signed slot's coding of them.</summary>

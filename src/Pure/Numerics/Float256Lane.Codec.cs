@@ -26,15 +26,9 @@ public readonly partial record struct Float256Lane : ICodecLane<Float256Lane>
     public static Float256Lane Or(Float256Lane left, Float256Lane right) => Of(left.Pattern | right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float256Lane Xor(Float256Lane left, Float256Lane right) => Of(left.Pattern ^ right.Pattern);
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float256Lane MultiplyBits(Float256Lane left, Float256Lane right) => Of(left.Pattern * right.Pattern);
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float256Lane Mix(Float256Lane value)
+    public static Float256Lane Mix(Float256Lane value, Float256Lane position, Float256Lane key)
     {
-        var x = value.Pattern.AsUInt32();
+        var x = (value.Pattern.AsUInt32() + position.Pattern.AsUInt32() * 0x9E3779B9u) ^ key.Pattern.AsUInt32();
         x ^= x >> 16;
         x *= 0x7FEB352Du;
         x ^= x >> 15;

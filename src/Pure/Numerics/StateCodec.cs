@@ -212,15 +212,12 @@ public static class StateCodec
         nonNegative ? Draw(values, positions, key, 16) : T.AddBits(T.Bits(0x7FFF), T.And(T.ShiftRight(values, 16), T.Bits(1)));
 
     /// <summary>
-    /// A uniform integer below 2^<paramref name="bits"/> per element: the top bits of a hash (<see cref="RoundingSeed.Mix"/>)
+    /// A uniform integer below 2^<paramref name="bits"/> per element: the top bits of a hash (<see cref="ICodecLane{T}.Mix"/>)
     /// of the value's bits, its position (spread by the golden ratio, so that neighbours differ in many bits) and the step's key.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T Draw<T>(T values, T positions, T key, int bits) where T : struct, ICodecLane<T>
-    {
-        var x = T.Xor(T.AddBits(values, T.MultiplyBits(positions, T.Bits(unchecked((int)0x9E3779B9)))), key);
-        return T.ShiftRight(T.Mix(x), 32 - bits);
-    }
+    internal static T Draw<T>(T values, T positions, T key, int bits) where T : struct, ICodecLane<T> =>
+        T.ShiftRight(T.Mix(values, positions, key), 32 - bits);
 
     /// <summary>
     /// The 8-bit code of each quotient (value ÷ its block's scale), in the low byte of each element: its bits from the
