@@ -52,7 +52,8 @@ public sealed partial class AdaptiveOptimizer
         var storage = empty(CompressedShape(parameter), SlotDtypeOf(parameter));
         using var floats = values.detach().to(float32).contiguous();
         int length = (int)parameter.numel();
-        CompressedStep.Encode(Storage(storage, length, nonNegative), 0, length, new ReadOnlySpan<float>((float*)NativeTensor.Data(floats.Handle), length));
+        // A conversion outside any step (initial values, a slot assigned by name) draws its stochastic rounding as step 0.
+        CompressedStep.Encode(Storage(storage, length, nonNegative), 0, length, new ReadOnlySpan<float>((float*)NativeTensor.Data(floats.Handle), length), new RoundingSeed(0, 0));
         return storage;
     }
 

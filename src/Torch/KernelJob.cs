@@ -73,7 +73,7 @@ internal sealed unsafe class KernelJob : RangeJob
             if (compressed[tensor])
             {
                 int offset = checked((int)from);
-                CompressedStep.Apply(rules[tensor], contexts[tensor], parameter, gradient, elements,
+                CompressedStep.Apply(rules[tensor], contexts[tensor], parameter, gradient, elements, offset,
                                      slots[3 * tensor].From(offset), slots[3 * tensor + 1].From(offset), slots[3 * tensor + 2].From(offset));
                 continue;
             }

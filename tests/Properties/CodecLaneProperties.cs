@@ -26,39 +26,41 @@ public class CodecLaneProperties
            .ToArbitrary();
 
     [Property(Arbitrary = [typeof(CodecLaneProperties)], MaxTest = 300)]
-    public void EveryLaneWidthCodesEightBitBlocksAlike(float[] values, bool nonNegative)
+    public void EveryLaneWidthCodesEightBitBlocksAlike(float[] values, bool nonNegative, long step, int first)
     {
         values = values[..Math.Min(values.Length, StateCodec.BlockSize)];
         if (nonNegative) values = [.. values.Select(MathF.Abs)];
-        var (scale, codes, decoded) = EightBit<FloatLane>(values, nonNegative);
-        if (Vector256.IsHardwareAccelerated) AssertSame((scale, codes, decoded), EightBit<Float256Lane>(values, nonNegative));
-        if (Vector512.IsHardwareAccelerated) AssertSame((scale, codes, decoded), EightBit<Float512Lane>(values, nonNegative));
+        var seed = new RoundingSeed(step, first);
+        var (scale, codes, decoded) = EightBit<FloatLane>(values, nonNegative, seed);
+        if (Vector256.IsHardwareAccelerated) AssertSame((scale, codes, decoded), EightBit<Float256Lane>(values, nonNegative, seed));
+        if (Vector512.IsHardwareAccelerated) AssertSame((scale, codes, decoded), EightBit<Float512Lane>(values, nonNegative, seed));
     }
 
     [Property(Arbitrary = [typeof(CodecLaneProperties)], MaxTest = 300)]
-    public void EveryLaneWidthRoundsBFloat16Alike(float[] values)
+    public void EveryLaneWidthRoundsBFloat16Alike(float[] values, bool nonNegative, long step, int first)
     {
-        var (codes, decoded) = BFloat16<FloatLane>(values);
-        if (Vector256.IsHardwareAccelerated) AssertSame(codes, decoded, BFloat16<Float256Lane>(values));
-        if (Vector512.IsHardwareAccelerated) AssertSame(codes, decoded, BFloat16<Float512Lane>(values));
+        var seed = new RoundingSeed(step, first);
+        var (codes, decoded) = BFloat16<FloatLane>(values, nonNegative, seed);
+        if (Vector256.IsHardwareAccelerated) AssertSame(codes, decoded, BFloat16<Float256Lane>(values, nonNegative, seed));
+        if (Vector512.IsHardwareAccelerated) AssertSame(codes, decoded, BFloat16<Float512Lane>(values, nonNegative, seed));
         for (int i = 0; i < values.Length; i++)
             Assert.Equal(float.IsNaN(values[i]), float.IsNaN(BitConverter.Int32BitsToSingle(decoded[i])));
     }
 
-    private static (float Scale, byte[] Codes, int[] Decoded) EightBit<T>(float[] values, bool nonNegative) where T : struct, ICodecLane<T>
+    private static (float Scale, byte[] Codes, int[] Decoded) EightBit<T>(float[] values, bool nonNegative, RoundingSeed seed) where T : struct, ICodecLane<T>
     {
         var codes = new byte[values.Length];
         var decoded = new float[values.Length];
-        float scale = StateCodec.EncodeBlock<T>(ref values[0], ref codes[0], (nuint)values.Length, nonNegative);
+        float scale = StateCodec.EncodeBlock<T>(ref values[0], ref codes[0], (nuint)values.Length, nonNegative, seed);
         StateCodec.DecodeBlock<T>(ref codes[0], ref decoded[0], (nuint)values.Length, scale, nonNegative);
         return (scale, codes, [.. decoded.Select(BitConverter.SingleToInt32Bits)]);
     }
 
-    private static (ushort[] Codes, int[] Decoded) BFloat16<T>(float[] values) where T : struct, ICodecLane<T>
+    private static (ushort[] Codes, int[] Decoded) BFloat16<T>(float[] values, bool nonNegative, RoundingSeed seed) where T : struct, ICodecLane<T>
     {
         var codes = new ushort[values.Length];
         var decoded = new float[values.Length];
-        StateCodec.EncodeBFloat16<T>(ref values[0], ref codes[0], (nuint)values.Length);
+        StateCodec.EncodeBFloat16<T>(ref values[0], ref codes[0], (nuint)values.Length, nonNegative, seed);
         StateCodec.DecodeBFloat16<T>(ref codes[0], ref decoded[0], (nuint)values.Length);
         return (codes, [.. decoded.Select(BitConverter.SingleToInt32Bits)]);
     }

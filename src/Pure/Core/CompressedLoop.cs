@@ -22,21 +22,25 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
     where TFormat1 : struct, ISlotFormat
     where TFormat2 : struct, ISlotFormat
 {
-    /// <summary>Steps <paramref name="blocks"/> whole blocks from the start of every buffer.</summary>
+    /// <summary>
+    /// Steps <paramref name="blocks"/> whole blocks from the start of every buffer, whose first element is element <paramref name="first"/>
+    /// of its tensor; <paramref name="key"/> is the step's <see cref="RoundingSeed.Key"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Run(TRule rule, float* parameters, float* gradients, SlotStorage slot0, SlotStorage slot1, SlotStorage slot2, nuint blocks)
+    public static void Run(TRule rule, float* parameters, float* gradients, SlotStorage slot0, SlotStorage slot1, SlotStorage slot2, nuint blocks, int first, int key)
     {
         const int Block = StateCodec.BlockSize;
         float* scratch = stackalloc float[3 * Block];
         byte* values0 = (byte*)slot0.Values, values1 = (byte*)slot1.Values, values2 = (byte*)slot2.Values;
         float* scales0 = (float*)slot0.Scales, scales1 = (float*)slot1.Scales, scales2 = (float*)slot2.Scales;
         nuint width = (nuint)TLane.Count;
+        TLane keys = TLane.Bits(key);
         for (nuint block = 0; block < blocks; block++)
         {
-            nuint first = block * Block, end = first + Block;
+            nuint start = block * Block, end = start + Block;
             TLane scale0 = TFormat0.Scale<TLane>(scales0, block), scale1 = TFormat1.Scale<TLane>(scales1, block), scale2 = TFormat2.Scale<TLane>(scales2, block);
             TLane largest0 = default, largest1 = default, largest2 = default;
-            nuint i = first;
+            nuint i = start;
             // Tested at the bottom, so that the body dominates the exit and the JIT hoists the rule's broadcasts out of it.
             do
             {
@@ -46,15 +50,17 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
                 TLane s2 = TFormat2.Load(values2, i, scale2);
                 rule.Apply(ref parameter, TLane.Load(ref *gradients, i), ref s0, ref s1, ref s2);
                 TLane.Store(parameter, ref *parameters, i);
-                TFormat0.Store(s0, values0, i, scratch, i - first, ref largest0);
-                TFormat1.Store(s1, values1, i, scratch + Block, i - first, ref largest1);
-                TFormat2.Store(s2, values2, i, scratch + 2 * Block, i - first, ref largest2);
+                TLane positions = TLane.Positions(first + (int)i);
+                TFormat0.Store(s0, values0, i, scratch, i - start, ref largest0, positions, keys);
+                TFormat1.Store(s1, values1, i, scratch + Block, i - start, ref largest1, positions, keys);
+                TFormat2.Store(s2, values2, i, scratch + 2 * Block, i - start, ref largest2, positions, keys);
                 i += width;
             }
             while (i < end);
-            TFormat0.Finish(values0, scales0, block, scratch, largest0);
-            TFormat1.Finish(values1, scales1, block, scratch + Block, largest1);
-            TFormat2.Finish(values2, scales2, block, scratch + 2 * Block, largest2);
+            int blockFirst = first + (int)start;
+            TFormat0.Finish(values0, scales0, block, scratch, largest0, blockFirst, key);
+            TFormat1.Finish(values1, scales1, block, scratch + Block, largest1, blockFirst, key);
+            TFormat2.Finish(values2, scales2, block, scratch + 2 * Block, largest2, blockFirst, key);
         }
     }
 }

@@ -9,7 +9,7 @@ public enum StatePrecision
     /// <summary>4 bytes per value: the state as torch.optim keeps it.</summary>
     Float32,
 
-    /// <summary>2 bytes per value, rounded to nearest even.</summary>
+    /// <summary>2 bytes per value: signed slots rounded to nearest even, non-negative ones stochastically (<see cref="StateCodec"/>).</summary>
     BFloat16,
 
     /// <summary>1 byte per value plus a float scale per block of <see cref="StateCodec.BlockSize"/> values.</summary>
@@ -54,13 +54,16 @@ public static unsafe class CompressedStep
     /// </summary>
     public const int Chunk = 8 * StateCodec.BlockSize;
 
-    /// <summary>One step over <paramref name="length"/> elements of float32 parameters and gradients, in place.</summary>
-    public static void Apply(Hyperparameters hyperparameters, StepContext context, float* parameters, float* gradients, int length,
+    /// <summary>
+    /// One step over <paramref name="length"/> elements of float32 parameters and gradients, in place: elements
+    /// <paramref name="first"/> on of their tensor (the index seeds the stochastic rounding, <see cref="RoundingSeed"/>).
+    /// </summary>
+    public static void Apply(Hyperparameters hyperparameters, StepContext context, float* parameters, float* gradients, int length, int first,
                              SlotStorage slot0, SlotStorage slot1, SlotStorage slot2)
     {
         if (hyperparameters is TensorHyperparameters or StagedHyperparameters)
             throw new NotSupportedException($"{hyperparameters.Algorithm} keeps its state in float32 only; compressed state is for element-wise algorithms");
-        var visitor = new BlockVisitor(parameters, gradients, length, slot0, slot1, slot2);
+        var visitor = new BlockVisitor(parameters, gradients, length, new RoundingSeed(context.Step, first), slot0, slot1, slot2);
         hyperparameters.VisitRule<BlockVisitor, bool>(context, ref visitor);
     }
 
@@ -86,8 +89,11 @@ public static unsafe class CompressedStep
         }
     }
 
-    /// <summary>Encodes <paramref name="length"/> values into a slot from element <paramref name="start"/> (a multiple of the block size).</summary>
-    public static void Encode(SlotStorage slot, int start, int length, ReadOnlySpan<float> source)
+    /// <summary>
+    /// Encodes <paramref name="length"/> values into a slot from element <paramref name="start"/> (a multiple of the block size);
+    /// <paramref name="seed"/> is the step and the tensor index of <paramref name="source"/>'s first value.
+    /// </summary>
+    public static void Encode(SlotStorage slot, int start, int length, ReadOnlySpan<float> source, RoundingSeed seed)
     {
         switch (slot.Precision)
         {
@@ -95,20 +101,20 @@ public static unsafe class CompressedStep
                 source[..length].CopyTo(new Span<float>((float*)slot.Values + start, length));
                 break;
             case StatePrecision.BFloat16:
-                StateCodec.EncodeBFloat16(source[..length], new Span<ushort>((ushort*)slot.Values + start, length));
+                StateCodec.EncodeBFloat16(source[..length], new Span<ushort>((ushort*)slot.Values + start, length), slot.NonNegative, seed);
                 break;
             default:
                 for (int offset = 0; offset < length; offset += StateCodec.BlockSize)
                 {
                     int n = Math.Min(StateCodec.BlockSize, length - offset);
                     ((float*)slot.Scales)[(start + offset) / StateCodec.BlockSize] =
-                        StateCodec.EncodeBlock(source.Slice(offset, n), new Span<byte>((byte*)slot.Values + start + offset, n), slot.NonNegative);
+                        StateCodec.EncodeBlock(source.Slice(offset, n), new Span<byte>((byte*)slot.Values + start + offset, n), slot.NonNegative, seed.Plus(offset));
                 }
                 break;
         }
     }
 
-    private readonly struct BlockVisitor(float* parameters, float* gradients, int length, SlotStorage slot0, SlotStorage slot1, SlotStorage slot2)
+    private readonly struct BlockVisitor(float* parameters, float* gradients, int length, RoundingSeed seed, SlotStorage slot0, SlotStorage slot1, SlotStorage slot2)
         : IRuleVisitor<bool>
     {
         public bool Visit<TRule>(in TRule rule) where TRule : struct, IElementRule
@@ -132,6 +138,7 @@ public static unsafe class CompressedStep
                 case SlotKind.Unused: WithFormat1<TRule, TLane, Unused>(rule, blocks); break;
                 case SlotKind.Floats: WithFormat1<TRule, TLane, Floats>(rule, blocks); break;
                 case SlotKind.BFloat16s: WithFormat1<TRule, TLane, BFloat16s>(rule, blocks); break;
+                case SlotKind.NonNegativeBFloat16s: WithFormat1<TRule, TLane, NonNegativeBFloat16s>(rule, blocks); break;
                 case SlotKind.SignedCodes: WithFormat1<TRule, TLane, SignedCodes>(rule, blocks); break;
                 default: WithFormat1<TRule, TLane, NonNegativeCodes>(rule, blocks); break;
             }
@@ -145,6 +152,7 @@ public static unsafe class CompressedStep
                 case SlotKind.Unused: WithFormat2<TRule, TLane, T0, Unused>(rule, blocks); break;
                 case SlotKind.Floats: WithFormat2<TRule, TLane, T0, Floats>(rule, blocks); break;
                 case SlotKind.BFloat16s: WithFormat2<TRule, TLane, T0, BFloat16s>(rule, blocks); break;
+                case SlotKind.NonNegativeBFloat16s: WithFormat2<TRule, TLane, T0, NonNegativeBFloat16s>(rule, blocks); break;
                 case SlotKind.SignedCodes: WithFormat2<TRule, TLane, T0, SignedCodes>(rule, blocks); break;
                 default: WithFormat2<TRule, TLane, T0, NonNegativeCodes>(rule, blocks); break;
             }
@@ -155,11 +163,12 @@ public static unsafe class CompressedStep
         {
             switch (Format(slot2))
             {
-                case SlotKind.Unused: CompressedLoop<TRule, TLane, T0, T1, Unused>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks); break;
-                case SlotKind.Floats: CompressedLoop<TRule, TLane, T0, T1, Floats>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks); break;
-                case SlotKind.BFloat16s: CompressedLoop<TRule, TLane, T0, T1, BFloat16s>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks); break;
-                case SlotKind.SignedCodes: CompressedLoop<TRule, TLane, T0, T1, SignedCodes>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks); break;
-                default: CompressedLoop<TRule, TLane, T0, T1, NonNegativeCodes>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks); break;
+                case SlotKind.Unused: CompressedLoop<TRule, TLane, T0, T1, Unused>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks, seed.First, seed.Key); break;
+                case SlotKind.Floats: CompressedLoop<TRule, TLane, T0, T1, Floats>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks, seed.First, seed.Key); break;
+                case SlotKind.BFloat16s: CompressedLoop<TRule, TLane, T0, T1, BFloat16s>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks, seed.First, seed.Key); break;
+                case SlotKind.NonNegativeBFloat16s: CompressedLoop<TRule, TLane, T0, T1, NonNegativeBFloat16s>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks, seed.First, seed.Key); break;
+                case SlotKind.SignedCodes: CompressedLoop<TRule, TLane, T0, T1, SignedCodes>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks, seed.First, seed.Key); break;
+                default: CompressedLoop<TRule, TLane, T0, T1, NonNegativeCodes>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks, seed.First, seed.Key); break;
             }
         }
 
@@ -168,7 +177,7 @@ public static unsafe class CompressedStep
             : slot.Precision switch
             {
                 StatePrecision.Float32 => SlotKind.Floats,
-                StatePrecision.BFloat16 => SlotKind.BFloat16s,
+                StatePrecision.BFloat16 => slot.NonNegative ? SlotKind.NonNegativeBFloat16s : SlotKind.BFloat16s,
                 _ => slot.NonNegative ? SlotKind.NonNegativeCodes : SlotKind.SignedCodes,
             };
 
@@ -180,9 +189,10 @@ public static unsafe class CompressedStep
             var s1 = Window(slot1, scratch + StateCodec.BlockSize, start, n);
             var s2 = Window(slot2, scratch + 2 * StateCodec.BlockSize, start, n);
             FusedKernel.Apply(rule, new Span<float>(parameters + start, n), new ReadOnlySpan<float>(gradients + start, n), s0, s1, s2);
-            Store(slot0, s0, start, n);
-            Store(slot1, s1, start, n);
-            Store(slot2, s2, start, n);
+            var rest = seed.Plus(start);
+            Store(slot0, s0, start, n, rest);
+            Store(slot1, s1, start, n, rest);
+            Store(slot2, s2, start, n, rest);
         }
 
         /// <summary>The float values of a chunk of a slot: its own memory for float32 slots, decoded scratch otherwise.</summary>
@@ -195,11 +205,11 @@ public static unsafe class CompressedStep
             return window;
         }
 
-        private static void Store(SlotStorage slot, Span<float> window, int start, int n)
+        private static void Store(SlotStorage slot, Span<float> window, int start, int n, RoundingSeed seed)
         {
-            if (slot.Values != IntPtr.Zero && slot.Precision != StatePrecision.Float32) Encode(slot, start, n, window);
+            if (slot.Values != IntPtr.Zero && slot.Precision != StatePrecision.Float32) Encode(slot, start, n, window, seed);
         }
     }
 
-    private enum SlotKind { Unused, Floats, BFloat16s, SignedCodes, NonNegativeCodes }
+    private enum SlotKind { Unused, Floats, BFloat16s, NonNegativeBFloat16s, SignedCodes, NonNegativeCodes }
 }

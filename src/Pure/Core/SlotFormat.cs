@@ -17,11 +17,18 @@ internal unsafe interface ISlotFormat
     /// <summary>The slot's values at element <paramref name="index"/>.</summary>
     static abstract TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane>;
 
-    /// <summary>Stores the values at <paramref name="index"/>, or (8-bit codes) keeps them in the block's scratch and folds their magnitudes into <paramref name="largest"/>.</summary>
-    static abstract void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest) where TLane : struct, ICodecLane<TLane>;
+    /// <summary>
+    /// Stores the values at <paramref name="index"/>, or (8-bit codes) keeps them in the block's scratch and folds their magnitudes into
+    /// <paramref name="largest"/>. <paramref name="positions"/> are the elements' indices in their tensor and <paramref name="key"/> the step's
+    /// <see cref="RoundingSeed.Key"/>: what a stochastically rounded slot draws from.
+    /// </summary>
+    static abstract void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane>;
 
-    /// <summary>After the block's last lane: codes the block from its scratch and writes its scale (8-bit codes only).</summary>
-    static abstract void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest) where TLane : struct, ICodecLane<TLane>;
+    /// <summary>
+    /// After the block's last lane: codes the block from its scratch and writes its scale (8-bit codes only); <paramref name="first"/> is the
+    /// block's first index in its tensor, <paramref name="key"/> the step's <see cref="RoundingSeed.Key"/>.
+    /// </summary>
+    static abstract void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane>;
 }
 
 /// <summary>A slot the algorithm does not use.</summary>
@@ -32,9 +39,9 @@ internal readonly unsafe struct Unused : ISlotFormat
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> => default;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest) where TLane : struct, ICodecLane<TLane> { }
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> { }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest) where TLane : struct, ICodecLane<TLane> { }
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> { }
 }
 
 /// <summary>float32 values, in place.</summary>
@@ -45,13 +52,13 @@ internal readonly unsafe struct Floats : ISlotFormat
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> => TLane.Load(ref *(float*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest) where TLane : struct, ICodecLane<TLane> =>
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> =>
         TLane.Store(value, ref *(float*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest) where TLane : struct, ICodecLane<TLane> { }
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> { }
 }
 
-/// <summary>bfloat16 codes, converted in registers on the way in and out.</summary>
+/// <summary>bfloat16 codes of a signed slot, converted in registers on the way in and out, rounded to nearest even.</summary>
 internal readonly unsafe struct BFloat16s : ISlotFormat
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -60,10 +67,25 @@ internal readonly unsafe struct BFloat16s : ISlotFormat
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
         StateCodec.FromBFloat16(TLane.LoadHalves(ref *(ushort*)values, index));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest) where TLane : struct, ICodecLane<TLane> =>
-        TLane.StoreHalves(StateCodec.ToBFloat16(value), ref *(ushort*)values, index);
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> =>
+        TLane.StoreHalves(StateCodec.ToBFloat16(value, StateCodec.BFloat16Increment(value, positions, key, nonNegative: false)), ref *(ushort*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest) where TLane : struct, ICodecLane<TLane> { }
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> { }
+}
+
+/// <summary>bfloat16 codes of a non-negative slot, converted in registers on the way in and out, rounded stochastically.</summary>
+internal readonly unsafe struct NonNegativeBFloat16s : ISlotFormat
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
+        StateCodec.FromBFloat16(TLane.LoadHalves(ref *(ushort*)values, index));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> =>
+        TLane.StoreHalves(StateCodec.ToBFloat16(value, StateCodec.BFloat16Increment(value, positions, key, nonNegative: true)), ref *(ushort*)values, index);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> { }
 }
 
 /// <summary>8-bit codes with a sign (momenta).</summary>
@@ -75,11 +97,11 @@ internal readonly unsafe struct SignedCodes : ISlotFormat
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
         StateCodec.Decode(TLane.LoadBytes(ref *values, index), scale, nonNegative: false);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest) where TLane : struct, ICodecLane<TLane> =>
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> =>
         Codes.Keep(value, scratch, inBlock, ref largest);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest) where TLane : struct, ICodecLane<TLane> =>
-        Codes.Finish(values, scales, block, scratch, largest, nonNegative: false);
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> =>
+        Codes.Finish(values, scales, block, scratch, largest);
 }
 
 /// <summary>8-bit codes without a sign, with a wider exponent (second moments, sums of squares).</summary>
@@ -91,14 +113,14 @@ internal readonly unsafe struct NonNegativeCodes : ISlotFormat
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
         StateCodec.Decode(TLane.LoadBytes(ref *values, index), scale, nonNegative: true);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest) where TLane : struct, ICodecLane<TLane> =>
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> =>
         Codes.Keep(value, scratch, inBlock, ref largest);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest) where TLane : struct, ICodecLane<TLane> =>
-        Codes.Finish(values, scales, block, scratch, largest, nonNegative: true);
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> =>
+        scales[block] = StateCodec.EncodeWholeBlock(ref *scratch, ref *(values + block * StateCodec.BlockSize), TLane.LargestBits(largest), nonNegative: true, first, TLane.Bits(key));
 }
 
-/// <summary>What both 8-bit formats do with a block's new values: keep them in L1 scratch until the block's scale is known.</summary>
+/// <summary>What both 8-bit formats do with a block's new values, keep them in L1 scratch until the block's scale is known; and a signed slot's coding of them.</summary>
 internal static unsafe class Codes
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -109,8 +131,8 @@ internal static unsafe class Codes
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, bool nonNegative) where TLane : struct, ICodecLane<TLane>
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest) where TLane : struct, ICodecLane<TLane>
     {
-        scales[block] = StateCodec.EncodeWholeBlock<TLane>(ref *scratch, ref *(values + block * StateCodec.BlockSize), TLane.LargestBits(largest), nonNegative);
+        scales[block] = StateCodec.EncodeWholeBlock(ref *scratch, ref *(values + block * StateCodec.BlockSize), TLane.LargestBits(largest), nonNegative: false, 0, default(TLane));
     }
 }

@@ -26,6 +26,20 @@ public readonly partial record struct Float256Lane : ICodecLane<Float256Lane>
     public static Float256Lane Or(Float256Lane left, Float256Lane right) => Of(left.Pattern | right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane Mix(Float256Lane value, Float256Lane position, Float256Lane key)
+    {
+        var x = (value.Pattern.AsUInt32() + position.Pattern.AsUInt32() * 0x9E3779B9u) ^ key.Pattern.AsUInt32();
+        x ^= x >> 16;
+        x *= 0x7FEB352Du;
+        x ^= x >> 15;
+        x *= 0x846CA68Bu;
+        return new((x ^ (x >> 16)).AsSingle());
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane Positions(int first) => Of(Vector256.Create(first) + Vector256<int>.Indices);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane AndNot(Float256Lane value, Float256Lane mask) => Of(Vector256.AndNot(value.Pattern, mask.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

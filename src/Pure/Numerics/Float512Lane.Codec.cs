@@ -28,6 +28,20 @@ public readonly partial record struct Float512Lane : ICodecLane<Float512Lane>
     public static Float512Lane Or(Float512Lane left, Float512Lane right) => Of(left.Pattern | right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane Mix(Float512Lane value, Float512Lane position, Float512Lane key)
+    {
+        var x = (value.Pattern.AsUInt32() + position.Pattern.AsUInt32() * 0x9E3779B9u) ^ key.Pattern.AsUInt32();
+        x ^= x >> 16;
+        x *= 0x7FEB352Du;
+        x ^= x >> 15;
+        x *= 0x846CA68Bu;
+        return new((x ^ (x >> 16)).AsSingle());
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane Positions(int first) => Of(Vector512.Create(first) + Vector512<int>.Indices);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane AndNot(Float512Lane value, Float512Lane mask) => Of(Vector512.AndNot(value.Pattern, mask.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -25,6 +25,13 @@ public readonly partial record struct FloatLane : ICodecLane<FloatLane>
     public static FloatLane Or(FloatLane left, FloatLane right) => Of(left.Pattern | right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static FloatLane Mix(FloatLane value, FloatLane position, FloatLane key) =>
+        Of(unchecked((int)RoundingSeed.Mix(((uint)value.Pattern + (uint)position.Pattern * 0x9E3779B9u) ^ (uint)key.Pattern)));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static FloatLane Positions(int first) => Of(first);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane AndNot(FloatLane value, FloatLane mask) => Of(value.Pattern & ~mask.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -23,6 +23,16 @@ public interface ICodecLane<T> : IFloatLane<T> where T : struct, ICodecLane<T>
     /// <summary>Bitwise or.</summary>
     static abstract T Or(T left, T right);
 
+    /// <summary>
+    /// <see cref="RoundingSeed.Mix"/> of each <paramref name="value"/>'s pattern plus its <paramref name="position"/> times the golden ratio
+    /// (2³²/φ), exclusive-or <paramref name="key"/>: the hash that stochastic rounding draws from. A primitive, so that the fused loop
+    /// inlines one operation rather than a dozen (the JIT's inlining budget is per loop, and AMSGrad codes two such slots in it).
+    /// </summary>
+    static abstract T Mix(T value, T position, T key);
+
+    /// <summary>The consecutive integers <paramref name="first"/>, <paramref name="first"/> + 1, … as the elements' patterns.</summary>
+    static abstract T Positions(int first);
+
     /// <summary><paramref name="value"/> with the bits of <paramref name="mask"/> cleared.</summary>
     static abstract T AndNot(T value, T mask);
 

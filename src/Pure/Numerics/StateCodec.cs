@@ -10,6 +10,7 @@ namespace AdaptiveLR.Pure.Numerics;
 /// divided by its largest magnitude (its scale, kept as a float) and each quotient stored as the nearest
 /// code of a dynamic map — an exponent and a 3-bit linear fraction, so that small values keep their
 /// relative precision instead of a linear map's fixed step.
+/// Non-negative slots (second moments, sums of squares) are rounded stochastically, signed slots to nearest.
 /// </summary>
 /// <remarks>
 /// The map's exponents are powers of two rather than the paper's powers of ten, so that the nearest code
@@ -17,8 +18,16 @@ namespace AdaptiveLR.Pure.Numerics;
 /// Signed slots (momenta) use a sign bit, 4 exponent bits and 3 fraction bits: quotients down to 2⁻¹⁵.
 /// Non-negative slots (second moments, sums of squares) need no sign and use 5 exponent bits: down to 2⁻³¹,
 /// so that √v of a small coordinate is not flushed to zero while its momentum is not.
-/// Error bound of one value x in a block of scale s: |x̂ − x| ≤ max(2⁻⁴·|x|, 2⁻¹⁴·s) signed,
-/// max(2⁻⁴·|x|, 2⁻³⁰·s) non-negative; bfloat16 rounds to nearest even: |x̂ − x| ≤ 2⁻⁸·|x|.
+/// Rounding to nearest is biased where it matters most: a non-negative slot is a sum or a slow average, and an
+/// increment or decay below half a code step is lost every time (Adagrad's sum stops growing, an EMA with β₂ = 0.999
+/// stops decaying), so denominators drift. Non-negative values are therefore rounded stochastically: up to the next
+/// code with probability equal to the fraction of the step they lie above the lower one, so that the decoded value's
+/// expectation is the value (down to the smallest code, 2⁻³¹·9/8 of the scale). The draw is a hash of the value's
+/// bits, its index in the tensor and the step (<see cref="RoundingSeed"/>): deterministic, and the same on every lane
+/// width and thread split. Signed slots (momenta) keep rounding to nearest even: their errors change sign with the
+/// gradient instead of accruing one way, and stochastic rounding would double the largest error of every value.
+/// Error bound of one value x in a block of scale s: |x̂ − x| ≤ max(2⁻⁴·|x|, 2⁻¹⁴·s) signed (nearest),
+/// &lt; max(2⁻³·|x|, 2⁻³⁰·s) non-negative (one code step); bfloat16: ≤ 2⁻⁸·|x| to nearest even, &lt; 2⁻⁷·|x| stochastic.
 /// The formats are written once, on <see cref="ICodecLane{T}"/>: the bulk methods here run them on the widest
 /// lane and single floats, and the fused kernel (<c>Core.CompressedLoop</c>) runs the same code in its registers.
 /// </remarks>
@@ -35,16 +44,19 @@ public static class StateCodec
     /// <summary>How many scales a slot of <paramref name="length"/> values needs.</summary>
     public static int Blocks(int length) => (length + BlockSize - 1) / BlockSize;
 
-    /// <summary>Quantises <paramref name="values"/> (at most one block) into <paramref name="codes"/>; returns the block's scale.</summary>
-    public static float EncodeBlock(ReadOnlySpan<float> values, Span<byte> codes, bool nonNegative)
+    /// <summary>
+    /// Quantises <paramref name="values"/> (at most one block) into <paramref name="codes"/>; returns the block's scale.
+    /// Non-negative values are rounded stochastically, drawn from <paramref name="seed"/>; signed ones to nearest.
+    /// </summary>
+    public static float EncodeBlock(ReadOnlySpan<float> values, Span<byte> codes, bool nonNegative, RoundingSeed seed)
     {
         if (codes.Length < values.Length) throw new ArgumentException("fewer codes than values", nameof(codes));
         ref float source = ref MemoryMarshal.GetReference(values);
         ref byte destination = ref MemoryMarshal.GetReference(codes);
         nuint length = (nuint)values.Length;
-        if (Vector512.IsHardwareAccelerated) return EncodeBlock<Float512Lane>(ref source, ref destination, length, nonNegative);
-        if (Vector256.IsHardwareAccelerated) return EncodeBlock<Float256Lane>(ref source, ref destination, length, nonNegative);
-        return EncodeBlock<FloatLane>(ref source, ref destination, length, nonNegative);
+        if (Vector512.IsHardwareAccelerated) return EncodeBlock<Float512Lane>(ref source, ref destination, length, nonNegative, seed);
+        if (Vector256.IsHardwareAccelerated) return EncodeBlock<Float256Lane>(ref source, ref destination, length, nonNegative, seed);
+        return EncodeBlock<FloatLane>(ref source, ref destination, length, nonNegative, seed);
     }
 
     /// <summary>The values of one block from its codes and scale.</summary>
@@ -59,16 +71,19 @@ public static class StateCodec
         else DecodeBlock<FloatLane>(ref source, ref destination, length, scale, nonNegative);
     }
 
-    /// <summary>Rounds <paramref name="values"/> to bfloat16 (nearest, ties to even; NaN stays NaN).</summary>
-    public static void EncodeBFloat16(ReadOnlySpan<float> values, Span<ushort> codes)
+    /// <summary>
+    /// Rounds <paramref name="values"/> to bfloat16 (NaN stays NaN): a non-negative slot's stochastically, drawn from
+    /// <paramref name="seed"/>, a signed slot's to nearest, ties to even.
+    /// </summary>
+    public static void EncodeBFloat16(ReadOnlySpan<float> values, Span<ushort> codes, bool nonNegative, RoundingSeed seed)
     {
         if (codes.Length < values.Length) throw new ArgumentException("fewer codes than values", nameof(codes));
         ref float source = ref MemoryMarshal.GetReference(values);
         ref ushort destination = ref MemoryMarshal.GetReference(codes);
         nuint length = (nuint)values.Length;
-        if (Vector512.IsHardwareAccelerated) EncodeBFloat16<Float512Lane>(ref source, ref destination, length);
-        else if (Vector256.IsHardwareAccelerated) EncodeBFloat16<Float256Lane>(ref source, ref destination, length);
-        else EncodeBFloat16<FloatLane>(ref source, ref destination, length);
+        if (Vector512.IsHardwareAccelerated) EncodeBFloat16<Float512Lane>(ref source, ref destination, length, nonNegative, seed);
+        else if (Vector256.IsHardwareAccelerated) EncodeBFloat16<Float256Lane>(ref source, ref destination, length, nonNegative, seed);
+        else EncodeBFloat16<FloatLane>(ref source, ref destination, length, nonNegative, seed);
     }
 
     /// <summary>The floats of bfloat16 <paramref name="codes"/>.</summary>
@@ -83,7 +98,7 @@ public static class StateCodec
         else DecodeBFloat16<FloatLane>(ref source, ref destination, length);
     }
 
-    internal static float EncodeBlock<T>(ref float values, ref byte codes, nuint length, bool nonNegative) where T : struct, ICodecLane<T>
+    internal static float EncodeBlock<T>(ref float values, ref byte codes, nuint length, bool nonNegative, RoundingSeed seed) where T : struct, ICodecLane<T>
     {
         T largest = default;
         nuint i = 0;
@@ -91,7 +106,7 @@ public static class StateCodec
         int bits = T.LargestBits(largest);
         for (; i < length; i++) bits = FloatLane.LargestBits(Magnitudes(FloatLane.Bits(bits), FloatLane.Load(ref values, i)));
         float scale = Scale(bits);
-        Encode<T>(ref values, ref codes, length, scale, nonNegative);
+        Encode<T>(ref values, ref codes, length, scale, nonNegative, seed);
         return scale;
     }
 
@@ -102,11 +117,20 @@ public static class StateCodec
         for (; i < length; i++) FloatLane.Store(Decode(FloatLane.LoadBytes(ref codes, i), new FloatLane(scale), nonNegative), ref values, i);
     }
 
-    internal static void EncodeBFloat16<T>(ref float values, ref ushort codes, nuint length) where T : struct, ICodecLane<T>
+    internal static void EncodeBFloat16<T>(ref float values, ref ushort codes, nuint length, bool nonNegative, RoundingSeed seed) where T : struct, ICodecLane<T>
     {
+        int key = seed.Key;
         nuint i = 0;
-        for (; i + (nuint)T.Count <= length; i += (nuint)T.Count) T.StoreHalves(ToBFloat16(T.Load(ref values, i)), ref codes, i);
-        for (; i < length; i++) FloatLane.StoreHalves(ToBFloat16(FloatLane.Load(ref values, i)), ref codes, i);
+        for (; i + (nuint)T.Count <= length; i += (nuint)T.Count)
+        {
+            var value = T.Load(ref values, i);
+            T.StoreHalves(ToBFloat16(value, BFloat16Increment(value, T.Positions(seed.First + (int)i), T.Bits(key), nonNegative)), ref codes, i);
+        }
+        for (; i < length; i++)
+        {
+            var value = FloatLane.Load(ref values, i);
+            FloatLane.StoreHalves(ToBFloat16(value, BFloat16Increment(value, FloatLane.Positions(seed.First + (int)i), FloatLane.Bits(key), nonNegative)), ref codes, i);
+        }
     }
 
     internal static void DecodeBFloat16<T>(ref ushort codes, ref float values, nuint length) where T : struct, ICodecLane<T>
@@ -133,37 +157,78 @@ public static class StateCodec
     }
 
     /// <summary>Codes <paramref name="length"/> values of one block whose scale is <paramref name="scale"/>.</summary>
-    private static void Encode<T>(ref float values, ref byte codes, nuint length, float scale, bool nonNegative) where T : struct, ICodecLane<T>
+    private static void Encode<T>(ref float values, ref byte codes, nuint length, float scale, bool nonNegative, RoundingSeed seed) where T : struct, ICodecLane<T>
     {
         float inverse = scale > 0 ? 1 / scale : 0;
         T factor = T.Broadcast(inverse);
+        int key = seed.Key;
         nuint i = 0;
-        for (; i + (nuint)T.Count <= length; i += (nuint)T.Count) T.StoreBytes(Codes(T.Load(ref values, i) * factor, nonNegative), ref codes, i);
-        for (; i < length; i++) FloatLane.StoreBytes(Codes(FloatLane.Load(ref values, i) * new FloatLane(inverse), nonNegative), ref codes, i);
+        for (; i + (nuint)T.Count <= length; i += (nuint)T.Count)
+        {
+            var value = T.Load(ref values, i);
+            T.StoreBytes(Codes(value * factor, CodeIncrement(value, T.Positions(seed.First + (int)i), T.Bits(key), nonNegative), nonNegative), ref codes, i);
+        }
+        for (; i < length; i++)
+        {
+            var value = FloatLane.Load(ref values, i);
+            FloatLane.StoreBytes(Codes(value * new FloatLane(inverse), CodeIncrement(value, FloatLane.Positions(seed.First + (int)i), FloatLane.Bits(key), nonNegative), nonNegative), ref codes, i);
+        }
     }
 
     /// <summary>
     /// Codes one whole block (<see cref="BlockSize"/> values, whose largest magnitude's pattern is <paramref name="largestBits"/>)
     /// and returns its scale: the fused kernel's last act on a block of an 8-bit slot. No scalar tail (a whole block is whole
     /// lanes), so that three inlined copies (AMSGrad) stay within the kernel loop's inlining budget; calling it instead
-    /// spilled the loop's registers around every call.
+    /// spilled the loop's registers around every call. <paramref name="first"/> is the block's first index in its tensor,
+    /// <paramref name="key"/> the step's <see cref="RoundingSeed.Key"/> in every element.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static float EncodeWholeBlock<T>(ref float values, ref byte codes, int largestBits, bool nonNegative) where T : struct, ICodecLane<T>
+    internal static float EncodeWholeBlock<T>(ref float values, ref byte codes, int largestBits, bool nonNegative, int first, T key) where T : struct, ICodecLane<T>
     {
         float scale = Scale(largestBits);
         T factor = T.Broadcast(scale > 0 ? 1 / scale : 0);
-        for (nuint i = 0; i < BlockSize; i += (nuint)T.Count) T.StoreBytes(Codes(T.Load(ref values, i) * factor, nonNegative), ref codes, i);
+        for (nuint i = 0; i < BlockSize; i += (nuint)T.Count)
+        {
+            var value = T.Load(ref values, i);
+            T.StoreBytes(Codes(value * factor, CodeIncrement(value, T.Positions(first + (int)i), key, nonNegative), nonNegative), ref codes, i);
+        }
         return scale;
     }
 
-    /// <summary>The 8-bit code of each quotient (value ÷ its block's scale), in the low byte of each element.</summary>
+    /// <summary>
+    /// What <see cref="Codes"/> adds below the kept bits before it truncates: half a code step (round to nearest) for a
+    /// signed slot, a uniform draw below one step (stochastic rounding) for a non-negative one.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T Codes<T>(T quotient, bool nonNegative) where T : struct, ICodecLane<T>
+    internal static T CodeIncrement<T>(T values, T positions, T key, bool nonNegative) where T : struct, ICodecLane<T> =>
+        nonNegative ? Draw(values, positions, key, FractionShift) : T.Bits(RoundFraction);
+
+    /// <summary>
+    /// What <see cref="ToBFloat16"/> adds below the kept 16 bits before it truncates: just under half a unit plus the kept
+    /// lowest bit (round to nearest, ties to even) for a signed slot, a uniform draw below one unit for a non-negative one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T BFloat16Increment<T>(T values, T positions, T key, bool nonNegative) where T : struct, ICodecLane<T> =>
+        nonNegative ? Draw(values, positions, key, 16) : T.AddBits(T.Bits(0x7FFF), T.And(T.ShiftRight(values, 16), T.Bits(1)));
+
+    /// <summary>
+    /// A uniform integer below 2^<paramref name="bits"/> per element: the top bits of a hash (<see cref="ICodecLane{T}.Mix"/>)
+    /// of the value's bits, its position (spread by the golden ratio, so that neighbours differ in many bits) and the step's key.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T Draw<T>(T values, T positions, T key, int bits) where T : struct, ICodecLane<T> =>
+        T.ShiftRight(T.Mix(values, positions, key), 32 - bits);
+
+    /// <summary>
+    /// The 8-bit code of each quotient (value ÷ its block's scale), in the low byte of each element: its bits from the
+    /// exponent down to the third fraction bit after adding <paramref name="increment"/> (<see cref="CodeIncrement"/>) below them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T Codes<T>(T quotient, T increment, bool nonNegative) where T : struct, ICodecLane<T>
     {
         int offset = nonNegative ? UnsignedOffset : SignedOffset, largest = nonNegative ? 255 : 127;
         var magnitude = T.And(quotient, T.Bits(0x7FFFFFFF));
-        var code = T.SubtractBits(T.ShiftRight(T.AddBits(magnitude, T.Bits(RoundFraction)), FractionShift), T.Bits(offset));
+        var code = T.SubtractBits(T.ShiftRight(T.AddBits(magnitude, increment), FractionShift), T.Bits(offset));
         code = T.MinBits(T.MaxBits(code, T.Bits(0)), T.Bits(largest));
         if (nonNegative) return code;
         var sign = T.ShiftLeft(T.ShiftRight(quotient, 31), 7);
@@ -181,11 +246,14 @@ public static class StateCodec
         return bits * scale;
     }
 
-    /// <summary>Each element rounded to bfloat16 (nearest, ties to even; NaN stays NaN), its code in the low 16 bits.</summary>
+    /// <summary>
+    /// Each element rounded to bfloat16 after adding <paramref name="increment"/> (<see cref="BFloat16Increment"/>) below
+    /// the kept bits (NaN stays NaN), its code in the low 16 bits.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T ToBFloat16<T>(T values) where T : struct, ICodecLane<T>
+    internal static T ToBFloat16<T>(T values, T increment) where T : struct, ICodecLane<T>
     {
-        var rounded = T.AddBits(T.AddBits(values, T.Bits(0x7FFF)), T.And(T.ShiftRight(values, 16), T.Bits(1)));
+        var rounded = T.AddBits(values, increment);
         var nan = T.IsGreater(T.And(values, T.Bits(0x7FFFFFFF)), T.Bits(0x7F800000));
         return T.ShiftRight(T.Or(T.AndNot(rounded, nan), T.And(T.Or(values, T.Bits(0x400000)), nan)), 16);
     }

@@ -1,0 +1,113 @@
+using AdaptiveLR.Pure.Numerics;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Xunit;
+
+namespace AdaptiveLR.Properties;
+
+/// <summary>
+/// Non-negative slots are rounded stochastically (<see cref="StateCodec"/>): one value coded at many positions and
+/// steps lands on one of its two neighbouring codes each time, and the mean of what is decoded is the value, within
+/// the statistical bound of that many independent draws. Rounding to nearest fails this (it always picks one code).
+/// </summary>
+public class StochasticRoundingProperties
+{
+    private const int Steps = 4, BlocksPerStep = 4, PerBlock = StateCodec.BlockSize - 1;
+
+    // Draws are two-valued with a variance of at most (step/2)²; 5.5 standard errors of the mean fail by chance
+    // with probability below 4·10⁻⁸ per case. The second term covers the float rounding of the quotient and the decode.
+    private static double Bound(double codeStep, int draws, double value) => 5.5 * codeStep / 2 / Math.Sqrt(draws) + Math.Abs(value) * 1e-6;
+
+    /// <summary>A block scale, and a quotient of it from the smallest fully kept binade (2⁻³⁰) to 1.</summary>
+    public static Arbitrary<(float Scale, float Quotient)> ScaledValues() =>
+        Gen.Choose(-60, 60).SelectMany(scaleExponent =>
+            Gen.Choose(-30, -1).SelectMany(exponent =>
+                Gen.Choose(0, 1 << 23).Select(fraction =>
+                    (MathF.Pow(2, scaleExponent) * 1.37f, MathF.Pow(2, exponent) * (1 + fraction / (float)(1 << 23))))))
+           .ToArbitrary();
+
+    /// <summary>Positive finite floats (normal, so that bfloat16's unit is 2⁻⁷ of the binade).</summary>
+    public static Arbitrary<float> Positives() =>
+        Gen.Choose(0x00800000, 0x7F000000).Select(BitConverter.Int32BitsToSingle).ToArbitrary();
+
+    [Property(Arbitrary = [typeof(StochasticRoundingProperties)], MaxTest = 100)]
+    public void EightBitNonNegativeCodesAreUnbiasedNeighbours((float Scale, float Quotient) sample, int firstSeed)
+    {
+        float value = sample.Scale * sample.Quotient;
+        // Element 0 of every block holds the scale; the rest hold the value.
+        var block = Enumerable.Repeat(value, StateCodec.BlockSize).ToArray();
+        block[0] = sample.Scale;
+        var codes = new byte[StateCodec.BlockSize];
+        var decoded = new float[StateCodec.BlockSize];
+        var seen = new List<float>();
+        for (int step = 1; step <= Steps; step++)
+            for (int b = 0; b < BlocksPerStep; b++)
+            {
+                float scale = StateCodec.EncodeBlock(block, codes, nonNegative: true, new RoundingSeed(step, (firstSeed & 0xFFFFFF) + b * StateCodec.BlockSize));
+                Assert.Equal(sample.Scale, scale);
+                StateCodec.DecodeBlock(codes, scale, decoded, nonNegative: true);
+                seen.AddRange(decoded.Skip(1));
+            }
+        // The code step at this quotient: 3 fraction bits within its binade.
+        double quotient = (double)value / sample.Scale;
+        double codeStep = Math.Pow(2, Math.Floor(Math.Log2(quotient)) - 3) * sample.Scale;
+        AssertUnbiasedNeighbours(seen, value, codeStep);
+    }
+
+    [Property(Arbitrary = [typeof(StochasticRoundingProperties)], MaxTest = 100)]
+    public void BFloat16NonNegativeValuesAreUnbiasedNeighbours(float value, int firstSeed)
+    {
+        var values = Enumerable.Repeat(value, BlocksPerStep * PerBlock).ToArray();
+        var codes = new ushort[values.Length];
+        var decoded = new float[values.Length];
+        var seen = new List<float>();
+        for (int step = 1; step <= Steps; step++)
+        {
+            StateCodec.EncodeBFloat16(values, codes, nonNegative: true, new RoundingSeed(step, firstSeed & 0xFFFFFF));
+            StateCodec.DecodeBFloat16(codes, decoded);
+            seen.AddRange(decoded);
+        }
+        double unit = Math.Pow(2, Math.Floor(Math.Log2(value)) - 7);
+        AssertUnbiasedNeighbours(seen, value, unit);
+    }
+
+    [Fact]
+    public void ARepeatedIncrementBelowHalfACodeStepAccruesInExpectation()
+    {
+        // Adagrad's failure under rounding to nearest: a sum that grows by less than half a unit per step never moves.
+        const int Count = 1024, StepsTaken = 200;
+        const float Start = 1f, Increment = 1f / 1024;
+        var sums = Enumerable.Repeat(Start, Count).ToArray();
+        var codes = new ushort[Count];
+        for (int step = 1; step <= StepsTaken; step++)
+        {
+            for (int i = 0; i < Count; i++) sums[i] += Increment;
+            StateCodec.EncodeBFloat16(sums, codes, nonNegative: true, new RoundingSeed(step, 0));
+            StateCodec.DecodeBFloat16(codes, sums);
+        }
+        double mean = sums.Average(v => (double)v), expected = Start + StepsTaken * Increment;
+        // Each step adds an independent error of at most one unit (2⁻⁷ near 1, 2⁻⁶ above 2), variance ≤ unit²/4.
+        double bound = 5.5 * Math.Sqrt(StepsTaken) * Math.Pow(2, -6) / 2 / Math.Sqrt(Count);
+        Assert.InRange(mean, expected - bound, expected + bound);
+        var nearest = Enumerable.Repeat(Start, Count).ToArray();
+        for (int step = 1; step <= StepsTaken; step++)
+        {
+            for (int i = 0; i < Count; i++) nearest[i] += Increment;
+            StateCodec.EncodeBFloat16(nearest, codes, nonNegative: false, new RoundingSeed(step, 0));
+            StateCodec.DecodeBFloat16(codes, nearest);
+        }
+        Assert.All(nearest, v => Assert.Equal(Start, v));
+    }
+
+    private static void AssertUnbiasedNeighbours(List<float> seen, float value, double codeStep)
+    {
+        var distinct = seen.Distinct().Order().ToArray();
+        Assert.InRange(distinct.Length, 1, 2);
+        double low = distinct[0], high = distinct[^1], slack = Math.Abs(value) * 1e-6;
+        Assert.True(low <= value + slack && high >= value - slack, $"{value:R} is not between its codes {low:R} and {high:R}");
+        Assert.True(high - low <= codeStep * (1 + 1e-6), $"{low:R} and {high:R} are more than one code step ({codeStep:R}) apart");
+        double mean = seen.Average(v => (double)v), bound = Bound(codeStep, seen.Count, value);
+        Assert.True(Math.Abs(mean - value) <= bound, $"mean {mean:R} of {seen.Count} draws for {value:R}: off by {mean - value:R}, bound {bound:R}");
+    }
+}
