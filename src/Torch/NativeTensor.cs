@@ -38,6 +38,29 @@ internal static partial class NativeTensor
     {
     }
 
+    /// <summary>How many dimensions <paramref name="tensor"/> has.</summary>
+    [LibraryImport(Library, EntryPoint = "THSTensor_ndimension")]
+    public static partial long DimensionCount(IntPtr tensor);
+
+    /// <summary>The size of dimension <paramref name="dimension"/> of <paramref name="tensor"/>.</summary>
+    [LibraryImport(Library, EntryPoint = "THSTensor_size")]
+    public static partial long Size(IntPtr tensor, long dimension);
+
+    /// <summary>
+    /// <paramref name="shape"/> if it is <paramref name="tensor"/>'s shape still, else a new array of it: a step reads the
+    /// shape of every tensor, and <c>Tensor.shape</c> allocates a new array (and more) per call.
+    /// </summary>
+    public static long[] ShapeInto(IntPtr tensor, long[] shape)
+    {
+        int dimensions = checked((int)DimensionCount(tensor));
+        bool same = shape.Length == dimensions;
+        for (int d = 0; same && d < dimensions; d++) same = shape[d] == Size(tensor, d);
+        if (same) return shape;
+        var fresh = new long[dimensions];
+        for (int d = 0; d < dimensions; d++) fresh[d] = Size(tensor, d);
+        return fresh;
+    }
+
     [LibraryImport(Library, EntryPoint = "THSTensor_numel")]
     public static partial long ElementCount(IntPtr tensor);
 

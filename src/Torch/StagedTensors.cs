@@ -52,9 +52,9 @@ internal sealed unsafe class StagedTensors : IStagedPasses
     public void Add(AdaptiveOptimizer.State state, IntPtr gradient, StepContext context)
     {
         var parameter = state.Parameter;
-        long[] shape = parameter.shape;
-        bool float32 = NativeTensor.IsDenseCpuFloat32(parameter.Handle) && (gradient == IntPtr.Zero || NativeTensor.IsDenseCpuFloat32(gradient));
         var entry = Next();
+        long[] shape = NativeTensor.ShapeInto(parameter.Handle, entry.Shape);
+        bool float32 = NativeTensor.IsDenseCpuFloat32(parameter.Handle) && (gradient == IntPtr.Zero || NativeTensor.IsDenseCpuFloat32(gradient));
         (entry.State, entry.Gradient, entry.Context, entry.Copy) = (state, gradient, context, null);
         if (float32)
         {
@@ -165,8 +165,7 @@ internal sealed unsafe class StagedTensors : IStagedPasses
         ReadOnlySpan<IntPtr> slots = entry.Slots;
         if (length >= Sharing.From)
         {
-            IntPtr[] shared = [.. entry.Slots.Select((slot, k) => sampling.IsSampled(k) ? IntPtr.Zero : slot)];
-            CoreSplitter.Shared.Run(new StagedApplyJob<TRule>(rule, (float*)parameter, (float*)gradient, shared), length, Sharing.From, Sharing.Threads);
+            ApplyShared(rule, sampling, entry.Slots, parameter, gradient, length);
             return;
         }
         if (sampling.SampledSlots != 0)
@@ -178,6 +177,15 @@ internal sealed unsafe class StagedTensors : IStagedPasses
             return;
         }
         SlotKernel.Apply(rule, (float*)parameter, (float*)gradient, slots, length);
+    }
+
+    // Its own method: a lambda capturing a parameter makes the compiler allocate the closure on entry to the method
+    // that holds it, so in Apply every tensor's step paid for it (24 B), shared or not.
+    private void ApplyShared<TRule>(in TRule rule, SlotSampling sampling, IntPtr[] slots, IntPtr parameter, IntPtr gradient, int length)
+        where TRule : struct, ISlotRule
+    {
+        IntPtr[] shared = [.. slots.Select((slot, k) => sampling.IsSampled(k) ? IntPtr.Zero : slot)];
+        CoreSplitter.Shared.Run(new StagedApplyJob<TRule>(rule, (float*)parameter, (float*)gradient, shared), length, Sharing.From, Sharing.Threads);
     }
 
     private static (IntPtr Parameter, IntPtr Gradient, int Length) Memory(Entry entry)

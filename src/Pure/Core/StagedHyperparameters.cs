@@ -25,7 +25,18 @@ public abstract record StagedHyperparameters : Hyperparameters
     public virtual int SampleStride => 1;
 
     /// <summary>Which slots are sampled and the stride, as the passes read them.</summary>
-    public SlotSampling Sampling => new(SampleStride, Slots.Select((slot, k) => slot is { Sampled: true } ? 1 << k : 0).Sum());
+    public SlotSampling Sampling
+    {
+        get
+        {
+            // A loop, not LINQ: the step reads this once per group, and a step allocates nothing.
+            var slots = Slots;
+            int sampled = 0;
+            for (int k = 0; k < slots.Length; k++)
+                if (slots[k] is { Sampled: true }) sampled |= 1 << k;
+            return new(SampleStride, sampled);
+        }
+    }
 
     /// <summary>How many values slot <paramref name="slot"/> keeps for a tensor of <paramref name="size"/> elements.</summary>
     public long SlotLength(int slot, long size) => Sampling.Length(slot, size);
