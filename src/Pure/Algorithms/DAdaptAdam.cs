@@ -123,14 +123,14 @@ public sealed record DAdaptAdamHyperparameters(
     {
         double dlr = StepSize(scalars, context.LearningRate);
         double numeratorAccumulated = groupSums[0], skL1 = groupSums[1];
-        var after = scalars.With("dlr", dlr).With("numerator_acum", numeratorAccumulated).With("sk_l1", skL1);
         // The reference returns before anything else changes (k included) when no gradient reached s.
-        if (skL1 == 0 || !(context.LearningRate > 0)) return after;
+        if (skL1 == 0 || !(context.LearningRate > 0)) return scalars.With(("dlr", dlr), ("numerator_acum", numeratorAccumulated), ("sk_l1", skL1));
         double sqrtBeta2 = SqrtBeta2, d = scalars["d"];
         double numeratorWeighted = sqrtBeta2 * scalars["numerator_weighted"] + (1 - sqrtBeta2) * numeratorAccumulated;
         double dHat = numeratorWeighted / ((1 - sqrtBeta2) * skL1);
         d = Math.Max(d, Math.Min(dHat, d * (GrowthRate ?? double.PositiveInfinity)));
-        return after.With("numerator_weighted", numeratorWeighted).With("d_hat", dHat).With("d", d).With("k", scalars["k"] + 1);
+        return scalars.With(("dlr", dlr), ("numerator_acum", numeratorAccumulated), ("sk_l1", skL1),
+                            ("numerator_weighted", numeratorWeighted), ("d_hat", dHat), ("d", d), ("k", scalars["k"] + 1));
     }
 
     /// <inheritdoc/>

@@ -139,16 +139,15 @@ public sealed record ProdigyHyperparameters(
     {
         double d = scalars["d"], dlr = StepSize(scalars, context.LearningRate);
         double deltaNumerator = groupSums[0], dDenom = groupSums[1];
-        var after = scalars.With("dlr", dlr).With("delta_numerator", deltaNumerator);
         // The reference returns before anything else changes (k included) when no gradient reached s.
-        if (dDenom == 0 || !(context.LearningRate > 0)) return after;
+        if (dDenom == 0 || !(context.LearningRate > 0)) return scalars.With(("dlr", dlr), ("delta_numerator", deltaNumerator));
         double dNumerator = scalars["d_numerator"] * EffectiveBeta3 + deltaNumerator;
         double dHat = DCoef * dNumerator / dDenom;
         if (d == D0) d = Math.Max(d, dHat);
         double dMax = Math.Max(scalars["d_max"], dHat);
         d = Math.Min(dMax, d * (GrowthRate ?? double.PositiveInfinity));
-        return after.With("d_numerator", dNumerator).With("d_denom", dDenom).With("d_hat", dHat)
-                    .With("d", d).With("d_max", dMax).With("k", scalars["k"] + 1);
+        return scalars.With(("dlr", dlr), ("delta_numerator", deltaNumerator), ("d_numerator", dNumerator), ("d_denom", dDenom),
+                            ("d_hat", dHat), ("d", d), ("d_max", dMax), ("k", scalars["k"] + 1));
     }
 
     /// <inheritdoc/>

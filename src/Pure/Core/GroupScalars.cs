@@ -12,8 +12,14 @@ public sealed record GroupScalars(ImmutableSortedDictionary<string, double> Valu
     public static GroupScalars Empty { get; } = new(ImmutableSortedDictionary.Create<string, double>(StringComparer.Ordinal));
 
     /// <summary>Scalars from name/value pairs.</summary>
-    public static GroupScalars Of(params (string Name, double Value)[] values) =>
-        new(values.ToImmutableSortedDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal));
+    public static GroupScalars Of(params ReadOnlySpan<(string Name, double Value)> values)
+    {
+        // A builder, not ToImmutableSortedDictionary (which sorts through a SortedDictionary first): Schedule-Free
+        // builds its scalars anew each step, and this keeps that to the tree's own nodes.
+        var builder = ImmutableSortedDictionary.CreateBuilder<string, double>(StringComparer.Ordinal);
+        foreach (var (name, value) in values) builder.Add(name, value);
+        return new(builder.ToImmutable());
+    }
 
     /// <summary>The scalar called <paramref name="name"/>.</summary>
     public double this[string name] =>
@@ -22,6 +28,17 @@ public sealed record GroupScalars(ImmutableSortedDictionary<string, double> Valu
 
     /// <summary>These scalars with <paramref name="name"/> set to <paramref name="value"/>.</summary>
     public GroupScalars With(string name, double value) => new(Values.SetItem(name, value));
+
+    /// <summary>
+    /// These scalars with each name set to its value: one new tree, where a chain of <see cref="With(string, double)"/>
+    /// builds one per name (an algorithm advances several scalars every step).
+    /// </summary>
+    public GroupScalars With(params ReadOnlySpan<(string Name, double Value)> values)
+    {
+        var builder = Values.ToBuilder();
+        foreach (var (name, value) in values) builder[name] = value;
+        return new(builder.ToImmutable());
+    }
 
     /// <summary>Same names and values (records compare dictionaries by reference otherwise).</summary>
     public bool Equals(GroupScalars? other) =>
