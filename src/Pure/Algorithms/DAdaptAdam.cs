@@ -91,16 +91,11 @@ public sealed record DAdaptAdamHyperparameters(
         .. AdamSlots.Validate(Lr, Beta1, Beta2, Eps, WeightDecay),
         .. Allowed.Collect(
             Allowed.Positive("d0", D0),
-            GrowthRate is { } growth ? LearningRateFreeChecks.GrowthRate(growth) : null,
+            GrowthRate is { } growth ? DAdaptationFamily.GrowthRate(growth) : null,
             Allowed.Positive("layer_scale", LayerScale)),
     ];
 
-    private double StepSize(GroupScalars scalars, double lr)
-    {
-        double k = scalars["k"];
-        double biasCorrection = UseBiasCorrection ? Math.Pow(1 - Math.Pow(Beta2, k + 1), 0.5) / (1 - Math.Pow(Beta1, k + 1)) : 1;
-        return scalars["d"] * lr * biasCorrection;
-    }
+    private double StepSize(GroupScalars scalars, double lr) => DAdaptationFamily.StepSize(scalars, lr, Beta1, Beta2, UseBiasCorrection);
 
     /// <inheritdoc/>
     public override bool SharesScalarsAcrossGroups => true;

@@ -110,16 +110,11 @@ public sealed record ProdigyHyperparameters(
         Allowed.NonNegative("weight_decay", WeightDecay),
         Allowed.Positive("d0", D0),
         Allowed.Positive("d_coef", DCoef),
-        GrowthRate is { } growth ? LearningRateFreeChecks.GrowthRate(growth) : null,
-        LearningRateFreeChecks.Stride("slice_p", SliceP));
+        GrowthRate is { } growth ? DAdaptationFamily.GrowthRate(growth) : null,
+        DAdaptationFamily.Stride("slice_p", SliceP));
 
     /// <summary>dlr = d·lr·bc of the step after <paramref name="scalars"/>.</summary>
-    private double StepSize(GroupScalars scalars, double lr)
-    {
-        double k = scalars["k"];
-        double biasCorrection = UseBiasCorrection ? Math.Pow(1 - Math.Pow(Beta2, k + 1), 0.5) / (1 - Math.Pow(Beta1, k + 1)) : 1;
-        return scalars["d"] * lr * biasCorrection;
-    }
+    private double StepSize(GroupScalars scalars, double lr) => DAdaptationFamily.StepSize(scalars, lr, Beta1, Beta2, UseBiasCorrection);
 
     /// <inheritdoc/>
     public override bool SharesScalarsAcrossGroups => true;
@@ -217,9 +212,20 @@ public sealed record ProdigyHyperparameters(
     }
 }
 
-/// <summary>Checks Prodigy and D-Adaptation share.</summary>
-internal static class LearningRateFreeChecks
+/// <summary>What Prodigy and D-Adaptation Adam (its family) share: their step size dlr and two checks.</summary>
+internal static class DAdaptationFamily
 {
+    /// <summary>
+    /// dlr = d·lr·bc of the step after <paramref name="scalars"/> (their d and step count k), with Adam's bias correction
+    /// bc = √(1 − β₂ᵏ⁺¹)/(1 − β₁ᵏ⁺¹) when <paramref name="useBiasCorrection"/>, else 1, as both references compute it.
+    /// </summary>
+    public static double StepSize(GroupScalars scalars, double lr, double beta1, double beta2, bool useBiasCorrection)
+    {
+        double k = scalars["k"];
+        double biasCorrection = useBiasCorrection ? Math.Pow(1 - Math.Pow(beta2, k + 1), 0.5) / (1 - Math.Pow(beta1, k + 1)) : 1;
+        return scalars["d"] * lr * biasCorrection;
+    }
+
     /// <summary>growth_rate: d may grow by at most this factor per step; at least 1 so that d never decreases.</summary>
     public static ValidationError? GrowthRate(double value) =>
         value >= 1 && double.IsFinite(value) ? null
