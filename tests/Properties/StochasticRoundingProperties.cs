@@ -49,10 +49,11 @@ public class StochasticRoundingProperties
                 StateCodec.DecodeBlock(codes, scale, decoded, nonNegative: true);
                 seen.AddRange(decoded.Skip(1));
             }
-        // The code step at this quotient: 3 fraction bits within its binade.
+        // The codes at this quotient: 3 fraction bits within its binade, so the code below it is the quotient
+        // truncated to a multiple of 2^(binade − 3).
         double quotient = (double)value / sample.Scale;
-        double codeStep = Math.Pow(2, Math.Floor(Math.Log2(quotient)) - 3) * sample.Scale;
-        AssertUnbiasedNeighbours(seen, value, codeStep);
+        double quotientStep = Math.Pow(2, Math.Floor(Math.Log2(quotient)) - 3);
+        AssertUnbiasedNeighbours(seen, value, Math.Floor(quotient / quotientStep) * quotientStep * sample.Scale, quotientStep * sample.Scale);
     }
 
     [Property(Arbitrary = [typeof(StochasticRoundingProperties)], MaxTest = 100)]
@@ -68,8 +69,9 @@ public class StochasticRoundingProperties
             StateCodec.DecodeBFloat16(codes, decoded);
             seen.AddRange(decoded);
         }
-        double unit = Math.Pow(2, Math.Floor(Math.Log2(value)) - 7);
-        AssertUnbiasedNeighbours(seen, value, unit);
+        // The bfloat16 code below the value is its float32 bits with the low 16 cut off.
+        float below = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(value) & ~0xFFFF);
+        AssertUnbiasedNeighbours(seen, value, below, Math.Pow(2, Math.Floor(Math.Log2(value)) - 7));
     }
 
     [Fact]
@@ -100,13 +102,17 @@ public class StochasticRoundingProperties
         Assert.All(nearest, v => Assert.Equal(Start, v));
     }
 
-    private static void AssertUnbiasedNeighbours(List<float> seen, float value, double codeStep)
+    /// <summary>
+    /// Every draw is the code <paramref name="below"/> the value or the one a code step above it (a value just above a
+    /// code may show only that code: its chance of rounding up is that small), and their mean is the value.
+    /// </summary>
+    private static void AssertUnbiasedNeighbours(List<float> seen, float value, double below, double codeStep)
     {
-        var distinct = seen.Distinct().Order().ToArray();
-        Assert.InRange(distinct.Length, 1, 2);
-        double low = distinct[0], high = distinct[^1], slack = Math.Abs(value) * 1e-6;
-        Assert.True(low <= value + slack && high >= value - slack, $"{value:R} is not between its codes {low:R} and {high:R}");
-        Assert.True(high - low <= codeStep * (1 + 1e-6), $"{low:R} and {high:R} are more than one code step ({codeStep:R}) apart");
+        double above = below + codeStep, slack = Math.Abs(value) * 1e-6;
+        Assert.True(below <= value + slack && value < above + slack, $"{value:R} is not between its codes {below:R} and {above:R}");
+        foreach (float code in seen.Distinct())
+            Assert.True(Math.Abs(code - below) <= slack || Math.Abs(code - above) <= slack,
+                        $"{value:R} decoded as {code:R}, neither of its neighbouring codes {below:R} and {above:R}");
         double mean = seen.Average(v => (double)v), bound = Bound(codeStep, seen.Count, value);
         Assert.True(Math.Abs(mean - value) <= bound, $"mean {mean:R} of {seen.Count} draws for {value:R}: off by {mean - value:R}, bound {bound:R}");
     }
