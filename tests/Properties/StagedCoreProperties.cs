@@ -214,20 +214,20 @@ public class StagedCoreProperties
             visitor.Visit(new SquaredNorm());
 
         protected override TResult WithSlotRule<TVisitor, TResult>(in StageInputs inputs, ref TVisitor visitor) =>
-            visitor.Visit(new Step(inputs.Context.LearningRate / inputs.After["norm"]));
+            visitor.Visit(new Step(inputs.Context.LearningRate / inputs.After["norm"], Slots.Length));
     }
 
     private readonly struct SquaredNorm : IReductionRule
     {
-        public void Accumulate<T>(T parameter, T gradient, Span<T> state, Span<T> sums) where T : unmanaged, ILane<T> =>
+        public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T> =>
             sums[0] += gradient * gradient;
     }
 
-    private readonly struct Step(double scale) : ISlotRule
+    private readonly struct Step(double scale, int slots) : ISlotRule
     {
-        public void Apply<T>(ref T parameter, T gradient, Span<T> state) where T : unmanaged, ILane<T>
+        public void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T>
         {
-            for (int k = 0; k < state.Length; k++) state[k] = T.Broadcast(0.5) * state[k] + T.Broadcast(k + 1) * gradient;
+            for (int k = 0; k < slots; k++) state[k] = T.Broadcast(0.5) * state[k] + T.Broadcast(k + 1) * gradient;
             parameter -= T.Broadcast(scale) * gradient;
         }
 

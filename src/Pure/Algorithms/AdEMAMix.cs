@@ -113,16 +113,20 @@ public readonly struct AdEMAMixRule : ISlotRule
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Apply<T>(ref T parameter, T gradient, Span<T> state) where T : unmanaged, ILane<T>
+    public void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T>
     {
+        // Every broadcast before the first branch, so that the kernel's loop computes them once (see ISlotRule).
+        T keep1 = T.Broadcast(beta1), mix1 = T.Broadcast(1 - beta1), keep3 = T.Broadcast(beta3), mix3 = T.Broadcast(1 - beta3);
+        T keep2 = T.Broadcast(beta2), mix2 = T.Broadcast(1 - beta2), correction2 = T.Broadcast(inverseBiasCorrection2Sqrt), epsilon = T.Broadcast(eps);
+        T correction1 = T.Broadcast(inverseBiasCorrection1), mixSlow = T.Broadcast(alpha), decay = T.Broadcast(weightDecay), step = T.Broadcast(lr);
         // β₁ = 0: m₁ = g and the slot is not kept (bias correction 1 − 0ᵗ = 1).
-        T fast = beta1 == 0 ? gradient : state[0] = T.Broadcast(beta1) * state[0] + T.Broadcast(1 - beta1) * gradient;
-        T slow = state[1] = T.Broadcast(beta3) * state[1] + T.Broadcast(1 - beta3) * gradient;
-        T v = state[2] = T.Broadcast(beta2) * state[2] + T.Broadcast(1 - beta2) * gradient * gradient;
-        T denominator = T.Sqrt(v) * T.Broadcast(inverseBiasCorrection2Sqrt) + T.Broadcast(eps);
-        T update = (fast * T.Broadcast(inverseBiasCorrection1) + T.Broadcast(alpha) * slow) / denominator;
-        if (weightDecay != 0) update += T.Broadcast(weightDecay) * parameter;
-        parameter -= T.Broadcast(lr) * update;
+        T fast = beta1 == 0 ? gradient : state[0] = keep1 * state[0] + mix1 * gradient;
+        T slow = state[1] = keep3 * state[1] + mix3 * gradient;
+        T v = state[2] = keep2 * state[2] + mix2 * gradient * gradient;
+        T denominator = T.Sqrt(v) * correction2 + epsilon;
+        T update = (fast * correction1 + mixSlow * slow) / denominator;
+        if (weightDecay != 0) update += decay * parameter;
+        parameter -= step * update;
     }
 
     /// <inheritdoc/>

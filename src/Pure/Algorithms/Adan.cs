@@ -102,7 +102,7 @@ public readonly struct SquaredGradientNorm : IReductionRule
 {
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Accumulate<T>(T parameter, T gradient, Span<T> state, Span<T> sums) where T : unmanaged, ILane<T> =>
+    public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T> =>
         sums[0] += gradient * gradient;
 }
 
@@ -126,19 +126,24 @@ public readonly struct AdanRule : ISlotRule
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Apply<T>(ref T parameter, T gradient, Span<T> state) where T : unmanaged, ILane<T>
+    public void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T>
     {
-        if (clip != 1) gradient *= T.Broadcast(clip);
+        // Every broadcast before the first branch, so that the kernel's loop computes them once (see ISlotRule).
+        T clipFactor = T.Broadcast(clip), keep1 = T.Broadcast(beta1), mix1 = T.Broadcast(1 - beta1), keep2 = T.Broadcast(beta2);
+        T mix2 = T.Broadcast(1 - beta2), keep3 = T.Broadcast(beta3), mix3 = T.Broadcast(1 - beta3);
+        T correction3 = T.Broadcast(inverseBiasCorrection3Sqrt), epsilon = T.Broadcast(eps), decay = T.Broadcast(decayFactor);
+        T step = T.Broadcast(stepSize), diffStep = T.Broadcast(diffStepSize), proximal = T.Broadcast(proximalDivisor);
+        if (clip != 1) gradient *= clipFactor;
         T negativePrevious = first ? -gradient : state[3];
         T difference = gradient + negativePrevious;
-        T m = state[0] = T.Broadcast(beta1) * state[0] + T.Broadcast(1 - beta1) * gradient;
-        T d = state[2] = T.Broadcast(beta2) * state[2] + T.Broadcast(1 - beta2) * difference;
-        T nesterov = difference * T.Broadcast(beta2) + gradient;
-        T n = state[1] = T.Broadcast(beta3) * state[1] + T.Broadcast(1 - beta3) * nesterov * nesterov;
-        T denominator = T.Sqrt(n) * T.Broadcast(inverseBiasCorrection3Sqrt) + T.Broadcast(eps);
-        if (decayFactor != 1) parameter *= T.Broadcast(decayFactor);
-        parameter -= (T.Broadcast(stepSize) * m + T.Broadcast(diffStepSize) * d) / denominator;
-        if (proximalDivisor != 1) parameter /= T.Broadcast(proximalDivisor);
+        T m = state[0] = keep1 * state[0] + mix1 * gradient;
+        T d = state[2] = keep2 * state[2] + mix2 * difference;
+        T nesterov = difference * keep2 + gradient;
+        T n = state[1] = keep3 * state[1] + mix3 * nesterov * nesterov;
+        T denominator = T.Sqrt(n) * correction3 + epsilon;
+        if (decayFactor != 1) parameter *= decay;
+        parameter -= (step * m + diffStep * d) / denominator;
+        if (proximalDivisor != 1) parameter /= proximal;
         state[3] = -gradient;
     }
 

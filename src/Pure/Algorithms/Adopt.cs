@@ -84,22 +84,25 @@ public readonly struct AdoptRule : ISlotRule
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Apply<T>(ref T parameter, T gradient, Span<T> state) where T : unmanaged, ILane<T>
+    public void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T>
     {
-        if (l2WeightDecay != 0) gradient += T.Broadcast(l2WeightDecay) * parameter;
+        // Every broadcast before the first branch, so that the kernel's loop computes them once (see ISlotRule).
+        T l2 = T.Broadcast(l2WeightDecay), decay = T.Broadcast(decayFactor), epsilon = T.Broadcast(eps), negativeClip = T.Broadcast(-clip);
+        T averaging = T.Broadcast(1 - beta1), step = T.Broadcast(lr), keep2 = T.Broadcast(beta2), mix2 = T.Broadcast(1 - beta2);
+        if (l2WeightDecay != 0) gradient += l2 * parameter;
         T squared = gradient * gradient;
         if (first)
         {
             state[1] += squared;
             return;
         }
-        if (decayFactor != 1) parameter *= T.Broadcast(decayFactor);
-        T normalised = gradient / T.Max(T.Sqrt(state[1]), T.Broadcast(eps));
+        if (decayFactor != 1) parameter *= decay;
+        T normalised = gradient / T.Max(T.Sqrt(state[1]), epsilon);
         // clamp(u, −c, c) = min(max(u, −c), c), with min(x, c) = −max(−x, −c).
-        if (clipped) normalised = -T.Max(-T.Max(normalised, T.Broadcast(-clip)), T.Broadcast(-clip));
-        T m = state[0] = state[0] + T.Broadcast(1 - beta1) * (normalised - state[0]);
-        parameter -= T.Broadcast(lr) * m;
-        state[1] = T.Broadcast(beta2) * state[1] + T.Broadcast(1 - beta2) * squared;
+        if (clipped) normalised = -T.Max(-T.Max(normalised, negativeClip), negativeClip);
+        T m = state[0] = state[0] + averaging * (normalised - state[0]);
+        parameter -= step * m;
+        state[1] = keep2 * state[1] + mix2 * squared;
     }
 
     /// <inheritdoc/>

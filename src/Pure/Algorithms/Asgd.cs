@@ -84,13 +84,15 @@ public readonly struct AsgdRule(double eta, double mu, double lambd, double weig
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Apply<T>(ref T parameter, T gradient, Span<T> state) where T : unmanaged, ILane<T>
+    public void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T>
     {
-        if (weightDecay != 0) gradient += T.Broadcast(weightDecay) * parameter;
-        parameter *= T.Broadcast(shrink);
-        parameter += T.Broadcast(-eta) * gradient;
+        // Every broadcast before the first branch, so that the kernel's loop computes them once (see ISlotRule).
+        T decay = T.Broadcast(weightDecay), shrinkage = T.Broadcast(shrink), step = T.Broadcast(-eta), averaging = T.Broadcast(mu);
+        if (weightDecay != 0) gradient += decay * parameter;
+        parameter *= shrinkage;
+        parameter += step * gradient;
         ref T average = ref state[0];
-        average = mu == 1 ? parameter : average + (parameter - average) * T.Broadcast(mu);
+        average = mu == 1 ? parameter : average + (parameter - average) * averaging;
     }
 
     /// <inheritdoc/>

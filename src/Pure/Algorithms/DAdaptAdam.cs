@@ -155,14 +155,17 @@ public sealed record DAdaptAdamHyperparameters(
                                            double momentumScale, double sScale) : IReductionRule
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Accumulate<T>(T parameter, T gradient, Span<T> state, Span<T> sums) where T : unmanaged, ILane<T>
+        public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T>
         {
+            // Every broadcast before the first branch, so that the kernel's loop computes them once (see ISlotRule).
+            T coupled = T.Broadcast(coupledDecay), epsilon = T.Broadcast(eps), keep1 = T.Broadcast(beta1), mix1 = T.Broadcast(momentumScale);
+            T keep2 = T.Broadcast(beta2), mix2 = T.Broadcast(1 - beta2), keepS = T.Broadcast(sqrtBeta2), mixS = T.Broadcast(sScale);
             if (!accumulate) return;
-            if (coupledDecay != 0) gradient += T.Broadcast(coupledDecay) * parameter;
-            sums[0] += gradient * (state[S] / (T.Sqrt(state[ExpAvgSq]) + T.Broadcast(eps)));
-            state[ExpAvg] = T.Broadcast(beta1) * state[ExpAvg] + T.Broadcast(momentumScale) * gradient;
-            state[ExpAvgSq] = T.Broadcast(beta2) * state[ExpAvgSq] + T.Broadcast(1 - beta2) * (gradient * gradient);
-            state[S] = T.Broadcast(sqrtBeta2) * state[S] + T.Broadcast(sScale) * gradient;
+            if (coupledDecay != 0) gradient += coupled * parameter;
+            sums[0] += gradient * (state[S] / (T.Sqrt(state[ExpAvgSq]) + epsilon));
+            state[ExpAvg] = keep1 * state[ExpAvg] + mix1 * gradient;
+            state[ExpAvgSq] = keep2 * state[ExpAvgSq] + mix2 * (gradient * gradient);
+            state[S] = keepS * state[S] + mixS * gradient;
             sums[1] += T.Abs(state[S]);
         }
     }
@@ -171,11 +174,13 @@ public sealed record DAdaptAdamHyperparameters(
     private readonly struct DAdaptStep(double decoupledDecay, bool update, double eps, double rate) : ISlotRule
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Apply<T>(ref T parameter, T gradient, Span<T> state) where T : unmanaged, ILane<T>
+        public void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T>
         {
+            // Every broadcast before the first branch, so that the kernel's loop computes them once (see ISlotRule).
+            T epsilon = T.Broadcast(eps), decoupled = T.Broadcast(-decoupledDecay);
             if (!update) return;
-            T denominator = T.Sqrt(state[ExpAvgSq]) + T.Broadcast(eps);
-            if (decoupledDecay != 0) parameter += T.Broadcast(-decoupledDecay) * parameter;
+            T denominator = T.Sqrt(state[ExpAvgSq]) + epsilon;
+            if (decoupledDecay != 0) parameter += decoupled * parameter;
             parameter -= state[ExpAvg] / denominator;
         }
 

@@ -100,10 +100,12 @@ public sealed record LambHyperparameters(
     private readonly struct LambNorms(double beta1, double beta2, double eps, double weightDecay) : IReductionRule
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Accumulate<T>(T parameter, T gradient, Span<T> state, Span<T> sums) where T : unmanaged, ILane<T>
+        public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T>
         {
-            state[ExpAvg] = T.Broadcast(beta1) * state[ExpAvg] + T.Broadcast(1 - beta1) * gradient;
-            state[ExpAvgSq] = T.Broadcast(beta2) * state[ExpAvgSq] + T.Broadcast(1 - beta2) * (gradient * gradient);
+            // Every broadcast before the first branch (Update's), so that the kernel's loop computes them once (see ISlotRule).
+            T keep1 = T.Broadcast(beta1), mix1 = T.Broadcast(1 - beta1), keep2 = T.Broadcast(beta2), mix2 = T.Broadcast(1 - beta2);
+            state[ExpAvg] = keep1 * state[ExpAvg] + mix1 * gradient;
+            state[ExpAvgSq] = keep2 * state[ExpAvgSq] + mix2 * (gradient * gradient);
             T update = LambStep.Update(parameter, state, eps, weightDecay);
             sums[0] += parameter * parameter;
             sums[1] += update * update;
@@ -114,14 +116,15 @@ public sealed record LambHyperparameters(
     private readonly struct LambStep(double eps, double weightDecay, double stepSize) : ISlotRule
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static T Update<T>(T parameter, ReadOnlySpan<T> state, double eps, double weightDecay) where T : unmanaged, ILane<T>
+        public static T Update<T>(T parameter, in Lanes<T> state, double eps, double weightDecay) where T : unmanaged, ILane<T>
         {
-            T update = state[ExpAvg] / (T.Sqrt(state[ExpAvgSq]) + T.Broadcast(eps));
-            return weightDecay != 0 ? update + T.Broadcast(weightDecay) * parameter : update;
+            T epsilon = T.Broadcast(eps), decay = T.Broadcast(weightDecay);
+            T update = state[ExpAvg] / (T.Sqrt(state[ExpAvgSq]) + epsilon);
+            return weightDecay != 0 ? update + decay * parameter : update;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Apply<T>(ref T parameter, T gradient, Span<T> state) where T : unmanaged, ILane<T> =>
+        public void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T> =>
             parameter += T.Broadcast(-stepSize) * Update(parameter, state, eps, weightDecay);
 
         public T EffectiveLearningRate<T>(ReadOnlySpan<T> state) where T : unmanaged, ILane<T> =>

@@ -106,7 +106,7 @@ public sealed record LarsHyperparameters(
     private readonly struct SquaredNorms : IReductionRule
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Accumulate<T>(T parameter, T gradient, Span<T> state, Span<T> sums) where T : unmanaged, ILane<T>
+        public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T>
         {
             sums[0] += parameter * parameter;
             sums[1] += gradient * gradient;
@@ -126,17 +126,20 @@ public readonly struct LarsRule(StepContext context, double trustRatio, double w
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Apply<T>(ref T parameter, T gradient, Span<T> state) where T : unmanaged, ILane<T>
+    public void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T>
     {
-        if (weightDecay != 0) gradient += T.Broadcast(weightDecay) * parameter;
-        gradient *= T.Broadcast(trustRatio);
+        // Every broadcast before the first branch, so that the kernel's loop computes them once (see ISlotRule).
+        T decay = T.Broadcast(weightDecay), trust = T.Broadcast(trustRatio), keep = T.Broadcast(bufferDecay);
+        T mix = T.Broadcast(gradientWeight), ahead = T.Broadcast(momentum), step = T.Broadcast(-lr);
+        if (weightDecay != 0) gradient += decay * parameter;
+        gradient *= trust;
         if (momentum != 0)
         {
             ref T buffer = ref state[0];
-            buffer = T.Broadcast(bufferDecay) * buffer + T.Broadcast(gradientWeight) * gradient;
-            gradient = nesterov ? gradient + T.Broadcast(momentum) * buffer : buffer;
+            buffer = keep * buffer + mix * gradient;
+            gradient = nesterov ? gradient + ahead * buffer : buffer;
         }
-        parameter += T.Broadcast(-lr) * gradient;
+        parameter += step * gradient;
     }
 
     /// <inheritdoc/>

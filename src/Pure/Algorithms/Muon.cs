@@ -154,7 +154,7 @@ public readonly struct MuonRule(double lr, double weightDecay, double scale) : I
     private readonly double decay = 1 - lr * weightDecay, negativeLr = -lr, scale = scale, lr = lr;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    void ISlotRule.Apply<T>(ref T parameter, T direction, Span<T> state)
+    void ISlotRule.Apply<T>(ref T parameter, T direction, ref Lanes<T> state)
     {
         parameter *= T.Broadcast(decay);
         parameter += T.Broadcast(negativeLr) * (direction * T.Broadcast(scale));
@@ -171,7 +171,7 @@ public readonly struct AuxAdamRule(double lr, double beta1, double beta2, double
     private readonly double decay = 1 - lr * weightDecay, negativeLr = -lr, lr = lr, eps = eps;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    void ISlotRule.Apply<T>(ref T parameter, T gradient, Span<T> state)
+    void ISlotRule.Apply<T>(ref T parameter, T gradient, ref Lanes<T> state)
     {
         state[1] = toGradient.Between(state[1], gradient);
         state[2] = toSquare.Between(state[2], gradient * gradient);
@@ -203,8 +203,12 @@ public readonly struct Lerp
 
     /// <summary>Between <paramref name="start"/> and <paramref name="end"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public T Between<T>(T start, T end) where T : unmanaged, ILane<T> =>
-        fromStart ? start + T.Broadcast(weight) * (end - start) : end - (end - start) * T.Broadcast(complement);
+    public T Between<T>(T start, T end) where T : unmanaged, ILane<T>
+    {
+        // Both broadcasts before the branch, so that a kernel's loop computes them once (see ISlotRule).
+        T onEnd = T.Broadcast(weight), onStart = T.Broadcast(complement);
+        return fromStart ? start + onEnd * (end - start) : end - (end - start) * onStart;
+    }
 
     /// <summary><see cref="Lerp"/> on scalars of <typeparamref name="T"/>.</summary>
     public readonly struct ScalarLerp<T>(Lerp lerp) where T : IFloatingPointIeee754<T>

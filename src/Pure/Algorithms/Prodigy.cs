@@ -178,13 +178,15 @@ public sealed record ProdigyHyperparameters(
     private readonly struct ProdigyEstimate(double coupledDecay, bool firstStep, bool accumulate, double beta3, double sScale) : IReductionRule
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Accumulate<T>(T parameter, T gradient, Span<T> state, Span<T> sums) where T : unmanaged, ILane<T>
+        public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T>
         {
+            // Every broadcast before the first branch, so that the kernel's loop computes them once (see ISlotRule).
+            T decay = T.Broadcast(coupledDecay), keep3 = T.Broadcast(beta3), mix3 = T.Broadcast(sScale);
             if (firstStep) state[P0] = parameter;
             if (!accumulate) return;
-            if (coupledDecay != 0) gradient += T.Broadcast(coupledDecay) * parameter;
+            if (coupledDecay != 0) gradient += decay * parameter;
             sums[0] += gradient * (state[P0] - parameter);
-            state[S] = T.Broadcast(beta3) * state[S] + T.Broadcast(sScale) * gradient;
+            state[S] = keep3 * state[S] + mix3 * gradient;
             sums[1] += T.Abs(state[S]);
         }
     }
@@ -194,17 +196,20 @@ public sealed record ProdigyHyperparameters(
                                         double momentumScale, double squareScale, double denominatorEps, double stepSize) : ISlotRule
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Apply<T>(ref T parameter, T gradient, Span<T> state) where T : unmanaged, ILane<T>
+        public void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T>
         {
+            // Every broadcast before the first branch, so that the kernel's loop computes them once (see ISlotRule).
+            T coupled = T.Broadcast(coupledDecay), keep1 = T.Broadcast(beta1), mix1 = T.Broadcast(momentumScale), keep2 = T.Broadcast(beta2);
+            T mix2 = T.Broadcast(squareScale), epsilon = T.Broadcast(denominatorEps), decoupled = T.Broadcast(-decoupledDecay), step = T.Broadcast(-stepSize);
             if (!accumulate) return;
-            if (coupledDecay != 0) gradient += T.Broadcast(coupledDecay) * parameter;
+            if (coupledDecay != 0) gradient += coupled * parameter;
             bool momentum = beta1 > 0;
-            if (momentum) state[ExpAvg] = T.Broadcast(beta1) * state[ExpAvg] + T.Broadcast(momentumScale) * gradient;
-            state[ExpAvgSq] = T.Broadcast(beta2) * state[ExpAvgSq] + T.Broadcast(squareScale) * (gradient * gradient);
+            if (momentum) state[ExpAvg] = keep1 * state[ExpAvg] + mix1 * gradient;
+            state[ExpAvgSq] = keep2 * state[ExpAvgSq] + mix2 * (gradient * gradient);
             if (!update) return;
-            T denominator = T.Sqrt(state[ExpAvgSq]) + T.Broadcast(denominatorEps);
-            if (decoupledDecay != 0) parameter += T.Broadcast(-decoupledDecay) * parameter;
-            parameter += T.Broadcast(-stepSize) * ((momentum ? state[ExpAvg] : gradient) / denominator);
+            T denominator = T.Sqrt(state[ExpAvgSq]) + epsilon;
+            if (decoupledDecay != 0) parameter += decoupled * parameter;
+            parameter += step * ((momentum ? state[ExpAvg] : gradient) / denominator);
         }
 
         public T EffectiveLearningRate<T>(ReadOnlySpan<T> state) where T : unmanaged, ILane<T> =>

@@ -79,15 +79,18 @@ public readonly struct RpropRule(StepContext context, double etaminus, double et
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Apply<T>(ref T parameter, T gradient, Span<T> state) where T : unmanaged, ILane<T>
+    public void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T>
     {
+        // Every broadcast before the first branch, so that the kernel's loop computes them once (see ISlotRule).
+        T initial = T.Broadcast(initialStepSize ?? 0), increase = T.Broadcast(etaplus), decrease = T.Broadcast(etaminus), one = T.Broadcast(1);
+        T smallest = T.Broadcast(stepSizeMin), largest = T.Broadcast(stepSizeMax), zero = T.Broadcast(0);
         ref T previous = ref state[0];
         ref T stepSize = ref state[1];
-        if (initialStepSize is double lr) stepSize = T.Broadcast(lr);
+        if (initialStepSize is not null) stepSize = initial;
         T agreement = gradient * previous;
-        T factor = T.WherePositive(agreement, T.Broadcast(etaplus), T.WherePositive(-agreement, T.Broadcast(etaminus), T.Broadcast(1)));
-        stepSize = T.Min(T.Max(stepSize * factor, T.Broadcast(stepSizeMin)), T.Broadcast(stepSizeMax));
-        gradient = T.WherePositive(-agreement, T.Broadcast(0), gradient);
+        T factor = T.WherePositive(agreement, increase, T.WherePositive(-agreement, decrease, one));
+        stepSize = T.Min(T.Max(stepSize * factor, smallest), largest);
+        gradient = T.WherePositive(-agreement, zero, gradient);
         parameter -= T.Sign(gradient) * stepSize;
         previous = gradient;
     }

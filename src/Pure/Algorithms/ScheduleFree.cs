@@ -45,8 +45,12 @@ internal static class ScheduleFree
 
     /// <summary>torch's lerp: from + w(to − from) for w &lt; ½, to − (to − from)(1 − w) otherwise (exact at w = 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Lerp<T>(T from, T to, double weight) where T : unmanaged, ILane<T> =>
-        weight < 0.5 ? from + T.Broadcast(weight) * (to - from) : to - (to - from) * T.Broadcast(1 - weight);
+    public static T Lerp<T>(T from, T to, double weight) where T : unmanaged, ILane<T>
+    {
+        // Both broadcasts before the branch, so that a kernel's loop computes them once (see ISlotRule).
+        T onEnd = T.Broadcast(weight), onStart = T.Broadcast(1 - weight);
+        return weight < 0.5 ? from + onEnd * (to - from) : to - (to - from) * onStart;
+    }
 
     private static string Text(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }
@@ -56,7 +60,7 @@ public readonly struct ScheduleFreeViewRule(double weight) : ISlotRule
 {
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Apply<T>(ref T parameter, T gradient, Span<T> state) where T : unmanaged, ILane<T> =>
+    public void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T> =>
         parameter = ScheduleFree.Lerp(parameter, state[0], weight);
 
     /// <inheritdoc/>

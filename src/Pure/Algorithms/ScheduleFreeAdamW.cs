@@ -124,24 +124,28 @@ public readonly struct ScheduleFreeAdamWRule : ISlotRule
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Apply<T>(ref T parameter, T gradient, Span<T> state) where T : unmanaged, ILane<T>
+    public void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T>
     {
+        // Every broadcast before the first branch, so that the kernel's loop computes them once (see ISlotRule).
+        T keep2 = T.Broadcast(beta2), mix2 = T.Broadcast(1 - beta2), correction2 = T.Broadcast(inverseBiasCorrection2), epsilon = T.Broadcast(eps);
+        T keep1 = T.Broadcast(innerMomentum), mix1 = T.Broadcast(1 - innerMomentum), correction1 = T.Broadcast(inverseBiasCorrection1);
+        T decay = T.Broadcast(weightDecay);
         ref T z = ref state[0], v = ref state[1];
         if (startsZ) z = parameter;
-        v = v * T.Broadcast(beta2) + gradient * gradient * T.Broadcast(1 - beta2);
-        T denominator = T.Sqrt(v * T.Broadcast(inverseBiasCorrection2)) + T.Broadcast(eps);
+        v = v * keep2 + gradient * gradient * mix2;
+        T denominator = T.Sqrt(v * correction2) + epsilon;
         T update;
         if (innerMomentum != 0)
         {
             ref T m = ref state[2];
-            m = m * T.Broadcast(innerMomentum) + gradient * T.Broadcast(1 - innerMomentum);
-            update = m * T.Broadcast(inverseBiasCorrection1) / denominator;
+            m = m * keep1 + gradient * mix1;
+            update = m * correction1 / denominator;
         }
         else
         {
             update = gradient / denominator;
         }
-        if (weightDecay != 0) update += T.Broadcast(weightDecay) * parameter;
+        if (weightDecay != 0) update += decay * parameter;
         parameter = ScheduleFree.Lerp(parameter, z, ckp1) + T.Broadcast(yStep) * update;
         z -= T.Broadcast(zStep) * update;
     }

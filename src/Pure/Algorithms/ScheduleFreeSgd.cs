@@ -106,11 +106,13 @@ public readonly struct ScheduleFreeSgdRule : ISlotRule
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Apply<T>(ref T parameter, T gradient, Span<T> state) where T : unmanaged, ILane<T>
+    public void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T>
     {
+        // Every broadcast before the first branch, so that the kernel's loop computes them once (see ISlotRule).
+        T decay = T.Broadcast(weightDecay);
         ref T z = ref state[0];
         if (startsZ) z = parameter;
-        T update = weightDecay != 0 ? gradient + T.Broadcast(weightDecay) * parameter : gradient;
+        T update = weightDecay != 0 ? gradient + decay * parameter : gradient;
         parameter = ScheduleFree.Lerp(parameter, z, ckp1) + T.Broadcast(yStep) * update;
         z -= T.Broadcast(zStep) * update;
     }

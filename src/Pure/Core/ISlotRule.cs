@@ -5,17 +5,20 @@ namespace AdaptiveLR.Pure.Core;
 /// <summary>
 /// One algorithm's update of one element over any number of state slots, written once for every
 /// number type (<c>double</c> on the reference path, SIMD vectors of <c>float</c> in the kernel).
-/// The state span holds the element's slots in <see cref="Hyperparameters.Slots"/> order;
+/// The state lanes hold the element's slots in <see cref="Hyperparameters.Slots"/> order;
 /// a slot the configuration does not use reads as zero and is not stored.
 /// </summary>
 /// <remarks>
+/// The rule inlines into the kernel's loop, which runs it for every element with the same fields. Write every
+/// <c>T.Broadcast</c> before the rule's first branch: the JIT hoists out of the loop only what runs on every path
+/// through it, and a broadcast left under an <c>if</c> (or after an early return) is redone for every element.
 /// The general shape of <see cref="IElementRule"/>, which stays for the classic algorithms: three
 /// slots as references keep their single fused pass as fast as it was.
 /// </remarks>
 public interface ISlotRule
 {
     /// <summary>Updates <paramref name="parameter"/> and the slots in place for one step.</summary>
-    void Apply<T>(ref T parameter, T gradient, Span<T> state) where T : unmanaged, ILane<T>;
+    void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T>;
 
     /// <summary>The per-element learning rate this step applies to its update direction, from the state after the step.</summary>
     T EffectiveLearningRate<T>(ReadOnlySpan<T> state) where T : unmanaged, ILane<T>;
@@ -28,7 +31,7 @@ public interface ISlotRule
 public interface IReductionRule
 {
     /// <summary>Adds this element's terms to <paramref name="sums"/> and updates the slots it owns in place.</summary>
-    void Accumulate<T>(T parameter, T gradient, Span<T> state, Span<T> sums) where T : unmanaged, ILane<T>;
+    void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T>;
 }
 
 /// <summary>Receives a step's slot rule with its concrete type (no boxing), as <see cref="IRuleVisitor{TResult}"/> does for element rules.</summary>

@@ -10,7 +10,7 @@ public readonly struct SlotGradientAscent<TRule>(TRule rule) : ISlotRule where T
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Apply<T>(ref T parameter, T gradient, Span<T> state) where T : unmanaged, ILane<T> => rule.Apply(ref parameter, -gradient, state);
+    public void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T> => rule.Apply(ref parameter, -gradient, ref state);
 
     /// <inheritdoc/>
     public T EffectiveLearningRate<T>(ReadOnlySpan<T> state) where T : unmanaged, ILane<T> => rule.EffectiveLearningRate(state);
@@ -23,8 +23,8 @@ public readonly struct ReductionGradientAscent<TRule>(TRule rule) : IReductionRu
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Accumulate<T>(T parameter, T gradient, Span<T> state, Span<T> sums) where T : unmanaged, ILane<T> =>
-        rule.Accumulate(parameter, -gradient, state, sums);
+    public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T> =>
+        rule.Accumulate(parameter, -gradient, ref state, ref sums);
 }
 
 internal struct SlotAscentVisitor<TVisitor, TResult>(TVisitor inner) : ISlotRuleVisitor<TResult>

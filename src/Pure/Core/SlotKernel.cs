@@ -28,15 +28,12 @@ public static unsafe class SlotKernel
         Loop<TRule, FloatLane>(rule, memory, done, (nuint)length);
     }
 
-    /// <summary>The element loop for this slot layout: one compiled per slot count when every slot is present (no loop over the slots per element), else the general one.</summary>
+    /// <summary>The element loop for this slot layout: one compiled per slot count (no loop over the slots per element), else the general one.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static nuint Loop<TRule, TLane>(in TRule rule, SlotMemory memory, nuint start, nuint length)
         where TRule : struct, ISlotRule
-        where TLane : unmanaged, IFloatLane<TLane>
-    {
-        for (int k = 0; k < memory.Count; k++)
-            if (memory.Slots[k] == null) return SlotLoop<TRule, TLane>.Apply(rule, memory, start, length);
-        return memory.Count switch
+        where TLane : unmanaged, IFloatLane<TLane> =>
+        memory.Count switch
         {
             1 => DenseSlotLoop<TRule, TLane, One>.Apply(rule, memory, start, length),
             2 => DenseSlotLoop<TRule, TLane, Two>.Apply(rule, memory, start, length),
@@ -46,7 +43,6 @@ public static unsafe class SlotKernel
             6 => DenseSlotLoop<TRule, TLane, Six>.Apply(rule, memory, start, length),
             _ => SlotLoop<TRule, TLane>.Apply(rule, memory, start, length),
         };
-    }
 
     /// <summary>
     /// One reduction pass over <paramref name="length"/> elements; adds its totals to <paramref name="sums"/>. With a
@@ -79,17 +75,15 @@ public static unsafe class SlotKernel
         where TRule : struct, IReductionRule
     {
         if (slots.Length > MaxSlots) throw new ArgumentException($"at most {MaxSlots} slots", nameof(slots));
-        Span<FloatLane> state = stackalloc FloatLane[Math.Max(slots.Length, 1)];
-        state = state[..slots.Length];
-        Span<FloatLane> terms = stackalloc FloatLane[Math.Max(sums.Length, 1)];
-        terms = terms[..sums.Length];
+        if (sums.Length > MaxSlots) throw new ArgumentException($"at most {MaxSlots} sums", nameof(sums));
+        Lanes<FloatLane> state = default;
         // Double totals per visit: a sampled pass is short, and float lanes would lose what the full pass's blocks keep.
         for (int i = 0, visit = 0; i < length; i += sampling.Stride, visit++)
         {
             for (int k = 0; k < slots.Length; k++)
                 state[k] = new(slots[k] == IntPtr.Zero ? 0 : ((float*)slots[k])[sampling.IsSampled(k) ? visit : i]);
-            terms.Clear();
-            rule.Accumulate(new FloatLane(parameters[i]), new FloatLane(gradients[i]), state, terms);
+            Lanes<FloatLane> terms = default;
+            rule.Accumulate(new FloatLane(parameters[i]), new FloatLane(gradients[i]), ref state, ref terms);
             for (int k = 0; k < slots.Length; k++)
                 if (slots[k] != IntPtr.Zero) ((float*)slots[k])[sampling.IsSampled(k) ? visit : i] = state[k].Value;
             for (int j = 0; j < sums.Length; j++) sums[j] += FloatLane.Total(terms[j]);
@@ -120,7 +114,7 @@ internal readonly unsafe struct SlotMemory(float* parameters, float* gradients, 
     public readonly int Count = count;
 }
 
-/// <summary>The element loop of a slot rule, one compiled method per rule and lane width; like <c>Loop</c>, never inlined and optimised from its first call.</summary>
+/// <summary>The element loop of a slot rule with more than six slots, one compiled method per rule and lane width; like <c>Loop</c>, never inlined and optimised from its first call.</summary>
 internal static unsafe class SlotLoop<TRule, TLane>
     where TRule : struct, ISlotRule
     where TLane : unmanaged, IFloatLane<TLane>
@@ -132,15 +126,14 @@ internal static unsafe class SlotLoop<TRule, TLane>
         nuint i = start;
         if (i + width > length) return i;
         int count = memory.Count;
-        Span<TLane> state = stackalloc TLane[Math.Max(count, 1)];
-        state = state[..count];
+        Lanes<TLane> state = default;
         ref float parameters = ref *memory.Parameters, gradients = ref *memory.Gradients;
         do
         {
             for (int k = 0; k < count; k++)
                 state[k] = memory.Slots[k] == null ? default : TLane.Load(ref *memory.Slots[k], i);
             TLane parameter = TLane.Load(ref parameters, i);
-            rule.Apply(ref parameter, TLane.Load(ref gradients, i), state);
+            rule.Apply(ref parameter, TLane.Load(ref gradients, i), ref state);
             TLane.Store(parameter, ref parameters, i);
             for (int k = 0; k < count; k++)
                 if (memory.Slots[k] != null) TLane.Store(state[k], ref *memory.Slots[k], i);
@@ -164,18 +157,11 @@ internal readonly struct Four : ISlotCount { public static int Value => 4; }
 internal readonly struct Five : ISlotCount { public static int Value => 5; }
 internal readonly struct Six : ISlotCount { public static int Value => 6; }
 
-/// <summary>Room for the lanes of up to six slots in a local.</summary>
-[InlineArray(6)]
-internal struct SixLanes<TLane> where TLane : unmanaged
-{
-    private TLane first;
-}
-
 /// <summary>
-/// The element loop of a slot rule whose <typeparamref name="TCount"/> slots are all present: the slot pointers
-/// sit in locals and every slot's load and store is written out (dead ones fold away), where the general loop
-/// walks an array of pointers and tests each per element; measured in cache, 1.5–2× faster than it
-/// (the lanes still pass through memory, since the rule takes them as a span).
+/// The element loop of a slot rule with <typeparamref name="TCount"/> slots: the slot pointers sit in locals and
+/// every slot's load and store is written out (those past the count fold away), where the general loop walks an
+/// array of pointers per element; measured in cache, 1.5–2× faster than it. A slot the configuration does not use
+/// (null) costs a branch on a flag that never changes in the loop: it reads as zero and is not stored.
 /// </summary>
 internal static unsafe class DenseSlotLoop<TRule, TLane, TCount>
     where TRule : struct, ISlotRule
@@ -191,26 +177,26 @@ internal static unsafe class DenseSlotLoop<TRule, TLane, TCount>
         int count = TCount.Value;
         float* s0 = memory.Slots[0], s1 = count > 1 ? memory.Slots[1] : null, s2 = count > 2 ? memory.Slots[2] : null;
         float* s3 = count > 3 ? memory.Slots[3] : null, s4 = count > 4 ? memory.Slots[4] : null, s5 = count > 5 ? memory.Slots[5] : null;
-        SixLanes<TLane> lanes = default;
-        Span<TLane> state = ((Span<TLane>)lanes)[..count];
+        bool has0 = s0 != null, has1 = s1 != null, has2 = s2 != null, has3 = s3 != null, has4 = s4 != null, has5 = s5 != null;
+        Lanes<TLane> state = default;
         ref float parameters = ref *memory.Parameters, gradients = ref *memory.Gradients;
         do
         {
-            state[0] = TLane.Load(ref *s0, i);
-            if (count > 1) state[1] = TLane.Load(ref *s1, i);
-            if (count > 2) state[2] = TLane.Load(ref *s2, i);
-            if (count > 3) state[3] = TLane.Load(ref *s3, i);
-            if (count > 4) state[4] = TLane.Load(ref *s4, i);
-            if (count > 5) state[5] = TLane.Load(ref *s5, i);
+            state[0] = has0 ? TLane.Load(ref *s0, i) : default;
+            if (count > 1) state[1] = has1 ? TLane.Load(ref *s1, i) : default;
+            if (count > 2) state[2] = has2 ? TLane.Load(ref *s2, i) : default;
+            if (count > 3) state[3] = has3 ? TLane.Load(ref *s3, i) : default;
+            if (count > 4) state[4] = has4 ? TLane.Load(ref *s4, i) : default;
+            if (count > 5) state[5] = has5 ? TLane.Load(ref *s5, i) : default;
             TLane parameter = TLane.Load(ref parameters, i);
-            rule.Apply(ref parameter, TLane.Load(ref gradients, i), state);
+            rule.Apply(ref parameter, TLane.Load(ref gradients, i), ref state);
             TLane.Store(parameter, ref parameters, i);
-            TLane.Store(state[0], ref *s0, i);
-            if (count > 1) TLane.Store(state[1], ref *s1, i);
-            if (count > 2) TLane.Store(state[2], ref *s2, i);
-            if (count > 3) TLane.Store(state[3], ref *s3, i);
-            if (count > 4) TLane.Store(state[4], ref *s4, i);
-            if (count > 5) TLane.Store(state[5], ref *s5, i);
+            if (has0) TLane.Store(state[0], ref *s0, i);
+            if (count > 1 && has1) TLane.Store(state[1], ref *s1, i);
+            if (count > 2 && has2) TLane.Store(state[2], ref *s2, i);
+            if (count > 3 && has3) TLane.Store(state[3], ref *s3, i);
+            if (count > 4 && has4) TLane.Store(state[4], ref *s4, i);
+            if (count > 5 && has5) TLane.Store(state[5], ref *s5, i);
             i += width;
         }
         while (i + width <= length);
@@ -233,19 +219,16 @@ internal static unsafe class ReductionLoop<TRule, TLane>
         nuint i = start;
         if (i + width > length) return i;
         int count = memory.Count;
-        Span<TLane> state = stackalloc TLane[Math.Max(count, 1)];
-        state = state[..count];
-        Span<TLane> sums = stackalloc TLane[Math.Max(totals.Length, 1)];
-        sums = sums[..totals.Length];
+        Lanes<TLane> state = default;
         ref float parameters = ref *memory.Parameters, gradients = ref *memory.Gradients;
         while (i + width <= length)
         {
-            sums.Clear();
+            Lanes<TLane> sums = default;
             for (int n = 0; n < Block && i + width <= length; n++, i += width)
             {
                 for (int k = 0; k < count; k++)
                     state[k] = memory.Slots[k] == null ? default : TLane.Load(ref *memory.Slots[k], i);
-                rule.Accumulate(TLane.Load(ref parameters, i), TLane.Load(ref gradients, i), state, sums);
+                rule.Accumulate(TLane.Load(ref parameters, i), TLane.Load(ref gradients, i), ref state, ref sums);
                 for (int k = 0; k < count; k++)
                     if (memory.Slots[k] != null) TLane.Store(state[k], ref *memory.Slots[k], i);
             }

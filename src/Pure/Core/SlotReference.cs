@@ -14,13 +14,13 @@ public static class SlotReference
         where TRule : struct, ISlotRule
     {
         if (sampling.SampledSlots != 0) slots = [.. slots.Select((slot, k) => sampling.IsSampled(k) ? null : slot)];
-        Span<DoubleLane> state = stackalloc DoubleLane[Math.Max(slots.Length, 1)];
-        state = state[..slots.Length];
+        CheckCount(slots.Length, "slots");
+        Lanes<DoubleLane> state = default;
         for (int i = 0; i < parameters.Length; i++)
         {
             for (int k = 0; k < slots.Length; k++) state[k] = new(slots[k] is { } slot ? slot[i] : 0);
             var parameter = new DoubleLane(parameters[i]);
-            rule.Apply(ref parameter, new DoubleLane(gradients[i]), state);
+            rule.Apply(ref parameter, new DoubleLane(gradients[i]), ref state);
             parameters[i] = parameter.Value;
             for (int k = 0; k < slots.Length; k++)
                 if (slots[k] is { } slot) slot[i] = state[k].Value;
@@ -36,14 +36,13 @@ public static class SlotReference
         where TRule : struct, IReductionRule
     {
         int stride = Math.Max(sampling.Stride, 1);
-        Span<DoubleLane> state = stackalloc DoubleLane[Math.Max(slots.Length, 1)];
-        state = state[..slots.Length];
-        Span<DoubleLane> terms = stackalloc DoubleLane[Math.Max(sums.Length, 1)];
-        terms = terms[..sums.Length];
+        CheckCount(slots.Length, "slots");
+        CheckCount(sums.Length, "sums");
+        Lanes<DoubleLane> state = default, terms = default;
         for (int i = 0, visit = 0; i < parameters.Length; i += stride, visit++)
         {
             for (int k = 0; k < slots.Length; k++) state[k] = new(slots[k] is { } slot ? slot[sampling.IsSampled(k) ? visit : i] : 0);
-            rule.Accumulate(new DoubleLane(parameters[i]), new DoubleLane(gradients[i]), state, terms);
+            rule.Accumulate(new DoubleLane(parameters[i]), new DoubleLane(gradients[i]), ref state, ref terms);
             for (int k = 0; k < slots.Length; k++)
                 if (slots[k] is { } slot) slot[sampling.IsSampled(k) ? visit : i] = state[k].Value;
         }
@@ -63,6 +62,11 @@ public static class SlotReference
             rates[i] = rule.EffectiveLearningRate<DoubleLane>(state).Value;
         }
         return rates;
+    }
+
+    private static void CheckCount(int count, string what)
+    {
+        if (count > SlotKernel.MaxSlots) throw new ArgumentException($"at most {SlotKernel.MaxSlots} {what}, not {count}", what);
     }
 }
 
