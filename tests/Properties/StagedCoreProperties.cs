@@ -219,6 +219,8 @@ public class StagedCoreProperties
 
     private readonly struct SquaredNorm : IReductionRule
     {
+        public int SlotsTouched => 0;
+
         public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T> =>
             sums[0] += gradient * gradient;
     }

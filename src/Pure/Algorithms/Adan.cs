@@ -101,6 +101,9 @@ public sealed record AdanHyperparameters(
 public readonly struct SquaredGradientNorm : IReductionRule
 {
     /// <inheritdoc/>
+    public int SlotsTouched => 0;
+
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T> =>
         sums[0] += gradient * gradient;

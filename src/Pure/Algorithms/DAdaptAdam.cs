@@ -154,6 +154,8 @@ public sealed record DAdaptAdamHyperparameters(
     private readonly struct DAdaptEstimate(double coupledDecay, bool accumulate, double beta1, double beta2, double sqrtBeta2, double eps,
                                            double momentumScale, double sScale) : IReductionRule
     {
+        public int SlotsTouched => 1 << S | 1 << ExpAvg | 1 << ExpAvgSq;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T>
         {

@@ -99,6 +99,8 @@ public sealed record LambHyperparameters(
     /// <summary>The reduction pass: m and v, then ‖θ‖² (sum 0) and ‖u‖² (sum 1).</summary>
     private readonly struct LambNorms(double beta1, double beta2, double eps, double weightDecay) : IReductionRule
     {
+        public int SlotsTouched => 1 << ExpAvg | 1 << ExpAvgSq;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T>
         {

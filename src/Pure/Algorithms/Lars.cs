@@ -105,6 +105,8 @@ public sealed record LarsHyperparameters(
     /// <summary>The reduction pass: Σθ² into sum 0, Σg² into sum 1.</summary>
     private readonly struct SquaredNorms : IReductionRule
     {
+        public int SlotsTouched => 0;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T>
         {

@@ -177,6 +177,8 @@ public sealed record ProdigyHyperparameters(
     /// <summary>The reduction pass: θ₀ at the first step, ⟨g, θ₀ − θ⟩ (sum 0) and s with ‖s‖₁ (sum 1) on the sampled elements.</summary>
     private readonly struct ProdigyEstimate(double coupledDecay, bool firstStep, bool accumulate, double beta3, double sScale) : IReductionRule
     {
+        public int SlotsTouched => 1 << P0 | 1 << S;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T>
         {

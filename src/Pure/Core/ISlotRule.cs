@@ -30,6 +30,12 @@ public interface ISlotRule
 /// </summary>
 public interface IReductionRule
 {
+    /// <summary>
+    /// The slots the rule reads or writes, bit k for slot k: the pass loads and stores only those, and the others read as
+    /// zero (a norm of the gradient need not move the slots through memory twice in a step).
+    /// </summary>
+    int SlotsTouched { get; }
+
     /// <summary>Adds this element's terms to <paramref name="sums"/> and updates the slots it owns in place.</summary>
     void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T>;
 }

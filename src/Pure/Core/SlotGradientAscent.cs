@@ -22,6 +22,9 @@ public readonly struct ReductionGradientAscent<TRule>(TRule rule) : IReductionRu
     private readonly TRule rule = rule;
 
     /// <inheritdoc/>
+    public int SlotsTouched => rule.SlotsTouched;
+
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T> =>
         rule.Accumulate(parameter, -gradient, ref state, ref sums);

@@ -61,14 +61,33 @@ public static unsafe class SlotKernel
         if (slots.Length > MaxSlots) throw new ArgumentException($"at most {MaxSlots} slots", nameof(slots));
         if (sums.Length > MaxSlots) throw new ArgumentException($"at most {MaxSlots} sums", nameof(sums));
         float** pointers = stackalloc float*[Math.Max(slots.Length, 1)];
-        for (int k = 0; k < slots.Length; k++) pointers[k] = (float*)slots[k];
+        // Slots the rule does not touch stay where they are: they read as zero.
+        for (int k = 0; k < slots.Length; k++) pointers[k] = (rule.SlotsTouched >> k & 1) != 0 ? (float*)slots[k] : null;
         var memory = new SlotMemory(parameters, gradients, pointers, slots.Length);
-        nuint done = Vector512.IsHardwareAccelerated ? ReductionLoop<TRule, Float512Lane>.Accumulate(rule, memory, 0, (nuint)length, sums)
-            : Vector256.IsHardwareAccelerated ? ReductionLoop<TRule, Float256Lane>.Accumulate(rule, memory, 0, (nuint)length, sums)
-            : System.Numerics.Vector.IsHardwareAccelerated ? ReductionLoop<TRule, FloatVectorLane>.Accumulate(rule, memory, 0, (nuint)length, sums)
+        nuint done = Vector512.IsHardwareAccelerated ? Reduction<TRule, Float512Lane>(rule, memory, 0, (nuint)length, sums)
+            : Vector256.IsHardwareAccelerated ? Reduction<TRule, Float256Lane>(rule, memory, 0, (nuint)length, sums)
+            : System.Numerics.Vector.IsHardwareAccelerated ? Reduction<TRule, FloatVectorLane>(rule, memory, 0, (nuint)length, sums)
             : 0;
         ReductionLoop<TRule, FloatLane>.Accumulate(rule, memory, done, (nuint)length, sums);
     }
+
+    /// <summary>The reduction loop for this slot layout and number of sums: one compiled per slot count up to six and up to four sums, else the general one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint Reduction<TRule, TLane>(in TRule rule, SlotMemory memory, nuint start, nuint length, Span<double> sums)
+        where TRule : struct, IReductionRule
+        where TLane : unmanaged, IFloatLane<TLane> =>
+        sums.Length > DenseReductionLoop<TRule, TLane, One>.MaxSums ? ReductionLoop<TRule, TLane>.Accumulate(rule, memory, start, length, sums)
+        : memory.Count switch
+        {
+            0 => DenseReductionLoop<TRule, TLane, Zero>.Accumulate(rule, memory, start, length, sums),
+            1 => DenseReductionLoop<TRule, TLane, One>.Accumulate(rule, memory, start, length, sums),
+            2 => DenseReductionLoop<TRule, TLane, Two>.Accumulate(rule, memory, start, length, sums),
+            3 => DenseReductionLoop<TRule, TLane, Three>.Accumulate(rule, memory, start, length, sums),
+            4 => DenseReductionLoop<TRule, TLane, Four>.Accumulate(rule, memory, start, length, sums),
+            5 => DenseReductionLoop<TRule, TLane, Five>.Accumulate(rule, memory, start, length, sums),
+            6 => DenseReductionLoop<TRule, TLane, Six>.Accumulate(rule, memory, start, length, sums),
+            _ => ReductionLoop<TRule, TLane>.Accumulate(rule, memory, start, length, sums),
+        };
 
     private static void AccumulateSampled<TRule>(in TRule rule, float* parameters, float* gradients, ReadOnlySpan<IntPtr> slots, int length, Span<double> sums,
                                                  SlotSampling sampling)
@@ -81,11 +100,11 @@ public static unsafe class SlotKernel
         for (int i = 0, visit = 0; i < length; i += sampling.Stride, visit++)
         {
             for (int k = 0; k < slots.Length; k++)
-                state[k] = new(slots[k] == IntPtr.Zero ? 0 : ((float*)slots[k])[sampling.IsSampled(k) ? visit : i]);
+                state[k] = new(slots[k] == IntPtr.Zero || (rule.SlotsTouched >> k & 1) == 0 ? 0 : ((float*)slots[k])[sampling.IsSampled(k) ? visit : i]);
             Lanes<FloatLane> terms = default;
             rule.Accumulate(new FloatLane(parameters[i]), new FloatLane(gradients[i]), ref state, ref terms);
             for (int k = 0; k < slots.Length; k++)
-                if (slots[k] != IntPtr.Zero) ((float*)slots[k])[sampling.IsSampled(k) ? visit : i] = state[k].Value;
+                if (slots[k] != IntPtr.Zero && (rule.SlotsTouched >> k & 1) != 0) ((float*)slots[k])[sampling.IsSampled(k) ? visit : i] = state[k].Value;
             for (int j = 0; j < sums.Length; j++) sums[j] += FloatLane.Total(terms[j]);
         }
     }
@@ -150,6 +169,7 @@ internal interface ISlotCount
     static abstract int Value { get; }
 }
 
+internal readonly struct Zero : ISlotCount { public static int Value => 0; }
 internal readonly struct One : ISlotCount { public static int Value => 1; }
 internal readonly struct Two : ISlotCount { public static int Value => 2; }
 internal readonly struct Three : ISlotCount { public static int Value => 3; }
@@ -204,7 +224,7 @@ internal static unsafe class DenseSlotLoop<TRule, TLane, TCount>
     }
 }
 
-/// <summary>The element loop of a reduction rule: lanes add up in float for a block, then into the double totals.</summary>
+/// <summary>The element loop of a reduction rule with more slots or sums than the dense one takes: lanes add up in float for a block, then into the double totals.</summary>
 internal static unsafe class ReductionLoop<TRule, TLane>
     where TRule : struct, IReductionRule
     where TLane : unmanaged, IFloatLane<TLane>
@@ -221,6 +241,7 @@ internal static unsafe class ReductionLoop<TRule, TLane>
         int count = memory.Count;
         Lanes<TLane> state = default;
         ref float parameters = ref *memory.Parameters, gradients = ref *memory.Gradients;
+        // Dynamic indices keep these lanes on the stack; the dense loop below is the fast one.
         while (i + width <= length)
         {
             Lanes<TLane> sums = default;
@@ -234,6 +255,66 @@ internal static unsafe class ReductionLoop<TRule, TLane>
             }
             for (int j = 0; j < totals.Length; j++) totals[j] += TLane.Total(sums[j]);
         }
+        return i;
+    }
+}
+
+/// <summary>
+/// The element loop of a reduction rule with <typeparamref name="TCount"/> slots and at most <see cref="MaxSums"/> sums, written
+/// out as <see cref="DenseSlotLoop{TRule, TLane, TCount}"/> is: the slots and the block's sums are indexed by constants only, so
+/// the JIT keeps them in registers (with the general loop each sum went through the stack on every element). The sums are
+/// added in the same order as there, so the totals are the same to the bit.
+/// </summary>
+internal static unsafe class DenseReductionLoop<TRule, TLane, TCount>
+    where TRule : struct, IReductionRule
+    where TLane : unmanaged, IFloatLane<TLane>
+    where TCount : struct, ISlotCount
+{
+    /// <summary>The most sums this loop keeps in registers.</summary>
+    public const int MaxSums = 4;
+
+    private const int Block = 256;
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static nuint Accumulate(TRule rule, SlotMemory memory, nuint start, nuint length, Span<double> totals)
+    {
+        nuint width = (nuint)TLane.Count;
+        nuint i = start;
+        if (i + width > length) return i;
+        int count = TCount.Value, sumCount = totals.Length;
+        float* s0 = count > 0 ? memory.Slots[0] : null, s1 = count > 1 ? memory.Slots[1] : null, s2 = count > 2 ? memory.Slots[2] : null;
+        float* s3 = count > 3 ? memory.Slots[3] : null, s4 = count > 4 ? memory.Slots[4] : null, s5 = count > 5 ? memory.Slots[5] : null;
+        bool has0 = s0 != null, has1 = s1 != null, has2 = s2 != null, has3 = s3 != null, has4 = s4 != null, has5 = s5 != null;
+        Lanes<TLane> state = default;
+        ref float parameters = ref *memory.Parameters, gradients = ref *memory.Gradients;
+        do
+        {
+            Lanes<TLane> sums = default;
+            nuint blockEnd = Math.Min(length, i + Block * width);
+            do
+            {
+                if (count > 0) state[0] = has0 ? TLane.Load(ref *s0, i) : default;
+                if (count > 1) state[1] = has1 ? TLane.Load(ref *s1, i) : default;
+                if (count > 2) state[2] = has2 ? TLane.Load(ref *s2, i) : default;
+                if (count > 3) state[3] = has3 ? TLane.Load(ref *s3, i) : default;
+                if (count > 4) state[4] = has4 ? TLane.Load(ref *s4, i) : default;
+                if (count > 5) state[5] = has5 ? TLane.Load(ref *s5, i) : default;
+                rule.Accumulate(TLane.Load(ref parameters, i), TLane.Load(ref gradients, i), ref state, ref sums);
+                if (count > 0 && has0) TLane.Store(state[0], ref *s0, i);
+                if (count > 1 && has1) TLane.Store(state[1], ref *s1, i);
+                if (count > 2 && has2) TLane.Store(state[2], ref *s2, i);
+                if (count > 3 && has3) TLane.Store(state[3], ref *s3, i);
+                if (count > 4 && has4) TLane.Store(state[4], ref *s4, i);
+                if (count > 5 && has5) TLane.Store(state[5], ref *s5, i);
+                i += width;
+            }
+            while (i + width <= blockEnd);
+            if (sumCount > 0) totals[0] += TLane.Total(sums[0]);
+            if (sumCount > 1) totals[1] += TLane.Total(sums[1]);
+            if (sumCount > 2) totals[2] += TLane.Total(sums[2]);
+            if (sumCount > 3) totals[3] += TLane.Total(sums[3]);
+        }
+        while (i + width <= length);
         return i;
     }
 }

@@ -39,6 +39,8 @@ public static class SlotReference
         CheckCount(slots.Length, "slots");
         CheckCount(sums.Length, "sums");
         Lanes<DoubleLane> state = default, terms = default;
+        int touched = rule.SlotsTouched;
+        slots = [.. slots.Select((slot, k) => (touched >> k & 1) != 0 ? slot : null)];
         for (int i = 0, visit = 0; i < parameters.Length; i += stride, visit++)
         {
             for (int k = 0; k < slots.Length; k++) state[k] = new(slots[k] is { } slot ? slot[sampling.IsSampled(k) ? visit : i] : 0);
