@@ -21,13 +21,36 @@ public sealed partial class KernelMachineCodeTests : IDisposable
     [InlineData("fp32")]
     public async Task TheElementLoopsOfEveryCompressibleAlgorithmCallNothing(string precision)
     {
-        string listing = folder[$"jit-{precision}.txt"];
+        var loops = await ElementLoops(precision, "adam,adamw,amsgrad,lion,rmsprop,adagrad", "AdaptiveLR.Pure.Core.CompressedLoop`5", "AdaptiveLR.Pure.Core.Loop`5");
+        int compressed = loops.Count(method => method.StartsWith("AdaptiveLR.Pure.Core.CompressedLoop`5", StringComparison.Ordinal));
+        // Adam and AdamW share a rule; AMSGrad is Adam's rule with a third slot: five distinct compressed loops.
+        Assert.True(precision == "fp32" ? compressed == 0 : compressed >= 5, $"{compressed} compressed loops compiled");
+        Assert.True(loops.Count >= 5, $"{loops.Count} element loops compiled");
+        AssertNoCalls(loops);
+    }
+
+    [Fact]
+    public async Task TheElementAndReductionLoopsOfEveryStagedAlgorithmCallNothing()
+    {
+        var loops = await ElementLoops("fp32", "adopt,ademamix,adan,schedulefree-adamw,schedulefree-sgd,rprop,asgd,lamb,lars,prodigy,dadapt-adam",
+                                       "AdaptiveLR.Pure.Core.DenseSlotLoop`3", "AdaptiveLR.Pure.Core.DenseReductionLoop`3");
+        int reductions = loops.Count(method => method.StartsWith("AdaptiveLR.Pure.Core.DenseReductionLoop`3", StringComparison.Ordinal));
+        // Eleven element rules (one lane width each, beside the scalar tail's) and four reduction rules.
+        Assert.True(loops.Count - reductions >= 11, $"{loops.Count - reductions} element loops compiled");
+        Assert.True(reductions >= 4, $"{reductions} reduction loops compiled");
+        AssertNoCalls(loops);
+    }
+
+    /// <summary>The machine code of the loops whose names start with one of <paramref name="prefixes"/>, as a short bench of <paramref name="optimizers"/> compiles them.</summary>
+    private async Task<List<string>> ElementLoops(string precision, string optimizers, params string[] prefixes)
+    {
+        string listing = folder[$"jit-{precision}-{optimizers.GetHashCode():x8}.txt"];
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "adaptivelr.dll"));
-        foreach (string arg in (string[])["bench", "--optimizers", "adam,adamw,amsgrad,lion,rmsprop,adagrad", "--sizes", "10K", "--layout", "single",
+        foreach (string arg in (string[])["bench", "--optimizers", optimizers, "--sizes", "10K", "--layout", "single",
                                           "--state-precision", precision, "--repeats", "1", "--in-process"])
             info.ArgumentList.Add(arg);
-        info.Environment["DOTNET_JitDisasm"] = "Run";
+        info.Environment["DOTNET_JitDisasm"] = "Run Apply Accumulate";
         info.Environment["DOTNET_JitStdOutFile"] = listing;
         using (var process = Process.Start(info)!)
         {
@@ -37,15 +60,12 @@ public sealed partial class KernelMachineCodeTests : IDisposable
             await output;
             Assert.True(process.ExitCode == 0, $"bench exited with {process.ExitCode}: {error}");
         }
+        return [.. File.ReadAllText(listing).Split("; Assembly listing for method ")
+            .Where(method => prefixes.Any(prefix => method.StartsWith(prefix, StringComparison.Ordinal)))];
+    }
 
-        var loops = File.ReadAllText(listing).Split("; Assembly listing for method ")
-            .Where(method => method.StartsWith("AdaptiveLR.Pure.Core.CompressedLoop`5", StringComparison.Ordinal)
-                          || method.StartsWith("AdaptiveLR.Pure.Core.Loop`5", StringComparison.Ordinal))
-            .ToList();
-        int compressed = loops.Count(method => method.StartsWith("AdaptiveLR.Pure.Core.CompressedLoop`5", StringComparison.Ordinal));
-        // Adam and AdamW share a rule; AMSGrad is Adam's rule with a third slot: five distinct compressed loops.
-        Assert.True(precision == "fp32" ? compressed == 0 : compressed >= 5, $"{compressed} compressed loops compiled");
-        Assert.True(loops.Count >= 5, $"{loops.Count} element loops compiled");
+    private static void AssertNoCalls(List<string> loops)
+    {
         foreach (string method in loops)
         {
             string name = method[..method.IndexOf('\n')];
