@@ -163,7 +163,7 @@ internal static unsafe class SlotLoop<TRule, TLane>
     }
 }
 
-/// <summary>A slot count as a type, so that <see cref="DenseSlotLoop{TRule, TLane, TCount}"/> is compiled with it as a constant.</summary>
+/// <summary>A slot count as a type, so that the dense loops are compiled with it as a constant.</summary>
 internal interface ISlotCount
 {
     static abstract int Value { get; }
@@ -178,10 +178,58 @@ internal readonly struct Five : ISlotCount { public static int Value => 5; }
 internal readonly struct Six : ISlotCount { public static int Value => 6; }
 
 /// <summary>
-/// The element loop of a slot rule with <typeparamref name="TCount"/> slots: the slot pointers sit in locals and
-/// every slot's load and store is written out (those past the count fold away), where the general loop walks an
-/// array of pointers per element; measured in cache, 1.5–2× faster than it. A slot the configuration does not use
-/// (null) costs a branch on a flag that never changes in the loop: it reads as zero and is not stored.
+/// The slots of a dense loop, <typeparamref name="TCount"/> of them: their pointers in locals and every load and store
+/// written out (those past the count fold away). A slot the configuration does not use, or the rule does not touch (null),
+/// costs a branch on a flag that never changes in the loop: it reads as zero and is not stored.
+/// </summary>
+internal readonly unsafe struct DenseSlots<TLane, TCount>
+    where TLane : unmanaged, IFloatLane<TLane>
+    where TCount : struct, ISlotCount
+{
+    private readonly float* s0, s1, s2, s3, s4, s5;
+    private readonly bool has0, has1, has2, has3, has4, has5;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public DenseSlots(float** slots)
+    {
+        int count = TCount.Value;
+        s0 = count > 0 ? slots[0] : null;
+        s1 = count > 1 ? slots[1] : null;
+        s2 = count > 2 ? slots[2] : null;
+        s3 = count > 3 ? slots[3] : null;
+        s4 = count > 4 ? slots[4] : null;
+        s5 = count > 5 ? slots[5] : null;
+        (has0, has1, has2, has3, has4, has5) = (s0 != null, s1 != null, s2 != null, s3 != null, s4 != null, s5 != null);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Load(ref Lanes<TLane> state, nuint i)
+    {
+        int count = TCount.Value;
+        if (count > 0) state[0] = has0 ? TLane.Load(ref *s0, i) : default;
+        if (count > 1) state[1] = has1 ? TLane.Load(ref *s1, i) : default;
+        if (count > 2) state[2] = has2 ? TLane.Load(ref *s2, i) : default;
+        if (count > 3) state[3] = has3 ? TLane.Load(ref *s3, i) : default;
+        if (count > 4) state[4] = has4 ? TLane.Load(ref *s4, i) : default;
+        if (count > 5) state[5] = has5 ? TLane.Load(ref *s5, i) : default;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Store(ref Lanes<TLane> state, nuint i)
+    {
+        int count = TCount.Value;
+        if (count > 0 && has0) TLane.Store(state[0], ref *s0, i);
+        if (count > 1 && has1) TLane.Store(state[1], ref *s1, i);
+        if (count > 2 && has2) TLane.Store(state[2], ref *s2, i);
+        if (count > 3 && has3) TLane.Store(state[3], ref *s3, i);
+        if (count > 4 && has4) TLane.Store(state[4], ref *s4, i);
+        if (count > 5 && has5) TLane.Store(state[5], ref *s5, i);
+    }
+}
+
+/// <summary>
+/// The element loop of a slot rule with <typeparamref name="TCount"/> slots (<see cref="DenseSlots{TLane, TCount}"/>), where the
+/// general loop walks an array of pointers per element; measured in cache, 1.5–2× faster than it.
 /// </summary>
 internal static unsafe class DenseSlotLoop<TRule, TLane, TCount>
     where TRule : struct, ISlotRule
@@ -194,29 +242,16 @@ internal static unsafe class DenseSlotLoop<TRule, TLane, TCount>
         nuint width = (nuint)TLane.Count;
         nuint i = start;
         if (i + width > length) return i;
-        int count = TCount.Value;
-        float* s0 = memory.Slots[0], s1 = count > 1 ? memory.Slots[1] : null, s2 = count > 2 ? memory.Slots[2] : null;
-        float* s3 = count > 3 ? memory.Slots[3] : null, s4 = count > 4 ? memory.Slots[4] : null, s5 = count > 5 ? memory.Slots[5] : null;
-        bool has0 = s0 != null, has1 = s1 != null, has2 = s2 != null, has3 = s3 != null, has4 = s4 != null, has5 = s5 != null;
+        var slots = new DenseSlots<TLane, TCount>(memory.Slots);
         Lanes<TLane> state = default;
         ref float parameters = ref *memory.Parameters, gradients = ref *memory.Gradients;
         do
         {
-            state[0] = has0 ? TLane.Load(ref *s0, i) : default;
-            if (count > 1) state[1] = has1 ? TLane.Load(ref *s1, i) : default;
-            if (count > 2) state[2] = has2 ? TLane.Load(ref *s2, i) : default;
-            if (count > 3) state[3] = has3 ? TLane.Load(ref *s3, i) : default;
-            if (count > 4) state[4] = has4 ? TLane.Load(ref *s4, i) : default;
-            if (count > 5) state[5] = has5 ? TLane.Load(ref *s5, i) : default;
+            slots.Load(ref state, i);
             TLane parameter = TLane.Load(ref parameters, i);
             rule.Apply(ref parameter, TLane.Load(ref gradients, i), ref state);
             TLane.Store(parameter, ref parameters, i);
-            if (has0) TLane.Store(state[0], ref *s0, i);
-            if (count > 1 && has1) TLane.Store(state[1], ref *s1, i);
-            if (count > 2 && has2) TLane.Store(state[2], ref *s2, i);
-            if (count > 3 && has3) TLane.Store(state[3], ref *s3, i);
-            if (count > 4 && has4) TLane.Store(state[4], ref *s4, i);
-            if (count > 5 && has5) TLane.Store(state[5], ref *s5, i);
+            slots.Store(ref state, i);
             i += width;
         }
         while (i + width <= length);
@@ -230,7 +265,7 @@ internal static unsafe class ReductionLoop<TRule, TLane>
     where TLane : unmanaged, IFloatLane<TLane>
 {
     // float keeps about 7 digits; adding at most this many terms per lane before moving to double keeps the sums' error near float's rounding of one block.
-    private const int Block = 256;
+    internal const int Block = 256;
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static nuint Accumulate(TRule rule, SlotMemory memory, nuint start, nuint length, Span<double> totals)
@@ -260,10 +295,10 @@ internal static unsafe class ReductionLoop<TRule, TLane>
 }
 
 /// <summary>
-/// The element loop of a reduction rule with <typeparamref name="TCount"/> slots and at most <see cref="MaxSums"/> sums, written
-/// out as <see cref="DenseSlotLoop{TRule, TLane, TCount}"/> is: the slots and the block's sums are indexed by constants only, so
-/// the JIT keeps them in registers (with the general loop each sum went through the stack on every element). The sums are
-/// added in the same order as there, so the totals are the same to the bit.
+/// The element loop of a reduction rule with <typeparamref name="TCount"/> slots (<see cref="DenseSlots{TLane, TCount}"/>) and at
+/// most <see cref="MaxSums"/> sums: the block's sums are indexed by constants only, so the JIT keeps them in registers (with the
+/// general loop each sum went through the stack on every element). The sums are added in the same order as there, so the
+/// totals are the same to the bit.
 /// </summary>
 internal static unsafe class DenseReductionLoop<TRule, TLane, TCount>
     where TRule : struct, IReductionRule
@@ -273,7 +308,8 @@ internal static unsafe class DenseReductionLoop<TRule, TLane, TCount>
     /// <summary>The most sums this loop keeps in registers.</summary>
     public const int MaxSums = 4;
 
-    private const int Block = 256;
+    // The general loop's blocks, so that both add the same terms in the same order.
+    private const int Block = ReductionLoop<TRule, TLane>.Block;
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static nuint Accumulate(TRule rule, SlotMemory memory, nuint start, nuint length, Span<double> totals)
@@ -281,10 +317,8 @@ internal static unsafe class DenseReductionLoop<TRule, TLane, TCount>
         nuint width = (nuint)TLane.Count;
         nuint i = start;
         if (i + width > length) return i;
-        int count = TCount.Value, sumCount = totals.Length;
-        float* s0 = count > 0 ? memory.Slots[0] : null, s1 = count > 1 ? memory.Slots[1] : null, s2 = count > 2 ? memory.Slots[2] : null;
-        float* s3 = count > 3 ? memory.Slots[3] : null, s4 = count > 4 ? memory.Slots[4] : null, s5 = count > 5 ? memory.Slots[5] : null;
-        bool has0 = s0 != null, has1 = s1 != null, has2 = s2 != null, has3 = s3 != null, has4 = s4 != null, has5 = s5 != null;
+        int sumCount = totals.Length;
+        var slots = new DenseSlots<TLane, TCount>(memory.Slots);
         Lanes<TLane> state = default;
         ref float parameters = ref *memory.Parameters, gradients = ref *memory.Gradients;
         do
@@ -293,19 +327,9 @@ internal static unsafe class DenseReductionLoop<TRule, TLane, TCount>
             nuint blockEnd = Math.Min(length, i + Block * width);
             do
             {
-                if (count > 0) state[0] = has0 ? TLane.Load(ref *s0, i) : default;
-                if (count > 1) state[1] = has1 ? TLane.Load(ref *s1, i) : default;
-                if (count > 2) state[2] = has2 ? TLane.Load(ref *s2, i) : default;
-                if (count > 3) state[3] = has3 ? TLane.Load(ref *s3, i) : default;
-                if (count > 4) state[4] = has4 ? TLane.Load(ref *s4, i) : default;
-                if (count > 5) state[5] = has5 ? TLane.Load(ref *s5, i) : default;
+                slots.Load(ref state, i);
                 rule.Accumulate(TLane.Load(ref parameters, i), TLane.Load(ref gradients, i), ref state, ref sums);
-                if (count > 0 && has0) TLane.Store(state[0], ref *s0, i);
-                if (count > 1 && has1) TLane.Store(state[1], ref *s1, i);
-                if (count > 2 && has2) TLane.Store(state[2], ref *s2, i);
-                if (count > 3 && has3) TLane.Store(state[3], ref *s3, i);
-                if (count > 4 && has4) TLane.Store(state[4], ref *s4, i);
-                if (count > 5 && has5) TLane.Store(state[5], ref *s5, i);
+                slots.Store(ref state, i);
                 i += width;
             }
             while (i + width <= blockEnd);
