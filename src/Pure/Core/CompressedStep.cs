@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using AdaptiveLR.Pure.Numerics;
 
@@ -61,32 +63,31 @@ public static unsafe class CompressedStep
     public static void Apply(Hyperparameters hyperparameters, StepContext context, float* parameters, float* gradients, int length, int first,
                              SlotStorage slot0, SlotStorage slot1, SlotStorage slot2)
     {
+        if (Vector512.IsHardwareAccelerated) Apply<Float512Lane>(hyperparameters, context, parameters, gradients, length, first, slot0, slot1, slot2);
+        else if (Vector256.IsHardwareAccelerated) Apply<Float256Lane>(hyperparameters, context, parameters, gradients, length, first, slot0, slot1, slot2);
+        else if (Vector128.IsHardwareAccelerated) Apply<Float128Lane>(hyperparameters, context, parameters, gradients, length, first, slot0, slot1, slot2);
+        else Apply<FloatLane>(hyperparameters, context, parameters, gradients, length, first, slot0, slot1, slot2);
+    }
+
+    /// <summary>The same step with every conversion and every whole lane on <typeparamref name="TLane"/>; tests run every width through it.</summary>
+    internal static void Apply<TLane>(Hyperparameters hyperparameters, StepContext context, float* parameters, float* gradients, int length, int first,
+                                      SlotStorage slot0, SlotStorage slot1, SlotStorage slot2)
+        where TLane : struct, ICodecLane<TLane>
+    {
         if (hyperparameters is TensorHyperparameters or StagedHyperparameters)
             throw new NotSupportedException($"{hyperparameters.Algorithm} keeps its state in float32 only; compressed state is for element-wise algorithms");
-        var visitor = new BlockVisitor(parameters, gradients, length, new RoundingSeed(context.Step, first), slot0, slot1, slot2);
-        hyperparameters.VisitRule<BlockVisitor, bool>(context, ref visitor);
+        var visitor = new BlockVisitor<TLane>(parameters, gradients, length, new RoundingSeed(context.Step, first), slot0, slot1, slot2);
+        hyperparameters.VisitRule<BlockVisitor<TLane>, bool>(context, ref visitor);
     }
 
     /// <summary>Decodes <paramref name="length"/> values of a slot from element <paramref name="start"/> (a multiple of the block size).</summary>
     public static void Decode(SlotStorage slot, int start, int length, Span<float> destination)
     {
-        switch (slot.Precision)
-        {
-            case StatePrecision.Float32:
-                new ReadOnlySpan<float>((float*)slot.Values + start, length).CopyTo(destination);
-                break;
-            case StatePrecision.BFloat16:
-                StateCodec.DecodeBFloat16(new ReadOnlySpan<ushort>((ushort*)slot.Values + start, length), destination);
-                break;
-            default:
-                for (int offset = 0; offset < length; offset += StateCodec.BlockSize)
-                {
-                    int n = Math.Min(StateCodec.BlockSize, length - offset);
-                    StateCodec.DecodeBlock(new ReadOnlySpan<byte>((byte*)slot.Values + start + offset, n),
-                                           ((float*)slot.Scales)[(start + offset) / StateCodec.BlockSize], destination.Slice(offset, n), slot.NonNegative);
-                }
-                break;
-        }
+        if (destination.Length < length) throw new ArgumentException("fewer values than codes", nameof(destination));
+        if (Vector512.IsHardwareAccelerated) Decode<Float512Lane>(slot, start, length, destination);
+        else if (Vector256.IsHardwareAccelerated) Decode<Float256Lane>(slot, start, length, destination);
+        else if (Vector128.IsHardwareAccelerated) Decode<Float128Lane>(slot, start, length, destination);
+        else Decode<FloatLane>(slot, start, length, destination);
     }
 
     /// <summary>
@@ -95,71 +96,98 @@ public static unsafe class CompressedStep
     /// </summary>
     public static void Encode(SlotStorage slot, int start, int length, ReadOnlySpan<float> source, RoundingSeed seed)
     {
+        if (source.Length < length) throw new ArgumentException("fewer values than codes", nameof(source));
+        if (Vector512.IsHardwareAccelerated) Encode<Float512Lane>(slot, start, length, source, seed);
+        else if (Vector256.IsHardwareAccelerated) Encode<Float256Lane>(slot, start, length, source, seed);
+        else if (Vector128.IsHardwareAccelerated) Encode<Float128Lane>(slot, start, length, source, seed);
+        else Encode<FloatLane>(slot, start, length, source, seed);
+    }
+
+    private static void Decode<TLane>(SlotStorage slot, int start, int length, Span<float> destination) where TLane : struct, ICodecLane<TLane>
+    {
+        ref float values = ref MemoryMarshal.GetReference(destination);
+        switch (slot.Precision)
+        {
+            case StatePrecision.Float32:
+                new ReadOnlySpan<float>((float*)slot.Values + start, length).CopyTo(destination);
+                break;
+            case StatePrecision.BFloat16:
+                StateCodec.DecodeBFloat16<TLane>(ref *((ushort*)slot.Values + start), ref values, (nuint)length);
+                break;
+            default:
+                for (int offset = 0; offset < length; offset += StateCodec.BlockSize)
+                {
+                    int n = Math.Min(StateCodec.BlockSize, length - offset);
+                    StateCodec.DecodeBlock<TLane>(ref *((byte*)slot.Values + start + offset), ref Unsafe.Add(ref values, offset), (nuint)n,
+                                                  ((float*)slot.Scales)[(start + offset) / StateCodec.BlockSize], slot.NonNegative);
+                }
+                break;
+        }
+    }
+
+    private static void Encode<TLane>(SlotStorage slot, int start, int length, ReadOnlySpan<float> source, RoundingSeed seed) where TLane : struct, ICodecLane<TLane>
+    {
+        ref float values = ref MemoryMarshal.GetReference(source);
         switch (slot.Precision)
         {
             case StatePrecision.Float32:
                 source[..length].CopyTo(new Span<float>((float*)slot.Values + start, length));
                 break;
             case StatePrecision.BFloat16:
-                StateCodec.EncodeBFloat16(source[..length], new Span<ushort>((ushort*)slot.Values + start, length), slot.NonNegative, seed);
+                StateCodec.EncodeBFloat16<TLane>(ref values, ref *((ushort*)slot.Values + start), (nuint)length, slot.NonNegative, seed);
                 break;
             default:
                 for (int offset = 0; offset < length; offset += StateCodec.BlockSize)
                 {
                     int n = Math.Min(StateCodec.BlockSize, length - offset);
                     ((float*)slot.Scales)[(start + offset) / StateCodec.BlockSize] =
-                        StateCodec.EncodeBlock(source.Slice(offset, n), new Span<byte>((byte*)slot.Values + start + offset, n), slot.NonNegative, seed.Plus(offset));
+                        StateCodec.EncodeBlock<TLane>(ref Unsafe.Add(ref values, offset), ref *((byte*)slot.Values + start + offset), (nuint)n, slot.NonNegative, seed.Plus(offset));
                 }
                 break;
         }
     }
 
-    private readonly struct BlockVisitor(float* parameters, float* gradients, int length, RoundingSeed seed, SlotStorage slot0, SlotStorage slot1, SlotStorage slot2)
-        : IRuleVisitor<bool>
+    private readonly struct BlockVisitor<TLane>(float* parameters, float* gradients, int length, RoundingSeed seed, SlotStorage slot0, SlotStorage slot1, SlotStorage slot2)
+        : IRuleVisitor<bool> where TLane : struct, ICodecLane<TLane>
     {
         public bool Visit<TRule>(in TRule rule) where TRule : struct, IElementRule
         {
             int whole = length / StateCodec.BlockSize * StateCodec.BlockSize;
-            if (whole > 0)
-            {
-                if (Vector512.IsHardwareAccelerated) WithFormat0<TRule, Float512Lane>(rule, (nuint)(whole / StateCodec.BlockSize));
-                else if (Vector256.IsHardwareAccelerated) WithFormat0<TRule, Float256Lane>(rule, (nuint)(whole / StateCodec.BlockSize));
-                else WithFormat0<TRule, FloatLane>(rule, (nuint)(whole / StateCodec.BlockSize));
-            }
+            if (whole > 0) WithFormat0(rule, (nuint)(whole / StateCodec.BlockSize));
             if (whole < length) Rest(rule, whole, length - whole);
             return true;
         }
 
         // One generic argument per slot's format, chosen slot by slot.
-        private void WithFormat0<TRule, TLane>(in TRule rule, nuint blocks) where TRule : struct, IElementRule where TLane : struct, ICodecLane<TLane>
+        private void WithFormat0<TRule>(in TRule rule, nuint blocks) where TRule : struct, IElementRule
         {
             switch (Format(slot0))
             {
-                case SlotKind.Unused: WithFormat1<TRule, TLane, Unused>(rule, blocks); break;
-                case SlotKind.Floats: WithFormat1<TRule, TLane, Floats>(rule, blocks); break;
-                case SlotKind.BFloat16s: WithFormat1<TRule, TLane, BFloat16s>(rule, blocks); break;
-                case SlotKind.NonNegativeBFloat16s: WithFormat1<TRule, TLane, NonNegativeBFloat16s>(rule, blocks); break;
-                case SlotKind.SignedCodes: WithFormat1<TRule, TLane, SignedCodes>(rule, blocks); break;
-                default: WithFormat1<TRule, TLane, NonNegativeCodes>(rule, blocks); break;
+                case SlotKind.Unused: WithFormat1<TRule, Unused>(rule, blocks); break;
+                case SlotKind.Floats: WithFormat1<TRule, Floats>(rule, blocks); break;
+                case SlotKind.BFloat16s: WithFormat1<TRule, BFloat16s>(rule, blocks); break;
+                case SlotKind.NonNegativeBFloat16s: WithFormat1<TRule, NonNegativeBFloat16s>(rule, blocks); break;
+                case SlotKind.SignedCodes: WithFormat1<TRule, SignedCodes>(rule, blocks); break;
+                default: WithFormat1<TRule, NonNegativeCodes>(rule, blocks); break;
             }
         }
 
-        private void WithFormat1<TRule, TLane, T0>(in TRule rule, nuint blocks)
-            where TRule : struct, IElementRule where TLane : struct, ICodecLane<TLane> where T0 : struct, ISlotFormat
+        private void WithFormat1<TRule, T0>(in TRule rule, nuint blocks)
+            where TRule : struct, IElementRule where T0 : struct, ISlotFormat
         {
             switch (Format(slot1))
             {
-                case SlotKind.Unused: WithFormat2<TRule, TLane, T0, Unused>(rule, blocks); break;
-                case SlotKind.Floats: WithFormat2<TRule, TLane, T0, Floats>(rule, blocks); break;
-                case SlotKind.BFloat16s: WithFormat2<TRule, TLane, T0, BFloat16s>(rule, blocks); break;
-                case SlotKind.NonNegativeBFloat16s: WithFormat2<TRule, TLane, T0, NonNegativeBFloat16s>(rule, blocks); break;
-                case SlotKind.SignedCodes: WithFormat2<TRule, TLane, T0, SignedCodes>(rule, blocks); break;
-                default: WithFormat2<TRule, TLane, T0, NonNegativeCodes>(rule, blocks); break;
+                case SlotKind.Unused: WithFormat2<TRule, T0, Unused>(rule, blocks); break;
+                case SlotKind.Floats: WithFormat2<TRule, T0, Floats>(rule, blocks); break;
+                case SlotKind.BFloat16s: WithFormat2<TRule, T0, BFloat16s>(rule, blocks); break;
+                case SlotKind.NonNegativeBFloat16s: WithFormat2<TRule, T0, NonNegativeBFloat16s>(rule, blocks); break;
+                case SlotKind.SignedCodes: WithFormat2<TRule, T0, SignedCodes>(rule, blocks); break;
+                default: WithFormat2<TRule, T0, NonNegativeCodes>(rule, blocks); break;
             }
         }
 
-        private void WithFormat2<TRule, TLane, T0, T1>(in TRule rule, nuint blocks)
-            where TRule : struct, IElementRule where TLane : struct, ICodecLane<TLane> where T0 : struct, ISlotFormat where T1 : struct, ISlotFormat
+        private void WithFormat2<TRule, T0, T1>(in TRule rule, nuint blocks)
+            where TRule : struct, IElementRule where T0 : struct, ISlotFormat where T1 : struct, ISlotFormat
         {
             switch (Format(slot2))
             {
@@ -188,7 +216,7 @@ public static unsafe class CompressedStep
             var s0 = Window(slot0, scratch, start, n);
             var s1 = Window(slot1, scratch + StateCodec.BlockSize, start, n);
             var s2 = Window(slot2, scratch + 2 * StateCodec.BlockSize, start, n);
-            FusedKernel.Apply(rule, new Span<float>(parameters + start, n), new ReadOnlySpan<float>(gradients + start, n), s0, s1, s2);
+            FusedKernel.ApplyWith<TRule, TLane>(rule, new Span<float>(parameters + start, n), new ReadOnlySpan<float>(gradients + start, n), s0, s1, s2);
             var rest = seed.Plus(start);
             Store(slot0, s0, start, n, rest);
             Store(slot1, s1, start, n, rest);
@@ -201,13 +229,13 @@ public static unsafe class CompressedStep
             if (slot.Values == IntPtr.Zero) return [];
             if (slot.Precision == StatePrecision.Float32) return new Span<float>((float*)slot.Values + start, n);
             var window = new Span<float>(scratch, n);
-            Decode(slot, start, n, window);
+            Decode<TLane>(slot, start, n, window);
             return window;
         }
 
         private static void Store(SlotStorage slot, Span<float> window, int start, int n, RoundingSeed seed)
         {
-            if (slot.Values != IntPtr.Zero && slot.Precision != StatePrecision.Float32) Encode(slot, start, n, window, seed);
+            if (slot.Values != IntPtr.Zero && slot.Precision != StatePrecision.Float32) Encode<TLane>(slot, start, n, window, seed);
         }
     }
 

@@ -56,6 +56,7 @@ public static class StateCodec
         nuint length = (nuint)values.Length;
         if (Vector512.IsHardwareAccelerated) return EncodeBlock<Float512Lane>(ref source, ref destination, length, nonNegative, seed);
         if (Vector256.IsHardwareAccelerated) return EncodeBlock<Float256Lane>(ref source, ref destination, length, nonNegative, seed);
+        if (Vector128.IsHardwareAccelerated) return EncodeBlock<Float128Lane>(ref source, ref destination, length, nonNegative, seed);
         return EncodeBlock<FloatLane>(ref source, ref destination, length, nonNegative, seed);
     }
 
@@ -68,6 +69,7 @@ public static class StateCodec
         nuint length = (nuint)codes.Length;
         if (Vector512.IsHardwareAccelerated) DecodeBlock<Float512Lane>(ref source, ref destination, length, scale, nonNegative);
         else if (Vector256.IsHardwareAccelerated) DecodeBlock<Float256Lane>(ref source, ref destination, length, scale, nonNegative);
+        else if (Vector128.IsHardwareAccelerated) DecodeBlock<Float128Lane>(ref source, ref destination, length, scale, nonNegative);
         else DecodeBlock<FloatLane>(ref source, ref destination, length, scale, nonNegative);
     }
 
@@ -83,6 +85,7 @@ public static class StateCodec
         nuint length = (nuint)values.Length;
         if (Vector512.IsHardwareAccelerated) EncodeBFloat16<Float512Lane>(ref source, ref destination, length, nonNegative, seed);
         else if (Vector256.IsHardwareAccelerated) EncodeBFloat16<Float256Lane>(ref source, ref destination, length, nonNegative, seed);
+        else if (Vector128.IsHardwareAccelerated) EncodeBFloat16<Float128Lane>(ref source, ref destination, length, nonNegative, seed);
         else EncodeBFloat16<FloatLane>(ref source, ref destination, length, nonNegative, seed);
     }
 
@@ -95,6 +98,7 @@ public static class StateCodec
         nuint length = (nuint)codes.Length;
         if (Vector512.IsHardwareAccelerated) DecodeBFloat16<Float512Lane>(ref source, ref destination, length);
         else if (Vector256.IsHardwareAccelerated) DecodeBFloat16<Float256Lane>(ref source, ref destination, length);
+        else if (Vector128.IsHardwareAccelerated) DecodeBFloat16<Float128Lane>(ref source, ref destination, length);
         else DecodeBFloat16<FloatLane>(ref source, ref destination, length);
     }
 

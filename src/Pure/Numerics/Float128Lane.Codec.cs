@@ -1,0 +1,97 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace AdaptiveLR.Pure.Numerics;
+
+// Only cross-platform Vector128 operations, so that the same code is SSE on x86 and NEON on ARM64. A lane holds 4 values:
+// its 8-bit codes are one 32-bit word and its bfloat16 codes one 64-bit word, moved through the low element of a register.
+public readonly partial record struct Float128Lane : ICodecLane<Float128Lane>
+{
+    private Vector128<int> Pattern => Value.AsInt32();
+
+    private static Float128Lane Of(Vector128<int> bits) => new(bits.AsSingle());
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane Bits(int value) => Of(Vector128.Create(value));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane AddBits(Float128Lane left, Float128Lane right) => Of(left.Pattern + right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane SubtractBits(Float128Lane left, Float128Lane right) => Of(left.Pattern - right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane And(Float128Lane left, Float128Lane right) => Of(left.Pattern & right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane Or(Float128Lane left, Float128Lane right) => Of(left.Pattern | right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane Mix(Float128Lane value, Float128Lane position, Float128Lane key)
+    {
+        var x = (value.Pattern.AsUInt32() + position.Pattern.AsUInt32() * 0x9E3779B9u) ^ key.Pattern.AsUInt32();
+        x ^= x >> 16;
+        x *= 0x7FEB352Du;
+        x ^= x >> 15;
+        x *= 0x846CA68Bu;
+        return new((x ^ (x >> 16)).AsSingle());
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane Positions(int first) => Of(Vector128.Create(first) + Vector128<int>.Indices);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane AndNot(Float128Lane value, Float128Lane mask) => Of(Vector128.AndNot(value.Pattern, mask.Pattern));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane ShiftLeft(Float128Lane value, int count) => Of(Vector128.ShiftLeft(value.Pattern, count));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane ShiftRight(Float128Lane value, int count) => Of(Vector128.ShiftRightLogical(value.Pattern, count));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane MaxBits(Float128Lane left, Float128Lane right) => Of(Vector128.Max(left.Pattern, right.Pattern));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane MinBits(Float128Lane left, Float128Lane right) => Of(Vector128.Min(left.Pattern, right.Pattern));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane IsZero(Float128Lane value) => Of(Vector128.Equals(value.Pattern, Vector128<int>.Zero));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane IsGreater(Float128Lane left, Float128Lane right) => Of(Vector128.GreaterThan(left.Pattern, right.Pattern));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int LargestBits(Float128Lane value)
+    {
+        var pattern = value.Pattern;
+        return Math.Max(Math.Max(pattern.GetElement(0), pattern.GetElement(1)), Math.Max(pattern.GetElement(2), pattern.GetElement(3)));
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane LoadBytes(ref byte source, nuint offset)
+    {
+        var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref source, offset))).AsByte();
+        return Of(Vector128.WidenLower(Vector128.WidenLower(bytes)).AsInt32());
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreBytes(Float128Lane value, ref byte destination, nuint offset)
+    {
+        var halves = Vector128.Narrow(value.Pattern.AsUInt32(), value.Pattern.AsUInt32());
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref destination, offset), Vector128.Narrow(halves, halves).AsUInt32().ToScalar());
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane LoadHalves(ref ushort source, nuint offset)
+    {
+        var halves = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref source, offset)))).AsUInt16();
+        return Of(Vector128.WidenLower(halves).AsInt32());
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreHalves(Float128Lane value, ref ushort destination, nuint offset) =>
+        Unsafe.WriteUnaligned(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref destination, offset)),
+                              Vector128.Narrow(value.Pattern.AsUInt32(), value.Pattern.AsUInt32()).AsUInt64().ToScalar());
+}
