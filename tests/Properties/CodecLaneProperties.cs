@@ -8,7 +8,7 @@ using Xunit;
 namespace AdaptiveLR.Properties;
 
 /// <summary>
-/// The compressed-state formats are written once on <see cref="ICodecLane{T}"/> and run on 512-bit, 256-bit and
+/// The compressed-state formats are written once on <see cref="ICodecLane{T}"/> and run on 512-bit, 256-bit, 128-bit and
 /// single-float lanes (the fused kernel's registers, the bulk codec, the tails): every width must code and decode
 /// every value alike, special values included, or a checkpoint would depend on the machine that wrote it.
 /// </summary>
@@ -17,13 +17,20 @@ public class CodecLaneProperties
     private static readonly float[] Specials =
         [0f, -0f, float.NaN, -float.NaN, float.PositiveInfinity, float.NegativeInfinity, float.Epsilon, -float.Epsilon, float.MaxValue, float.MinValue, 1e-38f, 3.3895314e38f];
 
-    public static Arbitrary<float[]> Values() =>
-        Gen.Choose(1, 2 * StateCodec.BlockSize).SelectMany(length =>
+    public static Arbitrary<float[]> Values() => Gen.Choose(1, 2 * StateCodec.BlockSize).SelectMany(Floats).ToArbitrary();
+
+    /// <summary>
+    /// <paramref name="length"/> floats: any bits, special values and ordinary magnitudes mixed; or a block of one special value
+    /// (all zeros, all NaN, all infinite…); or a block of denormals only, whose scale is itself denormal.
+    /// </summary>
+    internal static Gen<float[]> Floats(int length) =>
+        Gen.OneOf(
             Gen.ArrayOf(Gen.OneOf(
                     Gen.Choose(int.MinValue, int.MaxValue).Select(BitConverter.Int32BitsToSingle),
                     Gen.Elements(Specials),
-                    Gen.Choose(-1_000_000, 1_000_000).Select(v => v / 1e6f)), length))
-           .ToArbitrary();
+                    Gen.Choose(-1_000_000, 1_000_000).Select(v => v / 1e6f)), length),
+            Gen.Elements(Specials).Select(special => Enumerable.Repeat(special, length).ToArray()),
+            Gen.ArrayOf(Gen.Choose(-0x7FFFFF, 0x7FFFFF).Select(bits => BitConverter.Int32BitsToSingle(bits < 0 ? int.MinValue | -bits : bits)), length));
 
     [Property(Arbitrary = [typeof(CodecLaneProperties)], MaxTest = 300)]
     public void EveryLaneWidthCodesEightBitBlocksAlike(float[] values, bool nonNegative, long step, int first)
@@ -32,7 +39,9 @@ public class CodecLaneProperties
         if (nonNegative) values = [.. values.Select(MathF.Abs)];
         var seed = new RoundingSeed(step, first);
         var (scale, codes, decoded) = EightBit<FloatLane>(values, nonNegative, seed);
-        if (Vector256.IsHardwareAccelerated) AssertSame((scale, codes, decoded), EightBit<Float256Lane>(values, nonNegative, seed));
+        // The 256- and 128-bit lanes are portable Vector256/Vector128 code: they run (emulated where not accelerated) on any machine.
+        AssertSame((scale, codes, decoded), EightBit<Float256Lane>(values, nonNegative, seed));
+        AssertSame((scale, codes, decoded), EightBit<Float128Lane>(values, nonNegative, seed));
         if (Vector512.IsHardwareAccelerated) AssertSame((scale, codes, decoded), EightBit<Float512Lane>(values, nonNegative, seed));
     }
 
@@ -41,7 +50,8 @@ public class CodecLaneProperties
     {
         var seed = new RoundingSeed(step, first);
         var (codes, decoded) = BFloat16<FloatLane>(values, nonNegative, seed);
-        if (Vector256.IsHardwareAccelerated) AssertSame(codes, decoded, BFloat16<Float256Lane>(values, nonNegative, seed));
+        AssertSame(codes, decoded, BFloat16<Float256Lane>(values, nonNegative, seed));
+        AssertSame(codes, decoded, BFloat16<Float128Lane>(values, nonNegative, seed));
         if (Vector512.IsHardwareAccelerated) AssertSame(codes, decoded, BFloat16<Float512Lane>(values, nonNegative, seed));
         for (int i = 0; i < values.Length; i++)
             Assert.Equal(float.IsNaN(values[i]), float.IsNaN(BitConverter.Int32BitsToSingle(decoded[i])));
