@@ -27,10 +27,10 @@ public unsafe class CompressedLaneProperties
 
     private static readonly string[] Algorithms = ["adam", "adamw", "amsgrad", "lion", "rmsprop", "adagrad"];
 
+    // Whole blocks and a partial one whose length is rarely a multiple of any lane width.
     public static Arbitrary<Case> Cases() =>
         (from algorithm in Gen.Elements(Algorithms)
          from precision in Gen.Elements(StatePrecision.BFloat16, StatePrecision.Int8)
-         // Whole blocks and a partial one whose length is rarely a multiple of any lane width.
          from length in Gen.Choose(1, 3 * StateCodec.BlockSize + 37)
          from parameters in CodecLaneProperties.Floats(length)
          from steps in Gen.Choose(1, 3)
