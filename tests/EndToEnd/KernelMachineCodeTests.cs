@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Xunit;
 
@@ -8,7 +7,9 @@ namespace AdaptiveLR.EndToEnd;
 /// The element loops' machine code, as the JIT really emits it in the built tool (<c>DOTNET_JitDisasm</c>): no call may
 /// be left inside a kernel loop. Attributes alone do not ensure it: a loop that inlines too much runs out of the JIT's
 /// inlining budget and silently leaves lane operations as calls (three 8-bit slots once did: 5× slower). Only the
-/// stack-cookie check and the zeroing of the loop's L1 scratch, once per call, are expected.
+/// stack-cookie check and the zeroing of the loop's L1 scratch, once per call, are expected. The compressible algorithms'
+/// loops are read as built for this machine and again as for one without AVX2 (SSE4.2 only: the 128-bit lanes an ARM64
+/// machine runs too).
 /// </summary>
 public sealed partial class KernelMachineCodeTests : IDisposable
 {
@@ -16,23 +17,35 @@ public sealed partial class KernelMachineCodeTests : IDisposable
     private readonly TemporaryFolder folder = new();
 
     [Theory]
-    [InlineData("int8")]
-    [InlineData("bf16")]
-    [InlineData("fp32")]
-    public async Task TheElementLoopsOfEveryCompressibleAlgorithmCallNothing(string precision)
+    [InlineData("int8", false)]
+    [InlineData("bf16", false)]
+    [InlineData("fp32", false)]
+    [InlineData("int8", true)]
+    [InlineData("bf16", true)]
+    [InlineData("fp32", true)]
+    public async Task TheElementLoopsOfEveryCompressibleAlgorithmCallNothing(string precision, bool without256BitVectors)
     {
-        var loops = await ElementLoops(precision, "adam,adamw,amsgrad,lion,rmsprop,adagrad", "AdaptiveLR.Pure.Core.CompressedLoop`5", "AdaptiveLR.Pure.Core.Loop`5");
-        int compressed = loops.Count(method => method.StartsWith("AdaptiveLR.Pure.Core.CompressedLoop`5", StringComparison.Ordinal));
+        var loops = await ElementLoops(precision, "adam,adamw,amsgrad,lion,rmsprop,adagrad", without256BitVectors,
+                                       "AdaptiveLR.Pure.Core.CompressedLoop`5", "AdaptiveLR.Pure.Core.Loop`5");
+        var compressed = loops.Where(method => method.StartsWith("AdaptiveLR.Pure.Core.CompressedLoop`5", StringComparison.Ordinal)).ToList();
         // Adam and AdamW share a rule; AMSGrad is Adam's rule with a third slot: five distinct compressed loops.
-        Assert.True(precision == "fp32" ? compressed == 0 : compressed >= 5, $"{compressed} compressed loops compiled");
+        Assert.True(precision == "fp32" ? compressed.Count == 0 : compressed.Count >= 5, $"{compressed.Count} compressed loops compiled");
         Assert.True(loops.Count >= 5, $"{loops.Count} element loops compiled");
+        // Without AVX2 the dispatch takes the 128-bit codec lane (not single floats), and the float kernel Vector<float>'s 4 lanes.
+        if (without256BitVectors)
+        {
+            var names = loops.Select(Name).ToList();
+            Assert.All(compressed, method => Assert.Contains(",AdaptiveLR.Pure.Numerics.Float128Lane,", Name(method)));
+            if (precision == "fp32") Assert.Contains(names, name => name.Contains(",AdaptiveLR.Pure.Numerics.FloatVectorLane,", StringComparison.Ordinal));
+            Assert.DoesNotContain(names, name => name.Contains("Float256Lane", StringComparison.Ordinal) || name.Contains("Float512Lane", StringComparison.Ordinal));
+        }
         AssertNoCalls(loops);
     }
 
     [Fact]
     public async Task TheElementAndReductionLoopsOfEveryStagedAlgorithmCallNothing()
     {
-        var loops = await ElementLoops("fp32", "adopt,ademamix,adan,schedulefree-adamw,schedulefree-sgd,rprop,asgd,lamb,lars,prodigy,dadapt-adam",
+        var loops = await ElementLoops("fp32", "adopt,ademamix,adan,schedulefree-adamw,schedulefree-sgd,rprop,asgd,lamb,lars,prodigy,dadapt-adam", false,
                                        "AdaptiveLR.Pure.Core.DenseSlotLoop`3", "AdaptiveLR.Pure.Core.DenseReductionLoop`3");
         int reductions = loops.Count(method => method.StartsWith("AdaptiveLR.Pure.Core.DenseReductionLoop`3", StringComparison.Ordinal));
         // Eleven element rules (one lane width each, beside the scalar tail's) and four reduction rules.
@@ -42,35 +55,29 @@ public sealed partial class KernelMachineCodeTests : IDisposable
     }
 
     /// <summary>The machine code of the loops whose names start with one of <paramref name="prefixes"/>, as a short bench of <paramref name="optimizers"/> compiles them.</summary>
-    private async Task<List<string>> ElementLoops(string precision, string optimizers, params string[] prefixes)
+    private async Task<List<string>> ElementLoops(string precision, string optimizers, bool without256BitVectors, params string[] prefixes)
     {
-        string listing = folder[$"jit-{precision}-{optimizers.GetHashCode():x8}.txt"];
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "adaptivelr.dll"));
-        foreach (string arg in (string[])["bench", "--optimizers", optimizers, "--sizes", "10K", "--layout", "single",
-                                          "--state-precision", precision, "--repeats", "1", "--in-process"])
-            info.ArgumentList.Add(arg);
-        info.Environment["DOTNET_JitDisasm"] = "Run Apply Accumulate";
-        info.Environment["DOTNET_JitStdOutFile"] = listing;
-        using (var process = Process.Start(info)!)
+        string listing = folder[$"jit-{precision}-{without256BitVectors}-{optimizers.GetHashCode():x8}.txt"];
+        var environment = new Dictionary<string, string>(without256BitVectors ? ToolEnvironment.Without256BitVectors : new Dictionary<string, string>())
         {
-            var output = process.StandardOutput.ReadToEndAsync();
-            string error = await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            await output;
-            Assert.True(process.ExitCode == 0, $"bench exited with {process.ExitCode}: {error}");
-        }
+            ["DOTNET_JitDisasm"] = "Run Apply Accumulate",
+            ["DOTNET_JitStdOutFile"] = listing,
+        };
+        var (exitCode, _, error) = await ToolEnvironment.RunAsync(folder.Path, environment,
+            "bench", "--optimizers", optimizers, "--sizes", "10K", "--layout", "single", "--state-precision", precision, "--repeats", "1", "--in-process");
+        Assert.True(exitCode == 0, $"bench exited with {exitCode}: {error}");
         return [.. File.ReadAllText(listing).Split("; Assembly listing for method ")
             .Where(method => prefixes.Any(prefix => method.StartsWith(prefix, StringComparison.Ordinal)))];
     }
+
+    private static string Name(string method) => method[..method.IndexOf('\n')];
 
     private static void AssertNoCalls(List<string> loops)
     {
         foreach (string method in loops)
         {
-            string name = method[..method.IndexOf('\n')];
             var calls = Call().Matches(method).Select(m => m.Groups[1].Value.Trim()).Where(target => !Expected.Any(target.Contains)).ToList();
-            Assert.True(calls.Count == 0, $"{name} calls {string.Join(", ", calls.Distinct())}");
+            Assert.True(calls.Count == 0, $"{Name(method)} calls {string.Join(", ", calls.Distinct())}");
         }
     }
 
