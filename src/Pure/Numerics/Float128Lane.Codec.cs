@@ -75,13 +75,12 @@ public readonly partial record struct Float128Lane : ICodecLane<Float128Lane>
         var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref source, offset))).AsByte();
         return Of(Vector128.WidenLower(Vector128.WidenLower(bytes)).AsInt32());
     }
+    // The stores gather each element's lowest byte, or lowest two, with one constant byte shuffle (pshufb, tbl), where Narrow
+    // masks each element before each of its two saturating packs on x86.
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreBytes(Float128Lane value, ref byte destination, nuint offset)
-    {
-        var halves = Vector128.Narrow(value.Pattern.AsUInt32(), value.Pattern.AsUInt32());
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref destination, offset), Vector128.Narrow(halves, halves).AsUInt32().ToScalar());
-    }
+    public static void StoreBytes(Float128Lane value, ref byte destination, nuint offset) =>
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref destination, offset), Vector128.Shuffle(value.Value.AsByte(), Vector128.Create((byte)0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)).AsUInt32().ToScalar());
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float128Lane LoadHalves(ref ushort source, nuint offset)
@@ -92,6 +91,5 @@ public readonly partial record struct Float128Lane : ICodecLane<Float128Lane>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreHalves(Float128Lane value, ref ushort destination, nuint offset) =>
-        Unsafe.WriteUnaligned(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref destination, offset)),
-                              Vector128.Narrow(value.Pattern.AsUInt32(), value.Pattern.AsUInt32()).AsUInt64().ToScalar());
+        Unsafe.WriteUnaligned(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref destination, offset)), Vector128.Shuffle(value.Value.AsByte(), Vector128.Create((byte)0, 1, 4, 5, 8, 9, 12, 13, 0, 0, 0, 0, 0, 0, 0, 0)).AsUInt64().ToScalar());
 }
