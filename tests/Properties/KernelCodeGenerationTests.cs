@@ -52,6 +52,6 @@ public class KernelCodeGenerationTests
     public void TheRulesAndLanesAreFound()
     {
         Assert.True(Rules().Count >= 10);
-        Assert.Equal(5, Lanes().Count);
+        Assert.Equal(6, Lanes().Count);
     }
 }
