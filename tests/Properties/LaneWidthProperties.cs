@@ -7,7 +7,7 @@ using Xunit;
 namespace AdaptiveLR.Properties;
 
 /// <summary>
-/// The kernel on every lane width — AVX-512, AVX, <c>Vector&lt;float&gt;</c> — equals the same rule on
+/// The kernel on every lane width — AVX-512, AVX, 128-bit (the compressed step's partial blocks without AVX2), <c>Vector&lt;float&gt;</c> — equals the same rule on
 /// single floats, so the fallbacks for machines without AVX-512 are tested here too, for every
 /// algorithm (single floats against the double reference: KernelAgreementProperties).
 /// </summary>
@@ -19,6 +19,7 @@ public class LaneWidthProperties
         var expected = Run<FloatLane>(scenario);
         if (Vector512.IsHardwareAccelerated) AssertEqual(expected, Run<Float512Lane>(scenario), scenario, "AVX-512");
         if (Vector256.IsHardwareAccelerated) AssertEqual(expected, Run<Float256Lane>(scenario), scenario, "AVX");
+        AssertEqual(expected, Run<Float128Lane>(scenario), scenario, "128-bit");
         AssertEqual(expected, Run<FloatVectorLane>(scenario), scenario, "Vector<float>");
     }
 
@@ -32,6 +33,7 @@ public class LaneWidthProperties
         var expected = Combine<FloatLane>(a, b, c);
         if (Vector512.IsHardwareAccelerated) Assert.Equal(expected, Combine<Float512Lane>(a, b, c));
         if (Vector256.IsHardwareAccelerated) Assert.Equal(expected, Combine<Float256Lane>(a, b, c));
+        Assert.Equal(expected, Combine<Float128Lane>(a, b, c));
         Assert.Equal(expected, Combine<FloatVectorLane>(a, b, c));
         for (int i = 0; i < a.Length; i++)
         {
