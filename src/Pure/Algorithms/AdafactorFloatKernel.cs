@@ -23,6 +23,9 @@ internal static class AdafactorFloatKernel<TLane>
 {
     private const int Block = 4096;
 
+    /// <summary>Elements of G per chunk of rows in the factored first pass: read twice, the second time from L1 or L2.</summary>
+    private const int ChunkFloats = 8192;
+
     private static nuint Width => (nuint)TLane.Count;
 
     /// <summary>V ← βV + (1−β)(G² + ε₁) in place; returns Σθ² and Σ G²/V (U² before the root).</summary>
@@ -93,28 +96,35 @@ internal static class AdafactorFloatKernel<TLane>
     /// R ← βR + (1−β)·rowmean(G² + ε₁), C ← βC + (1−β)·colmean(G² + ε₁) in place; returns Σθ², mean(R)
     /// and Σ G²/V̂ (U² before the root, V̂ = R·Cᵀ/mean(R)).
     /// </summary>
+    /// <remarks>
+    /// Chunk by chunk of rows (<see cref="ChunkFloats"/> elements, which stay in L1/L2): first the rows'
+    /// sums (R, and Σθ²), reading θ and G; then the chunk's columns, a tile of four lanes at a time down
+    /// the chunk's rows, summing G² + ε₁ for C and G²/Rᵢ for S in registers, so that C and S are loaded and
+    /// stored once per chunk rather than once per row.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static (double ParameterSquares, double MeanRow, double UpdateSquares) UpdateFactored(
         int rows, int columns, ReadOnlySpan<float> parameters, ReadOnlySpan<float> gradients, Span<float> row, Span<float> column, double beta, double eps1)
     {
-        float[] rented = ArrayPool<float>.Shared.Rent(columns);
+        int chunk = Math.Clamp(ChunkFloats / columns, 1, rows);
+        float[] rented = ArrayPool<float>.Shared.Rent(columns + chunk);
         try
         {
-            // S_j = Σᵢ G²ᵢⱼ/Rᵢ, accumulated while each row is in cache.
-            Span<float> weighted = rented.AsSpan(0, columns);
+            // S_j = Σᵢ G²ᵢⱼ/Rᵢ, and the chunk's 1/Rᵢ.
+            Span<float> weighted = rented.AsSpan(0, columns), inverseRows = rented.AsSpan(columns, chunk);
             weighted.Clear();
             float columnWeight = (float)((1 - beta) / rows), e = (float)eps1;
             Scale(column, (float)beta);
             double parameterSquares = 0, rowSum = 0;
-            for (int i = 0; i < rows; i++)
+            for (int first = 0; first < rows; first += chunk)
             {
-                var gradientRow = gradients.Slice(i * columns, columns);
-                var (squares, parameterRowSquares) = AccumulateColumns(gradientRow, parameters.Slice(i * columns, columns), column, columnWeight, e);
-                parameterSquares += parameterRowSquares;
-                float r = (float)(beta * row[i] + (1 - beta) * (squares / columns));
-                row[i] = r;
-                rowSum += r;
-                AddSquaresOver(gradientRow, weighted, 1 / r);
+                int count = Math.Min(chunk, rows - first);
+                var gradientRows = gradients.Slice(first * columns, count * columns);
+                var (chunkParameterSquares, chunkRowSum) = UpdateRows(count, columns, gradientRows, parameters.Slice(first * columns, count * columns),
+                                                                      row.Slice(first, count), inverseRows, beta, eps1);
+                parameterSquares += chunkParameterSquares;
+                rowSum += chunkRowSum;
+                AccumulateColumns(count, columns, gradientRows, inverseRows, column, weighted, columnWeight, e);
             }
             double meanRow = rowSum / rows;
             return (parameterSquares, meanRow, meanRow * SumOfQuotients(weighted, column));
@@ -157,64 +167,129 @@ internal static class AdafactorFloatKernel<TLane>
         for (; i < length; i++) Unsafe.Add(ref p, i) = Unsafe.Add(ref p, i) * decay - rowScale * Unsafe.Add(ref g, i) * Unsafe.Add(ref w, i);
     }
 
-    /// <summary>C_j += w·(G_j² + ε₁) over one row; returns Σ (G_j² + ε₁) and the row's Σθ², read in the same loop.</summary>
+    /// <summary>
+    /// Rᵢ ← βRᵢ + (1−β)·mean(G²ᵢ + ε₁) for each of <paramref name="count"/> rows, and their 1/Rᵢ; returns the rows'
+    /// Σθ², read in the same loop, and ΣRᵢ. Σθ² is carried in lanes across short rows and added to double every <see cref="Block"/> elements.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (double Squares, double ParameterSquares) AccumulateColumns(ReadOnlySpan<float> gradients, ReadOnlySpan<float> parameters,
-                                                                               Span<float> column, float weight, float eps1)
+    private static (double ParameterSquares, double RowSum) UpdateRows(int count, int columns, ReadOnlySpan<float> gradients, ReadOnlySpan<float> parameters,
+                                                                       Span<float> row, Span<float> inverseRows, double beta, double eps1)
     {
-        ref float g = ref Start(gradients), x = ref Start(parameters), c = ref Start(column);
-        var (vw, ve) = (TLane.Broadcast(weight), TLane.Broadcast(eps1));
-        double total = 0, parameterTotal = 0;
-        nuint length = (nuint)gradients.Length;
-        for (nuint start = 0; start < length; start += Block)
+        ref float g = ref Start(gradients), x = ref Start(parameters);
+        TLane pp = TLane.Broadcast(0), pp2 = pp;
+        double parameterSquares = 0, rowSum = 0;
+        nuint n = (nuint)columns, pending = 0;
+        for (int r = 0; r < count; r++)
         {
-            nuint end = Math.Min(length, start + Block), i = start;
-            TLane sum = TLane.Broadcast(0), parameterSum = sum, sum2 = sum, parameterSum2 = sum;
-            // Two sums of each, so that the additions of one lane do not wait for the last.
-            for (; i + 2 * Width <= end; i += 2 * Width)
+            nuint offset = (nuint)r * n;
+            double squares = 0;
+            for (nuint start = 0; start < n; start += Block)
             {
-                ColumnLane(ref g, ref x, ref c, i, vw, ve, ref sum, ref parameterSum);
-                ColumnLane(ref g, ref x, ref c, i + Width, vw, ve, ref sum2, ref parameterSum2);
+                nuint end = Math.Min(n, start + Block), j = start;
+                TLane sum = TLane.Broadcast(0), sum2 = sum;
+                // Two sums of each, so that the additions of one lane do not wait for the last.
+                for (; j + 2 * Width <= end; j += 2 * Width)
+                {
+                    RowLane(ref g, ref x, offset + j, ref sum, ref pp);
+                    RowLane(ref g, ref x, offset + j + Width, ref sum2, ref pp2);
+                }
+                for (; j + Width <= end; j += Width) RowLane(ref g, ref x, offset + j, ref sum, ref pp);
+                double partial = TLane.Total(sum + sum2);
+                for (; j < end; j++)
+                {
+                    float gi = Unsafe.Add(ref g, offset + j), xi = Unsafe.Add(ref x, offset + j);
+                    partial += gi * gi;
+                    parameterSquares += xi * xi;
+                }
+                squares += partial;
+                pending += end - start;
+                if (pending >= Block)
+                {
+                    parameterSquares += TLane.Total(pp + pp2);
+                    (pp, pp2, pending) = (TLane.Broadcast(0), TLane.Broadcast(0), 0);
+                }
             }
-            for (; i + Width <= end; i += Width) ColumnLane(ref g, ref x, ref c, i, vw, ve, ref sum, ref parameterSum);
-            double partial = TLane.Total(sum + sum2), parameterPartial = TLane.Total(parameterSum + parameterSum2);
-            for (; i < end; i++)
-            {
-                float gi = Unsafe.Add(ref g, i), xi = Unsafe.Add(ref x, i), squared = gi * gi + eps1;
-                partial += squared;
-                parameterPartial += xi * xi;
-                Unsafe.Add(ref c, i) += weight * squared;
-            }
-            total += partial;
-            parameterTotal += parameterPartial;
+            float rowFactor = (float)(beta * row[r] + (1 - beta) * (squares / columns + eps1));
+            row[r] = rowFactor;
+            rowSum += rowFactor;
+            inverseRows[r] = 1 / rowFactor;
         }
-        return (total, parameterTotal);
+        return (parameterSquares + TLane.Total(pp + pp2), rowSum);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ColumnLane(ref float g, ref float x, ref float c, nuint i, TLane vw, TLane ve, ref TLane sum, ref TLane parameterSum)
+    private static void RowLane(ref float g, ref float x, nuint i, ref TLane sum, ref TLane parameterSum)
     {
         var gi = TLane.Load(ref g, i);
         var xi = TLane.Load(ref x, i);
-        var squared = gi * gi + ve;
-        sum += squared;
+        sum += gi * gi;
         parameterSum += xi * xi;
-        TLane.Store(TLane.Load(ref c, i) + vw * squared, ref c, i);
     }
 
-    /// <summary>S_j += G_j²·w.</summary>
+    /// <summary>
+    /// Cⱼ += w·Σᵢ (G²ᵢⱼ + ε₁) and Sⱼ += Σᵢ G²ᵢⱼ/Rᵢ over <paramref name="count"/> rows of G, four lanes of columns
+    /// at a time down the rows, the sums in registers.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddSquaresOver(ReadOnlySpan<float> gradients, Span<float> sums, float weight)
+    private static void AccumulateColumns(int count, int columns, ReadOnlySpan<float> gradients, ReadOnlySpan<float> inverseRows,
+                                          Span<float> column, Span<float> weighted, float weight, float eps1)
     {
-        ref float g = ref Start(gradients), s = ref Start(sums);
-        var vw = TLane.Broadcast(weight);
-        nuint length = (nuint)gradients.Length, i = 0;
-        for (; i + Width <= length; i += Width)
+        ref float g = ref Start(gradients), ir = ref Start(inverseRows), c = ref Start(column), s = ref Start(weighted);
+        // Σᵢ (G²ᵢⱼ + ε₁) = Σᵢ G²ᵢⱼ + count·ε₁: one addition per column instead of one per element.
+        float epsilons = count * eps1;
+        var (vw, ve) = (TLane.Broadcast(weight), TLane.Broadcast(epsilons));
+        nuint n = (nuint)columns, j = 0;
+        for (; j + 4 * Width <= n; j += 4 * Width)
         {
-            var gi = TLane.Load(ref g, i);
-            TLane.Store(TLane.Load(ref s, i) + gi * gi * vw, ref s, i);
+            TLane c0 = TLane.Broadcast(0), c1 = c0, c2 = c0, c3 = c0, s0 = c0, s1 = c0, s2 = c0, s3 = c0;
+            for (int r = 0; r < count; r++)
+            {
+                nuint at = (nuint)r * n + j;
+                var inverse = TLane.Broadcast(Unsafe.Add(ref ir, r));
+                ColumnLane(ref g, at, inverse, ref c0, ref s0);
+                ColumnLane(ref g, at + Width, inverse, ref c1, ref s1);
+                ColumnLane(ref g, at + 2 * Width, inverse, ref c2, ref s2);
+                ColumnLane(ref g, at + 3 * Width, inverse, ref c3, ref s3);
+            }
+            AddColumnSums(ref c, ref s, j, vw, ve, c0, s0);
+            AddColumnSums(ref c, ref s, j + Width, vw, ve, c1, s1);
+            AddColumnSums(ref c, ref s, j + 2 * Width, vw, ve, c2, s2);
+            AddColumnSums(ref c, ref s, j + 3 * Width, vw, ve, c3, s3);
         }
-        for (; i < length; i++) Unsafe.Add(ref s, i) += Unsafe.Add(ref g, i) * Unsafe.Add(ref g, i) * weight;
+        for (; j + Width <= n; j += Width)
+        {
+            TLane c0 = TLane.Broadcast(0), s0 = c0;
+            for (int r = 0; r < count; r++) ColumnLane(ref g, (nuint)r * n + j, TLane.Broadcast(Unsafe.Add(ref ir, r)), ref c0, ref s0);
+            AddColumnSums(ref c, ref s, j, vw, ve, c0, s0);
+        }
+        for (; j < n; j++)
+        {
+            float columnSum = 0, weightedSum = 0;
+            for (int r = 0; r < count; r++)
+            {
+                float gi = Unsafe.Add(ref g, (nuint)r * n + j), squared = gi * gi;
+                columnSum += squared;
+                weightedSum += squared * Unsafe.Add(ref ir, r);
+            }
+            Unsafe.Add(ref c, j) += weight * (columnSum + epsilons);
+            Unsafe.Add(ref s, j) += weightedSum;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ColumnLane(ref float g, nuint i, TLane inverseRow, ref TLane columnSum, ref TLane weightedSum)
+    {
+        var gi = TLane.Load(ref g, i);
+        var squared = gi * gi;
+        columnSum += squared;
+        weightedSum += squared * inverseRow;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddColumnSums(ref float c, ref float s, nuint j, TLane weight, TLane epsilons, TLane columnSum, TLane weightedSum)
+    {
+        TLane.Store(TLane.Load(ref c, j) + weight * (columnSum + epsilons), ref c, j);
+        TLane.Store(TLane.Load(ref s, j) + weightedSum, ref s, j);
     }
 
     /// <summary>Σⱼ Sⱼ/Cⱼ, in float per block, added in double.</summary>
