@@ -65,6 +65,23 @@ public static class AdafactorWideShapes
          select new AdafactorScenario(h, shape, x0, gradients)).ToArbitrary();
 }
 
+/// <summary>
+/// Matrices tall and wide enough for every part of the float32 factored step: several chunks of rows (8 rows of up to
+/// 330 columns each, the last one partial), four-lane column tiles, single-lane tiles and scalar tail columns, and
+/// Σθ² carried across rows past a block of 4,096 elements.
+/// </summary>
+public static class AdafactorTallMatrices
+{
+    public static Arbitrary<AdafactorScenario> Scenarios() =>
+        (from h in AdafactorScenarios.Hyperparameters
+         from rows in Gen.Choose(9, 40)
+         from columns in Gen.Choose(200, 330)
+         from x0 in Gen.Choose(-30_000, 30_000).Select(i => (double)(float)(i / 10_000.0)).ArrayOf(rows * columns)
+         from steps in Gen.Choose(1, 3)
+         from gradients in Generators.GradientElement.ArrayOf(rows * columns).ArrayOf(steps)
+         select new AdafactorScenario(h, [rows, columns], x0, gradients)).ToArbitrary();
+}
+
 public static class AdafactorMatrices
 {
     public static Arbitrary<AdafactorScenario> Scenarios() => AdafactorScenarios.Of(2, 3).ToArbitrary();
@@ -219,6 +236,16 @@ public class AdafactorProperties
     /// <summary>The float32 step on every lane width (AVX-512, AVX, <c>Vector&lt;float&gt;</c>), so the fallbacks for machines without AVX-512 are tested here too.</summary>
     [Property(Arbitrary = [typeof(AdafactorWideShapes)], MaxTest = 40)]
     public void Float32StepOnEveryLaneWidthEqualsThePapersAlgorithm(AdafactorScenario scenario)
+    {
+        var expected = PaperTrajectory(scenario);
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) AssertFloatWidth<Float512Lane>(scenario, expected, "AVX-512");
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) AssertFloatWidth<Float256Lane>(scenario, expected, "AVX");
+        AssertFloatWidth<FloatVectorLane>(scenario, expected, "Vector<float>");
+    }
+
+    /// <summary>The float32 factored step over several chunks of rows, on every lane width.</summary>
+    [Property(Arbitrary = [typeof(AdafactorTallMatrices)], MaxTest = 15)]
+    public void Float32StepOnTallMatricesEqualsThePapersAlgorithm(AdafactorScenario scenario)
     {
         var expected = PaperTrajectory(scenario);
         if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) AssertFloatWidth<Float512Lane>(scenario, expected, "AVX-512");
