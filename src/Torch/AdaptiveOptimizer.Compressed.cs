@@ -47,45 +47,47 @@ public sealed partial class AdaptiveOptimizer
     };
 
     /// <summary>A slot tensor at this precision holding <paramref name="values"/> (float32, shaped like the parameter).</summary>
-    internal unsafe Tensor Compress(Tensor values, Tensor parameter, bool nonNegative)
+    internal unsafe Tensor Compress(Tensor values, Tensor parameter, StateSlot slot)
     {
         var storage = empty(CompressedShape(parameter), SlotDtypeOf(parameter));
         using var floats = values.detach().to(float32).contiguous();
         int length = (int)parameter.numel();
         // A conversion outside any step (initial values, a slot assigned by name) draws its stochastic rounding as step 0.
-        CompressedStep.Encode(Storage(storage, length, nonNegative), 0, length, new ReadOnlySpan<float>((float*)NativeTensor.Data(floats.Handle), length), new RoundingSeed(0, 0));
+        CompressedStep.Encode(Storage(storage, length, slot), 0, length, new ReadOnlySpan<float>((float*)NativeTensor.Data(floats.Handle), length), new RoundingSeed(0, 0));
         return storage;
     }
 
     /// <summary>The float32 values of a compressed slot tensor, shaped like the parameter.</summary>
-    internal unsafe Tensor Decompress(Tensor storage, Tensor parameter, bool nonNegative)
+    internal unsafe Tensor Decompress(Tensor storage, Tensor parameter, StateSlot slot)
     {
         int length = (int)parameter.numel();
         var values = empty(parameter.shape, float32);
-        CompressedStep.Decode(Storage(storage, length, nonNegative), 0, length, new Span<float>((float*)NativeTensor.Data(values.Handle), length));
+        CompressedStep.Decode(Storage(storage, length, slot), 0, length, new Span<float>((float*)NativeTensor.Data(values.Handle), length));
         return values;
     }
 
-    /// <summary>Where a slot tensor's codes (and scales) are.</summary>
-    internal SlotStorage Storage(Tensor? slot, int length, bool nonNegative)
+    /// <summary>Where a slot tensor's codes (and scales) are, and how they are coded (<paramref name="layout"/>: the slot's sign and rounding).</summary>
+    internal SlotStorage Storage(Tensor? slot, int length, StateSlot? layout)
     {
         if (slot is null) return SlotStorage.None;
         IntPtr data = NativeTensor.Data(slot.Handle);
+        bool nonNegative = layout?.NonNegative ?? false;
+        var rounding = layout?.Rounding ?? StateCodec.RoundingOf(nonNegative);
         return StatePrecision == StatePrecision.Int8
-            ? new SlotStorage(data + 4 * StateCodec.Blocks(length), data, StatePrecision.Int8, nonNegative)
-            : new SlotStorage(data, IntPtr.Zero, StatePrecision, nonNegative);
+            ? new SlotStorage(data + 4 * StateCodec.Blocks(length), data, StatePrecision.Int8, nonNegative) { Rounding = rounding }
+            : new SlotStorage(data, IntPtr.Zero, StatePrecision, nonNegative) { Rounding = rounding };
     }
 
-    private bool[]? nonNegativeSlots;
+    private StateSlot?[]? compressedLayout;
 
     /// <summary>Adds one tensor with compressed state to this step's job (<see cref="KernelJob"/> decodes and encodes it around the fused kernel).</summary>
     private void AddToCompressedStep(Hyperparameters record, State state, IntPtr gradient, StepContext context)
     {
         int length = checked((int)NativeTensor.ElementCount(state.Parameter.Handle));
         // Read once: some records build their layout on every call.
-        nonNegativeSlots ??= [.. Hyperparameters.Slots.Select(slot => slot?.NonNegative ?? false)];
+        compressedLayout ??= [.. Hyperparameters.Slots];
         job.Add(record, context, NativeTensor.Data(state.Parameter.Handle), NativeTensor.Data(gradient),
-            Storage(state.Slots[0], length, nonNegativeSlots[0]), Storage(state.Slots[1], length, nonNegativeSlots[1]), Storage(state.Slots[2], length, nonNegativeSlots[2]), length);
+            Storage(state.Slots[0], length, compressedLayout[0]), Storage(state.Slots[1], length, compressedLayout[1]), Storage(state.Slots[2], length, compressedLayout[2]), length);
     }
 
     /// <summary>Bytes of optimizer state per parameter element, measured from the slot tensors.</summary>

@@ -74,7 +74,7 @@ public sealed partial class AdaptiveOptimizer
                 var slots = owner.LayoutOf(_parameter, Record);
                 for (int k = 0; k < slots.Length; k++)
                     if (slots[k]?.Name == name)
-                        return owner.StatePrecision == StatePrecision.Float32 ? Slots[k]! : owner.Decompress(Slots[k]!, _parameter, slots[k]!.NonNegative);
+                        return owner.StatePrecision == StatePrecision.Float32 ? Slots[k]! : owner.Decompress(Slots[k]!, _parameter, slots[k]!);
                 throw new KeyNotFoundException($"{owner.Hyperparameters.Algorithm} has no state quantity '{name}'");
             }
         }
@@ -105,7 +105,7 @@ public sealed partial class AdaptiveOptimizer
         {
             var values = full(owner.SlotShapeOf(k, _parameter), slot.InitialValue, _parameter.dtype, _parameter.device);
             if (owner.StatePrecision == StatePrecision.Float32) return values.DetachFromDisposeScope();
-            using (values) return owner.Compress(values, _parameter, slot.NonNegative).DetachFromDisposeScope();
+            using (values) return owner.Compress(values, _parameter, slot).DetachFromDisposeScope();
         }
 
         /// <summary>Writes the algorithm's name, the step, each slot (or its absence) and the transformations' state.</summary>

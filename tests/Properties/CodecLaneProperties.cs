@@ -33,44 +33,44 @@ public class CodecLaneProperties
             Gen.ArrayOf(Gen.Choose(-0x7FFFFF, 0x7FFFFF).Select(bits => BitConverter.Int32BitsToSingle(bits < 0 ? int.MinValue | -bits : bits)), length));
 
     [Property(Arbitrary = [typeof(CodecLaneProperties)], MaxTest = 300)]
-    public void EveryLaneWidthCodesEightBitBlocksAlike(float[] values, bool nonNegative, long step, int first)
+    public void EveryLaneWidthCodesEightBitBlocksAlike(float[] values, bool nonNegative, StateRounding rounding, long step, int first)
     {
         values = values[..Math.Min(values.Length, StateCodec.BlockSize)];
         if (nonNegative) values = [.. values.Select(MathF.Abs)];
         var seed = new RoundingSeed(step, first);
-        var (scale, codes, decoded) = EightBit<FloatLane>(values, nonNegative, seed);
+        var (scale, codes, decoded) = EightBit<FloatLane>(values, nonNegative, rounding, seed);
         // The 256- and 128-bit lanes are portable Vector256/Vector128 code: they run (emulated where not accelerated) on any machine.
-        AssertSame((scale, codes, decoded), EightBit<Float256Lane>(values, nonNegative, seed));
-        AssertSame((scale, codes, decoded), EightBit<Float128Lane>(values, nonNegative, seed));
-        if (Vector512.IsHardwareAccelerated) AssertSame((scale, codes, decoded), EightBit<Float512Lane>(values, nonNegative, seed));
+        AssertSame((scale, codes, decoded), EightBit<Float256Lane>(values, nonNegative, rounding, seed));
+        AssertSame((scale, codes, decoded), EightBit<Float128Lane>(values, nonNegative, rounding, seed));
+        if (Vector512.IsHardwareAccelerated) AssertSame((scale, codes, decoded), EightBit<Float512Lane>(values, nonNegative, rounding, seed));
     }
 
     [Property(Arbitrary = [typeof(CodecLaneProperties)], MaxTest = 300)]
-    public void EveryLaneWidthRoundsBFloat16Alike(float[] values, bool nonNegative, long step, int first)
+    public void EveryLaneWidthRoundsBFloat16Alike(float[] values, StateRounding rounding, long step, int first)
     {
         var seed = new RoundingSeed(step, first);
-        var (codes, decoded) = BFloat16<FloatLane>(values, nonNegative, seed);
-        AssertSame(codes, decoded, BFloat16<Float256Lane>(values, nonNegative, seed));
-        AssertSame(codes, decoded, BFloat16<Float128Lane>(values, nonNegative, seed));
-        if (Vector512.IsHardwareAccelerated) AssertSame(codes, decoded, BFloat16<Float512Lane>(values, nonNegative, seed));
+        var (codes, decoded) = BFloat16<FloatLane>(values, rounding, seed);
+        AssertSame(codes, decoded, BFloat16<Float256Lane>(values, rounding, seed));
+        AssertSame(codes, decoded, BFloat16<Float128Lane>(values, rounding, seed));
+        if (Vector512.IsHardwareAccelerated) AssertSame(codes, decoded, BFloat16<Float512Lane>(values, rounding, seed));
         for (int i = 0; i < values.Length; i++)
             Assert.Equal(float.IsNaN(values[i]), float.IsNaN(BitConverter.Int32BitsToSingle(decoded[i])));
     }
 
-    private static (float Scale, byte[] Codes, int[] Decoded) EightBit<T>(float[] values, bool nonNegative, RoundingSeed seed) where T : struct, ICodecLane<T>
+    private static (float Scale, byte[] Codes, int[] Decoded) EightBit<T>(float[] values, bool nonNegative, StateRounding rounding, RoundingSeed seed) where T : struct, ICodecLane<T>
     {
         var codes = new byte[values.Length];
         var decoded = new float[values.Length];
-        float scale = StateCodec.EncodeBlock<T>(ref values[0], ref codes[0], (nuint)values.Length, nonNegative, seed);
+        float scale = StateCodec.EncodeBlock<T>(ref values[0], ref codes[0], (nuint)values.Length, nonNegative, rounding, seed);
         StateCodec.DecodeBlock<T>(ref codes[0], ref decoded[0], (nuint)values.Length, scale, nonNegative);
         return (scale, codes, [.. decoded.Select(BitConverter.SingleToInt32Bits)]);
     }
 
-    private static (ushort[] Codes, int[] Decoded) BFloat16<T>(float[] values, bool nonNegative, RoundingSeed seed) where T : struct, ICodecLane<T>
+    private static (ushort[] Codes, int[] Decoded) BFloat16<T>(float[] values, StateRounding rounding, RoundingSeed seed) where T : struct, ICodecLane<T>
     {
         var codes = new ushort[values.Length];
         var decoded = new float[values.Length];
-        StateCodec.EncodeBFloat16<T>(ref values[0], ref codes[0], (nuint)values.Length, nonNegative, seed);
+        StateCodec.EncodeBFloat16<T>(ref values[0], ref codes[0], (nuint)values.Length, rounding, seed);
         StateCodec.DecodeBFloat16<T>(ref codes[0], ref decoded[0], (nuint)values.Length);
         return (codes, [.. decoded.Select(BitConverter.SingleToInt32Bits)]);
     }

@@ -63,7 +63,7 @@ public unsafe class CompressedLaneProperties
             for (int k = 0; k < 3; k++)
             {
                 if (h.Slots[k] is not { } slot) continue;
-                var m = new Memory(scenario.Precision, length, slot.NonNegative);
+                var m = new Memory(scenario.Precision, length, slot.NonNegative, slot.Rounding);
                 memory.Add(m);
                 slots[k] = m.Storage;
                 var initial = slot.NonNegative ? [.. scenario.State[k].Select(MathF.Abs)] : scenario.State[k];
@@ -127,13 +127,13 @@ public unsafe class CompressedLaneProperties
         private readonly int valueBytes, scaleBytes;
         private readonly byte* values, scales;
 
-        public Memory(StatePrecision precision, int length, bool nonNegative)
+        public Memory(StatePrecision precision, int length, bool nonNegative, StateRounding rounding)
         {
             valueBytes = length * (precision == StatePrecision.BFloat16 ? 2 : 1);
             scaleBytes = precision == StatePrecision.Int8 ? 4 * StateCodec.Blocks(length) : 0;
             values = (byte*)NativeMemory.AllocZeroed((nuint)valueBytes);
             scales = scaleBytes == 0 ? null : (byte*)NativeMemory.AllocZeroed((nuint)scaleBytes);
-            Storage = new SlotStorage((IntPtr)values, (IntPtr)scales, precision, nonNegative);
+            Storage = new SlotStorage((IntPtr)values, (IntPtr)scales, precision, nonNegative) { Rounding = rounding };
         }
 
         public SlotStorage Storage { get; }

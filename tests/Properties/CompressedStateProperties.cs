@@ -101,7 +101,7 @@ public class CompressedStateProperties
                 foreach (var slot in h.Slots.OfType<StateSlot>())
                 {
                     var state = simulation.States[i][slot.Name];
-                    var roundTripped = RoundTrip(state.data<float>().ToArray(), precision, slot.NonNegative, new RoundingSeed(step + 1, 0));
+                    var roundTripped = RoundTrip(state.data<float>().ToArray(), precision, slot, new RoundingSeed(step + 1, 0));
                     using (no_grad()) state.copy_(tensor(roundTripped).reshape(state.shape));
                     Assert.Equal(roundTripped, ours.States[i][slot.Name].data<float>().ToArray());
                 }
@@ -169,13 +169,13 @@ public class CompressedStateProperties
     }
 
     /// <summary>What a step's encoding should leave of a slot's float32 values: <paramref name="seed"/> is the step and index 0 (the tensor's start).</summary>
-    private static float[] RoundTrip(float[] values, StatePrecision precision, bool nonNegative, RoundingSeed seed)
+    private static float[] RoundTrip(float[] values, StatePrecision precision, StateSlot slot, RoundingSeed seed)
     {
         var result = new float[values.Length];
         if (precision == StatePrecision.BFloat16)
         {
             var codes = new ushort[values.Length];
-            StateCodec.EncodeBFloat16(values, codes, nonNegative, seed);
+            StateCodec.EncodeBFloat16(values, codes, slot.Rounding, seed);
             StateCodec.DecodeBFloat16(codes, result);
             return result;
         }
@@ -183,8 +183,8 @@ public class CompressedStateProperties
         {
             int n = Math.Min(StateCodec.BlockSize, values.Length - start);
             var codes = new byte[n];
-            float scale = StateCodec.EncodeBlock(values.AsSpan(start, n), codes, nonNegative, seed with { First = start });
-            StateCodec.DecodeBlock(codes, scale, result.AsSpan(start, n), nonNegative);
+            float scale = StateCodec.EncodeBlock(values.AsSpan(start, n), codes, slot.NonNegative, slot.Rounding, seed with { First = start });
+            StateCodec.DecodeBlock(codes, scale, result.AsSpan(start, n), slot.NonNegative);
         }
         return result;
     }

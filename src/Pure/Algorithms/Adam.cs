@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Collections.Immutable;
 using AdaptiveLR.Pure.Core;
+using AdaptiveLR.Pure.Numerics;
 
 namespace AdaptiveLR.Pure.Algorithms;
 
@@ -56,7 +57,7 @@ public sealed record AdamHyperparameters(
 internal static class AdamSlots
 {
     private static readonly ImmutableArray<StateSlot?> Plain = [new StateSlot("m"), new StateSlot("v", NonNegative: true), null];
-    private static readonly ImmutableArray<StateSlot?> WithMax = [new StateSlot("m"), new StateSlot("v", NonNegative: true), new StateSlot("v_max", NonNegative: true)];
+    private static readonly ImmutableArray<StateSlot?> WithMax = [new StateSlot("m"), new StateSlot("v", NonNegative: true), new StateSlot("v_max", NonNegative: true) { Rounding = StateRounding.Down }];
 
     public static ImmutableArray<StateSlot?> For(bool amsGrad) => amsGrad ? WithMax : Plain;
 

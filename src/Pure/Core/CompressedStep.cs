@@ -20,10 +20,14 @@ public enum StatePrecision
 
 /// <summary>
 /// One state slot's memory at its precision: floats, bfloat16 codes, or 8-bit codes with a float scale per
-/// block; <see cref="NonNegative"/> chooses the 8-bit map without a sign. Zero <see cref="Values"/>: the slot is unused.
+/// block; <see cref="NonNegative"/> chooses the 8-bit map without a sign, <see cref="Rounding"/> how values are
+/// rounded to codes (by default stochastically if non-negative, else to nearest). Zero <see cref="Values"/>: the slot is unused.
 /// </summary>
 public readonly record struct SlotStorage(IntPtr Values, IntPtr Scales, StatePrecision Precision, bool NonNegative)
 {
+    /// <summary>How the slot's values are rounded to their codes.</summary>
+    public StateRounding Rounding { get; init; } = StateCodec.RoundingOf(NonNegative);
+
     /// <summary>An unused slot.</summary>
     public static SlotStorage None => default;
 
@@ -134,14 +138,14 @@ public static unsafe class CompressedStep
                 source[..length].CopyTo(new Span<float>((float*)slot.Values + start, length));
                 break;
             case StatePrecision.BFloat16:
-                StateCodec.EncodeBFloat16<TLane>(ref values, ref *((ushort*)slot.Values + start), (nuint)length, slot.NonNegative, seed);
+                StateCodec.EncodeBFloat16<TLane>(ref values, ref *((ushort*)slot.Values + start), (nuint)length, slot.Rounding, seed);
                 break;
             default:
                 for (int offset = 0; offset < length; offset += StateCodec.BlockSize)
                 {
                     int n = Math.Min(StateCodec.BlockSize, length - offset);
                     ((float*)slot.Scales)[(start + offset) / StateCodec.BlockSize] =
-                        StateCodec.EncodeBlock<TLane>(ref Unsafe.Add(ref values, offset), ref *((byte*)slot.Values + start + offset), (nuint)n, slot.NonNegative, seed.Plus(offset));
+                        StateCodec.EncodeBlock<TLane>(ref Unsafe.Add(ref values, offset), ref *((byte*)slot.Values + start + offset), (nuint)n, slot.NonNegative, slot.Rounding, seed.Plus(offset));
                 }
                 break;
         }
@@ -150,6 +154,12 @@ public static unsafe class CompressedStep
     private readonly struct BlockVisitor<TLane>(float* parameters, float* gradients, int length, RoundingSeed seed, SlotStorage slot0, SlotStorage slot1, SlotStorage slot2)
         : IRuleVisitor<bool> where TLane : struct, ICodecLane<TLane>
     {
+        // Fields rather than captured parameters: the format choices below read them from their copy of the visitor.
+        private readonly float* parameters = parameters, gradients = gradients;
+        private readonly int length = length;
+        private readonly RoundingSeed seed = seed;
+        private readonly SlotStorage slot0 = slot0, slot1 = slot1, slot2 = slot2;
+
         public bool Visit<TRule>(in TRule rule) where TRule : struct, IElementRule
         {
             int whole = length / StateCodec.BlockSize * StateCodec.BlockSize;
@@ -158,56 +168,39 @@ public static unsafe class CompressedStep
             return true;
         }
 
-        // One generic argument per slot's format, chosen slot by slot.
+        // One generic argument per slot's format, chosen slot by slot (SlotFormats.Choose), each choice continuing with the next slot.
         private void WithFormat0<TRule>(in TRule rule, nuint blocks) where TRule : struct, IElementRule
         {
-            switch (Format(slot0))
+            var next = new AfterFormat0<TRule>(this, rule, blocks);
+            SlotFormats.Choose(slot0, ref next);
+        }
+
+        private readonly struct AfterFormat0<TRule>(BlockVisitor<TLane> step, TRule rule, nuint blocks) : IFormatChoice
+            where TRule : struct, IElementRule
+        {
+            public void With<T0>() where T0 : struct, ISlotFormat
             {
-                case SlotKind.Unused: WithFormat1<TRule, Unused>(rule, blocks); break;
-                case SlotKind.Floats: WithFormat1<TRule, Floats>(rule, blocks); break;
-                case SlotKind.BFloat16s: WithFormat1<TRule, BFloat16s>(rule, blocks); break;
-                case SlotKind.NonNegativeBFloat16s: WithFormat1<TRule, NonNegativeBFloat16s>(rule, blocks); break;
-                case SlotKind.SignedCodes: WithFormat1<TRule, SignedCodes>(rule, blocks); break;
-                default: WithFormat1<TRule, NonNegativeCodes>(rule, blocks); break;
+                var next = new AfterFormat1<TRule, T0>(step, rule, blocks);
+                SlotFormats.Choose(step.slot1, ref next);
             }
         }
 
-        private void WithFormat1<TRule, T0>(in TRule rule, nuint blocks)
+        private readonly struct AfterFormat1<TRule, T0>(BlockVisitor<TLane> step, TRule rule, nuint blocks) : IFormatChoice
             where TRule : struct, IElementRule where T0 : struct, ISlotFormat
         {
-            switch (Format(slot1))
+            public void With<T1>() where T1 : struct, ISlotFormat
             {
-                case SlotKind.Unused: WithFormat2<TRule, T0, Unused>(rule, blocks); break;
-                case SlotKind.Floats: WithFormat2<TRule, T0, Floats>(rule, blocks); break;
-                case SlotKind.BFloat16s: WithFormat2<TRule, T0, BFloat16s>(rule, blocks); break;
-                case SlotKind.NonNegativeBFloat16s: WithFormat2<TRule, T0, NonNegativeBFloat16s>(rule, blocks); break;
-                case SlotKind.SignedCodes: WithFormat2<TRule, T0, SignedCodes>(rule, blocks); break;
-                default: WithFormat2<TRule, T0, NonNegativeCodes>(rule, blocks); break;
+                var next = new AfterFormat2<TRule, T0, T1>(step, rule, blocks);
+                SlotFormats.Choose(step.slot2, ref next);
             }
         }
 
-        private void WithFormat2<TRule, T0, T1>(in TRule rule, nuint blocks)
+        private readonly struct AfterFormat2<TRule, T0, T1>(BlockVisitor<TLane> step, TRule rule, nuint blocks) : IFormatChoice
             where TRule : struct, IElementRule where T0 : struct, ISlotFormat where T1 : struct, ISlotFormat
         {
-            switch (Format(slot2))
-            {
-                case SlotKind.Unused: CompressedLoop<TRule, TLane, T0, T1, Unused>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks, seed.First, seed.Key); break;
-                case SlotKind.Floats: CompressedLoop<TRule, TLane, T0, T1, Floats>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks, seed.First, seed.Key); break;
-                case SlotKind.BFloat16s: CompressedLoop<TRule, TLane, T0, T1, BFloat16s>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks, seed.First, seed.Key); break;
-                case SlotKind.NonNegativeBFloat16s: CompressedLoop<TRule, TLane, T0, T1, NonNegativeBFloat16s>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks, seed.First, seed.Key); break;
-                case SlotKind.SignedCodes: CompressedLoop<TRule, TLane, T0, T1, SignedCodes>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks, seed.First, seed.Key); break;
-                default: CompressedLoop<TRule, TLane, T0, T1, NonNegativeCodes>.Run(rule, parameters, gradients, slot0, slot1, slot2, blocks, seed.First, seed.Key); break;
-            }
+            public void With<T2>() where T2 : struct, ISlotFormat =>
+                CompressedLoop<TRule, TLane, T0, T1, T2>.Run(rule, step.parameters, step.gradients, step.slot0, step.slot1, step.slot2, blocks, step.seed.First, step.seed.Key);
         }
-
-        private static SlotKind Format(SlotStorage slot) =>
-            slot.Values == IntPtr.Zero ? SlotKind.Unused
-            : slot.Precision switch
-            {
-                StatePrecision.Float32 => SlotKind.Floats,
-                StatePrecision.BFloat16 => slot.NonNegative ? SlotKind.NonNegativeBFloat16s : SlotKind.BFloat16s,
-                _ => slot.NonNegative ? SlotKind.NonNegativeCodes : SlotKind.SignedCodes,
-            };
 
         /// <summary>The last, partial block: decoded into float scratch, stepped by the fused kernel, encoded again.</summary>
         private void Rest<TRule>(in TRule rule, int start, int n) where TRule : struct, IElementRule
@@ -238,6 +231,4 @@ public static unsafe class CompressedStep
             if (slot.Values != IntPtr.Zero && slot.Precision != StatePrecision.Float32) Encode<TLane>(slot, start, n, window, seed);
         }
     }
-
-    private enum SlotKind { Unused, Floats, BFloat16s, NonNegativeBFloat16s, SignedCodes, NonNegativeCodes }
 }

@@ -58,8 +58,8 @@ internal readonly unsafe struct Floats : ISlotFormat
     public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> { }
 }
 
-/// <summary>bfloat16 codes of a signed slot, converted in registers on the way in and out, rounded to nearest even.</summary>
-internal readonly unsafe struct BFloat16s : ISlotFormat
+/// <summary>bfloat16 codes, converted in registers on the way in and out, rounded as <typeparamref name="TRounding"/> says.</summary>
+internal readonly unsafe struct BFloat16s<TRounding> : ISlotFormat where TRounding : struct, IRoundingMode
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
@@ -68,28 +68,13 @@ internal readonly unsafe struct BFloat16s : ISlotFormat
         StateCodec.FromBFloat16(TLane.LoadHalves(ref *(ushort*)values, index));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> =>
-        TLane.StoreHalves(StateCodec.ToBFloat16(value, StateCodec.BFloat16Increment(value, positions, key, nonNegative: false)), ref *(ushort*)values, index);
+        TLane.StoreHalves(StateCodec.ToBFloat16(value, TRounding.BFloat16Increment(value, positions, key)), ref *(ushort*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> { }
 }
 
-/// <summary>bfloat16 codes of a non-negative slot, converted in registers on the way in and out, rounded stochastically.</summary>
-internal readonly unsafe struct NonNegativeBFloat16s : ISlotFormat
-{
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
-        StateCodec.FromBFloat16(TLane.LoadHalves(ref *(ushort*)values, index));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> =>
-        TLane.StoreHalves(StateCodec.ToBFloat16(value, StateCodec.BFloat16Increment(value, positions, key, nonNegative: true)), ref *(ushort*)values, index);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> { }
-}
-
-/// <summary>8-bit codes with a sign (momenta).</summary>
-internal readonly unsafe struct SignedCodes : ISlotFormat
+/// <summary>8-bit codes with a sign (momenta), rounded as <typeparamref name="TRounding"/> says.</summary>
+internal readonly unsafe struct SignedCodes<TRounding> : ISlotFormat where TRounding : struct, IRoundingMode
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => TLane.Broadcast(scales[block]);
@@ -101,11 +86,11 @@ internal readonly unsafe struct SignedCodes : ISlotFormat
         Codes.Keep(value, scratch, inBlock, ref largest);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> =>
-        Codes.Finish(values, scales, block, scratch, largest);
+        scales[block] = StateCodec.EncodeWholeBlock<TLane, TRounding>(ref *scratch, ref *(values + block * StateCodec.BlockSize), TLane.LargestBits(largest), nonNegative: false, first, TLane.Bits(key));
 }
 
-/// <summary>8-bit codes without a sign, with a wider exponent (second moments, sums of squares).</summary>
-internal readonly unsafe struct NonNegativeCodes : ISlotFormat
+/// <summary>8-bit codes without a sign, with a wider exponent (second moments, sums of squares), rounded as <typeparamref name="TRounding"/> says.</summary>
+internal readonly unsafe struct NonNegativeCodes<TRounding> : ISlotFormat where TRounding : struct, IRoundingMode
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => TLane.Broadcast(scales[block]);
@@ -117,10 +102,10 @@ internal readonly unsafe struct NonNegativeCodes : ISlotFormat
         Codes.Keep(value, scratch, inBlock, ref largest);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> =>
-        scales[block] = StateCodec.EncodeWholeBlock(ref *scratch, ref *(values + block * StateCodec.BlockSize), TLane.LargestBits(largest), nonNegative: true, first, TLane.Bits(key));
+        scales[block] = StateCodec.EncodeWholeBlock<TLane, TRounding>(ref *scratch, ref *(values + block * StateCodec.BlockSize), TLane.LargestBits(largest), nonNegative: true, first, TLane.Bits(key));
 }
 
-/// <summary>What both 8-bit formats do with a block's new values, keep them in L1 scratch until the block's scale is known; and a signed slot's coding of them.</summary>
+/// <summary>What both 8-bit formats do with a block's new values: keep them in L1 scratch until the block's scale is known.</summary>
 internal static unsafe class Codes
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -128,11 +113,5 @@ internal static unsafe class Codes
     {
         TLane.Store(value, ref *scratch, inBlock);
         largest = StateCodec.Magnitudes(largest, value);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest) where TLane : struct, ICodecLane<TLane>
-    {
-        scales[block] = StateCodec.EncodeWholeBlock(ref *scratch, ref *(values + block * StateCodec.BlockSize), TLane.LargestBits(largest), nonNegative: false, 0, default(TLane));
     }
 }

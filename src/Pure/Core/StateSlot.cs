@@ -1,3 +1,5 @@
+using AdaptiveLR.Pure.Numerics;
+
 namespace AdaptiveLR.Pure.Core;
 
 /// <summary>
@@ -7,4 +9,11 @@ namespace AdaptiveLR.Pure.Core;
 /// only the elements its reduction pass visits (every <see cref="StagedHyperparameters.SampleStride"/>-th: Prodigy's
 /// <c>slice_p</c>); only that pass reads and writes it, the element pass sees it as zero.
 /// </summary>
-public sealed record StateSlot(string Name, double InitialValue = 0, bool NonNegative = false, bool Sampled = false);
+public sealed record StateSlot(string Name, double InitialValue = 0, bool NonNegative = false, bool Sampled = false)
+{
+    /// <summary>
+    /// How compressed state rounds this slot's values: by default stochastically if <see cref="NonNegative"/> (sums and slow
+    /// averages), else to nearest; <see cref="StateRounding.Down"/> for a running maximum (AMSGrad's v_max).
+    /// </summary>
+    public StateRounding Rounding { get; init; } = StateCodec.RoundingOf(NonNegative);
+}

@@ -26,8 +26,11 @@ namespace AdaptiveLR.Pure.Numerics;
 /// bits, its index in the tensor and the step (<see cref="RoundingSeed"/>): deterministic, and the same on every lane
 /// width and thread split. Signed slots (momenta) keep rounding to nearest even: their errors change sign with the
 /// gradient instead of accruing one way, and stochastic rounding would double the largest error of every value.
+/// A running maximum (AMSGrad's v_max) is rounded down instead, on power-of-two block scales (<see cref="StateRounding.Down"/>):
+/// its value changes only when it grows, but every rescale of its block re-codes it, and a maximum keeps any code drawn above
+/// its value while the next maximum resets one drawn below it, so unbiased draws bias it upward.
 /// Error bound of one value x in a block of scale s: |x̂ − x| ≤ max(2⁻⁴·|x|, 2⁻¹⁴·s) signed (nearest),
-/// &lt; max(2⁻³·|x|, 2⁻³⁰·s) non-negative (one code step); bfloat16: ≤ 2⁻⁸·|x| to nearest even, &lt; 2⁻⁷·|x| stochastic.
+/// &lt; max(2⁻³·|x|, 2⁻³⁰·s) non-negative (one code step; rounded down: one step, and never above x); bfloat16: ≤ 2⁻⁸·|x| to nearest even, &lt; 2⁻⁷·|x| stochastic.
 /// The formats are written once, on <see cref="ICodecLane{T}"/>: the bulk methods here run them on the widest
 /// lane and single floats, and the fused kernel (<c>Core.CompressedLoop</c>) runs the same code in its registers.
 /// </remarks>
@@ -39,7 +42,7 @@ public static class StateCodec
     // The code of a positive quotient is its float bits from the exponent down to 3 fraction bits, less the
     // exponent offset that maps the smallest kept exponent to code 1 (code 0 is zero).
     private const int SignedOffset = (127 - 15) << 3, UnsignedOffset = (127 - 31) << 3;
-    private const int RoundFraction = 1 << 19, FractionShift = 20;
+    internal const int RoundFraction = 1 << 19, FractionShift = 20;
 
     /// <summary>How many scales a slot of <paramref name="length"/> values needs.</summary>
     public static int Blocks(int length) => (length + BlockSize - 1) / BlockSize;
@@ -48,16 +51,23 @@ public static class StateCodec
     /// Quantises <paramref name="values"/> (at most one block) into <paramref name="codes"/>; returns the block's scale.
     /// Non-negative values are rounded stochastically, drawn from <paramref name="seed"/>; signed ones to nearest.
     /// </summary>
-    public static float EncodeBlock(ReadOnlySpan<float> values, Span<byte> codes, bool nonNegative, RoundingSeed seed)
+    public static float EncodeBlock(ReadOnlySpan<float> values, Span<byte> codes, bool nonNegative, RoundingSeed seed) =>
+        EncodeBlock(values, codes, nonNegative, RoundingOf(nonNegative), seed);
+
+    /// <summary>
+    /// Quantises <paramref name="values"/> (at most one block) into <paramref name="codes"/> with <paramref name="rounding"/>; returns the
+    /// block's scale (its largest magnitude, or for <see cref="StateRounding.Down"/> the power of two at or above it).
+    /// </summary>
+    public static float EncodeBlock(ReadOnlySpan<float> values, Span<byte> codes, bool nonNegative, StateRounding rounding, RoundingSeed seed)
     {
         if (codes.Length < values.Length) throw new ArgumentException("fewer codes than values", nameof(codes));
         ref float source = ref MemoryMarshal.GetReference(values);
         ref byte destination = ref MemoryMarshal.GetReference(codes);
         nuint length = (nuint)values.Length;
-        if (Vector512.IsHardwareAccelerated) return EncodeBlock<Float512Lane>(ref source, ref destination, length, nonNegative, seed);
-        if (Vector256.IsHardwareAccelerated) return EncodeBlock<Float256Lane>(ref source, ref destination, length, nonNegative, seed);
-        if (Vector128.IsHardwareAccelerated) return EncodeBlock<Float128Lane>(ref source, ref destination, length, nonNegative, seed);
-        return EncodeBlock<FloatLane>(ref source, ref destination, length, nonNegative, seed);
+        if (Vector512.IsHardwareAccelerated) return EncodeBlock<Float512Lane>(ref source, ref destination, length, nonNegative, rounding, seed);
+        if (Vector256.IsHardwareAccelerated) return EncodeBlock<Float256Lane>(ref source, ref destination, length, nonNegative, rounding, seed);
+        if (Vector128.IsHardwareAccelerated) return EncodeBlock<Float128Lane>(ref source, ref destination, length, nonNegative, rounding, seed);
+        return EncodeBlock<FloatLane>(ref source, ref destination, length, nonNegative, rounding, seed);
     }
 
     /// <summary>The values of one block from its codes and scale.</summary>
@@ -77,17 +87,24 @@ public static class StateCodec
     /// Rounds <paramref name="values"/> to bfloat16 (NaN stays NaN): a non-negative slot's stochastically, drawn from
     /// <paramref name="seed"/>, a signed slot's to nearest, ties to even.
     /// </summary>
-    public static void EncodeBFloat16(ReadOnlySpan<float> values, Span<ushort> codes, bool nonNegative, RoundingSeed seed)
+    public static void EncodeBFloat16(ReadOnlySpan<float> values, Span<ushort> codes, bool nonNegative, RoundingSeed seed) =>
+        EncodeBFloat16(values, codes, RoundingOf(nonNegative), seed);
+
+    /// <summary>Rounds <paramref name="values"/> to bfloat16 with <paramref name="rounding"/> (NaN stays NaN).</summary>
+    public static void EncodeBFloat16(ReadOnlySpan<float> values, Span<ushort> codes, StateRounding rounding, RoundingSeed seed)
     {
         if (codes.Length < values.Length) throw new ArgumentException("fewer codes than values", nameof(codes));
         ref float source = ref MemoryMarshal.GetReference(values);
         ref ushort destination = ref MemoryMarshal.GetReference(codes);
         nuint length = (nuint)values.Length;
-        if (Vector512.IsHardwareAccelerated) EncodeBFloat16<Float512Lane>(ref source, ref destination, length, nonNegative, seed);
-        else if (Vector256.IsHardwareAccelerated) EncodeBFloat16<Float256Lane>(ref source, ref destination, length, nonNegative, seed);
-        else if (Vector128.IsHardwareAccelerated) EncodeBFloat16<Float128Lane>(ref source, ref destination, length, nonNegative, seed);
-        else EncodeBFloat16<FloatLane>(ref source, ref destination, length, nonNegative, seed);
+        if (Vector512.IsHardwareAccelerated) EncodeBFloat16<Float512Lane>(ref source, ref destination, length, rounding, seed);
+        else if (Vector256.IsHardwareAccelerated) EncodeBFloat16<Float256Lane>(ref source, ref destination, length, rounding, seed);
+        else if (Vector128.IsHardwareAccelerated) EncodeBFloat16<Float128Lane>(ref source, ref destination, length, rounding, seed);
+        else EncodeBFloat16<FloatLane>(ref source, ref destination, length, rounding, seed);
     }
+
+    /// <summary>A slot's rounding unless it says otherwise: <see cref="StateRounding.Stochastic"/> if non-negative, else <see cref="StateRounding.Nearest"/>.</summary>
+    public static StateRounding RoundingOf(bool nonNegative) => nonNegative ? StateRounding.Stochastic : StateRounding.Nearest;
 
     /// <summary>The floats of bfloat16 <paramref name="codes"/>.</summary>
     public static void DecodeBFloat16(ReadOnlySpan<ushort> codes, Span<float> values)
@@ -102,15 +119,24 @@ public static class StateCodec
         else DecodeBFloat16<FloatLane>(ref source, ref destination, length);
     }
 
-    internal static float EncodeBlock<T>(ref float values, ref byte codes, nuint length, bool nonNegative, RoundingSeed seed) where T : struct, ICodecLane<T>
+    internal static float EncodeBlock<T>(ref float values, ref byte codes, nuint length, bool nonNegative, StateRounding rounding, RoundingSeed seed) where T : struct, ICodecLane<T> =>
+        rounding switch
+        {
+            StateRounding.Stochastic => EncodeBlock<T, Stochastically>(ref values, ref codes, length, nonNegative, seed),
+            StateRounding.Down => EncodeBlock<T, Downward>(ref values, ref codes, length, nonNegative, seed),
+            _ => EncodeBlock<T, ToNearest>(ref values, ref codes, length, nonNegative, seed),
+        };
+
+    private static float EncodeBlock<T, TRounding>(ref float values, ref byte codes, nuint length, bool nonNegative, RoundingSeed seed)
+        where T : struct, ICodecLane<T> where TRounding : struct, IRoundingMode
     {
         T largest = default;
         nuint i = 0;
         for (; i + (nuint)T.Count <= length; i += (nuint)T.Count) largest = Magnitudes(largest, T.Load(ref values, i));
         int bits = T.LargestBits(largest);
         for (; i < length; i++) bits = FloatLane.LargestBits(Magnitudes(FloatLane.Bits(bits), FloatLane.Load(ref values, i)));
-        float scale = Scale(bits);
-        Encode<T>(ref values, ref codes, length, scale, nonNegative, seed);
+        float scale = Scale(TRounding.ScaleBits(bits));
+        Encode<T, TRounding>(ref values, ref codes, length, scale, nonNegative, seed);
         return scale;
     }
 
@@ -121,19 +147,30 @@ public static class StateCodec
         for (; i < length; i++) FloatLane.Store(Decode(FloatLane.LoadBytes(ref codes, i), new FloatLane(scale), nonNegative), ref values, i);
     }
 
-    internal static void EncodeBFloat16<T>(ref float values, ref ushort codes, nuint length, bool nonNegative, RoundingSeed seed) where T : struct, ICodecLane<T>
+    internal static void EncodeBFloat16<T>(ref float values, ref ushort codes, nuint length, StateRounding rounding, RoundingSeed seed) where T : struct, ICodecLane<T>
+    {
+        switch (rounding)
+        {
+            case StateRounding.Stochastic: EncodeBFloat16<T, Stochastically>(ref values, ref codes, length, seed); break;
+            case StateRounding.Down: EncodeBFloat16<T, Downward>(ref values, ref codes, length, seed); break;
+            default: EncodeBFloat16<T, ToNearest>(ref values, ref codes, length, seed); break;
+        }
+    }
+
+    private static void EncodeBFloat16<T, TRounding>(ref float values, ref ushort codes, nuint length, RoundingSeed seed)
+        where T : struct, ICodecLane<T> where TRounding : struct, IRoundingMode
     {
         int key = seed.Key;
         nuint i = 0;
         for (; i + (nuint)T.Count <= length; i += (nuint)T.Count)
         {
             var value = T.Load(ref values, i);
-            T.StoreHalves(ToBFloat16(value, BFloat16Increment(value, T.Positions(seed.First + (int)i), T.Bits(key), nonNegative)), ref codes, i);
+            T.StoreHalves(ToBFloat16(value, TRounding.BFloat16Increment(value, T.Positions(seed.First + (int)i), T.Bits(key))), ref codes, i);
         }
         for (; i < length; i++)
         {
             var value = FloatLane.Load(ref values, i);
-            FloatLane.StoreHalves(ToBFloat16(value, BFloat16Increment(value, FloatLane.Positions(seed.First + (int)i), FloatLane.Bits(key), nonNegative)), ref codes, i);
+            FloatLane.StoreHalves(ToBFloat16(value, TRounding.BFloat16Increment(value, FloatLane.Positions(seed.First + (int)i), FloatLane.Bits(key))), ref codes, i);
         }
     }
 
@@ -152,7 +189,10 @@ public static class StateCodec
     internal static T Magnitudes<T>(T largest, T values) where T : struct, ICodecLane<T> =>
         T.MaxBits(largest, T.And(values, T.Bits(0x7FFFFFFF)));
 
-    /// <summary>A block's scale from the largest magnitude's pattern (<see cref="Magnitudes"/>): NaN if any value was NaN.</summary>
+    /// <summary>
+    /// A block's scale from the pattern of its largest magnitude (<see cref="Magnitudes"/>), or of the power of two above it
+    /// (<see cref="IRoundingMode.ScaleBits"/>): NaN if any value was NaN.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float Scale(int largestBits)
     {
@@ -161,7 +201,8 @@ public static class StateCodec
     }
 
     /// <summary>Codes <paramref name="length"/> values of one block whose scale is <paramref name="scale"/>.</summary>
-    private static void Encode<T>(ref float values, ref byte codes, nuint length, float scale, bool nonNegative, RoundingSeed seed) where T : struct, ICodecLane<T>
+    private static void Encode<T, TRounding>(ref float values, ref byte codes, nuint length, float scale, bool nonNegative, RoundingSeed seed)
+        where T : struct, ICodecLane<T> where TRounding : struct, IRoundingMode
     {
         float inverse = scale > 0 ? 1 / scale : 0;
         T factor = T.Broadcast(inverse);
@@ -170,12 +211,12 @@ public static class StateCodec
         for (; i + (nuint)T.Count <= length; i += (nuint)T.Count)
         {
             var value = T.Load(ref values, i);
-            T.StoreBytes(Codes(value * factor, CodeIncrement(value, T.Positions(seed.First + (int)i), T.Bits(key), nonNegative), nonNegative), ref codes, i);
+            T.StoreBytes(Codes(value * factor, TRounding.CodeIncrement(value, T.Positions(seed.First + (int)i), T.Bits(key)), nonNegative), ref codes, i);
         }
         for (; i < length; i++)
         {
             var value = FloatLane.Load(ref values, i);
-            FloatLane.StoreBytes(Codes(value * new FloatLane(inverse), CodeIncrement(value, FloatLane.Positions(seed.First + (int)i), FloatLane.Bits(key), nonNegative), nonNegative), ref codes, i);
+            FloatLane.StoreBytes(Codes(value * new FloatLane(inverse), TRounding.CodeIncrement(value, FloatLane.Positions(seed.First + (int)i), FloatLane.Bits(key)), nonNegative), ref codes, i);
         }
     }
 
@@ -187,33 +228,18 @@ public static class StateCodec
     /// <paramref name="key"/> the step's <see cref="RoundingSeed.Key"/> in every element.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static float EncodeWholeBlock<T>(ref float values, ref byte codes, int largestBits, bool nonNegative, int first, T key) where T : struct, ICodecLane<T>
+    internal static float EncodeWholeBlock<T, TRounding>(ref float values, ref byte codes, int largestBits, bool nonNegative, int first, T key)
+        where T : struct, ICodecLane<T> where TRounding : struct, IRoundingMode
     {
-        float scale = Scale(largestBits);
+        float scale = Scale(TRounding.ScaleBits(largestBits));
         T factor = T.Broadcast(scale > 0 ? 1 / scale : 0);
         for (nuint i = 0; i < BlockSize; i += (nuint)T.Count)
         {
             var value = T.Load(ref values, i);
-            T.StoreBytes(Codes(value * factor, CodeIncrement(value, T.Positions(first + (int)i), key, nonNegative), nonNegative), ref codes, i);
+            T.StoreBytes(Codes(value * factor, TRounding.CodeIncrement(value, T.Positions(first + (int)i), key), nonNegative), ref codes, i);
         }
         return scale;
     }
-
-    /// <summary>
-    /// What <see cref="Codes"/> adds below the kept bits before it truncates: half a code step (round to nearest) for a
-    /// signed slot, a uniform draw below one step (stochastic rounding) for a non-negative one.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T CodeIncrement<T>(T values, T positions, T key, bool nonNegative) where T : struct, ICodecLane<T> =>
-        nonNegative ? Draw(values, positions, key, FractionShift) : T.Bits(RoundFraction);
-
-    /// <summary>
-    /// What <see cref="ToBFloat16"/> adds below the kept 16 bits before it truncates: just under half a unit plus the kept
-    /// lowest bit (round to nearest, ties to even) for a signed slot, a uniform draw below one unit for a non-negative one.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T BFloat16Increment<T>(T values, T positions, T key, bool nonNegative) where T : struct, ICodecLane<T> =>
-        nonNegative ? Draw(values, positions, key, 16) : T.AddBits(T.Bits(0x7FFF), T.And(T.ShiftRight(values, 16), T.Bits(1)));
 
     /// <summary>
     /// A uniform integer below 2^<paramref name="bits"/> per element: the top bits of a hash (<see cref="ICodecLane{T}.Mix"/>)
@@ -225,7 +251,7 @@ public static class StateCodec
 
     /// <summary>
     /// The 8-bit code of each quotient (value ÷ its block's scale), in the low byte of each element: its bits from the
-    /// exponent down to the third fraction bit after adding <paramref name="increment"/> (<see cref="CodeIncrement"/>) below them.
+    /// exponent down to the third fraction bit after adding <paramref name="increment"/> (<see cref="IRoundingMode.CodeIncrement"/>) below them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static T Codes<T>(T quotient, T increment, bool nonNegative) where T : struct, ICodecLane<T>
@@ -251,7 +277,7 @@ public static class StateCodec
     }
 
     /// <summary>
-    /// Each element rounded to bfloat16 after adding <paramref name="increment"/> (<see cref="BFloat16Increment"/>) below
+    /// Each element rounded to bfloat16 after adding <paramref name="increment"/> (<see cref="IRoundingMode.BFloat16Increment"/>) below
     /// the kept bits (NaN stays NaN), its code in the low 16 bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
