@@ -1,4 +1,5 @@
 using System.Globalization;
+using AdaptiveLR.Pure.Algorithms;
 using AdaptiveLR.Pure.Numerics;
 
 // The drift of compressed state, open loop: one gradient stream steps a float32 optimizer and a copy whose state is
@@ -7,7 +8,9 @@ using AdaptiveLR.Pure.Numerics;
 // half a code step, so a slowly growing or decaying non-negative slot lags and the mean log-ratio of the denominators
 // drifts from 0; stochastic rounding (what `StateCodec` does for non-negative slots) should keep it near 0.
 //   nearest     non-negative slots rounded to nearest (the format before stochastic rounding; signed slots as now)
-//   stochastic  the library's codec as it is: non-negative slots rounded stochastically
+//   stochastic  every non-negative slot rounded stochastically (the format before AMSGrad's v_max was rounded down)
+//   as-kept     each slot rounded as the library keeps it (StateSlot.Rounding): AMSGrad's v_max rounded down on power-of-two
+//               block scales (printed for AMSGrad only; the others keep stochastic rounding)
 // Synthetic coordinates: gradient noise σ spread over 2.5 decades, a mean of 0.3σ·N(0,1), and for 30% of them a decay
 // of the gradient's scale by e³ over the run (the case an EMA must follow downwards).
 // Usage: dotnet run -c Release --project benchmarks/RoundingBias -- [STEPS] [ALGORITHMS]   (default 3000 adam,amsgrad,rmsprop,adagrad)
@@ -19,14 +22,16 @@ Console.WriteLine($"{Elements} coordinates, {steps} steps, measured over the las
 Console.WriteLine("algorithm  format  rounding      log(den/den32): mean   mean |.|   update error (relative RMS)");
 foreach (string algorithm in algorithms)
     foreach (string format in (string[])["bf16", "int8"])
-        foreach (bool stochastic in (bool[])[false, true])
+        foreach (var rounding in algorithm == "amsgrad" ? (Rounding[])[Rounding.Nearest, Rounding.Stochastic, Rounding.AsKept] : [Rounding.Nearest, Rounding.Stochastic])
         {
-            var (mean, meanAbsolute, updateError) = Simulate(algorithm, format, stochastic, steps);
+            var (mean, meanAbsolute, updateError) = Simulate(algorithm, format, rounding, steps);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{algorithm,-10} {format,-7} {(stochastic ? "stochastic" : "nearest"),-13} {mean,21:+0.0000;-0.0000} {meanAbsolute,10:F4} {updateError,14:F4}"));
+                $"{algorithm,-10} {format,-7} {Name(rounding),-13} {mean,21:+0.0000;-0.0000} {meanAbsolute,10:F4} {updateError,14:F4}"));
         }
 
-static (double Mean, double MeanAbsolute, double UpdateError) Simulate(string algorithm, string format, bool stochastic, int steps)
+static string Name(Rounding rounding) => rounding switch { Rounding.Nearest => "nearest", Rounding.Stochastic => "stochastic", _ => "as-kept" };
+
+static (double Mean, double MeanAbsolute, double UpdateError) Simulate(string algorithm, string format, Rounding rounding, int steps)
 {
     var random = new Random(7);
     var (sigma, mu, decay) = (new float[Elements], new float[Elements], new float[Elements]);
@@ -59,9 +64,12 @@ static (double Mean, double MeanAbsolute, double UpdateError) Simulate(string al
             errorSquares += (codedUpdate - exactUpdate) * (double)(codedUpdate - exactUpdate);
             updateSquares += exactUpdate * (double)exactUpdate;
         }
-        if (algorithm is "adam" or "amsgrad") RoundTrip(format, coded.M, nonNegative: false, stochastic, t);
-        RoundTrip(format, coded.V, nonNegative: true, stochastic, t);
-        if (algorithm == "amsgrad") RoundTrip(format, coded.Max, nonNegative: true, stochastic, t);
+        // The library's own layout: m to nearest, v stochastically, v_max as StateSlot.Rounding says.
+        var slots = new AdamHyperparameters(AmsGrad: true).Slots;
+        if (algorithm is "adam" or "amsgrad") RoundTrip(format, coded.M, nonNegative: false, StateRounding.Nearest, t);
+        RoundTrip(format, coded.V, nonNegative: true, rounding == Rounding.Nearest ? StateRounding.Nearest : StateRounding.Stochastic, t);
+        if (algorithm == "amsgrad")
+            RoundTrip(format, coded.Max, nonNegative: true, rounding switch { Rounding.Nearest => StateRounding.Nearest, Rounding.Stochastic => StateRounding.Stochastic, _ => slots[2]!.Rounding }, t);
     }
     return (sumLog / count, sumAbsoluteLog / count, Math.Sqrt(errorSquares / updateSquares));
 }
@@ -89,13 +97,12 @@ static float Step(string algorithm, float g, ref float m, ref float v, ref float
     }
 }
 
-static void RoundTrip(string format, float[] values, bool nonNegative, bool stochastic, int step)
+static void RoundTrip(string format, float[] values, bool nonNegative, StateRounding rounding, int step)
 {
     if (format == "bf16")
     {
         var halves = new ushort[values.Length];
-        // Rounding to nearest is the signed slots' rounding, so the codec gives the old non-negative behaviour too.
-        StateCodec.EncodeBFloat16(values, halves, nonNegative && stochastic, new RoundingSeed(step, 0));
+        StateCodec.EncodeBFloat16(values, halves, rounding, new RoundingSeed(step, 0));
         StateCodec.DecodeBFloat16(halves, values);
         return;
     }
@@ -103,25 +110,8 @@ static void RoundTrip(string format, float[] values, bool nonNegative, bool stoc
     for (int start = 0; start < values.Length; start += Block)
     {
         var block = values.AsSpan(start, Block);
-        if (nonNegative && !stochastic) { NearestNonNegative(block); continue; }
-        float scale = StateCodec.EncodeBlock(block, codes, nonNegative, new RoundingSeed(step, start));
+        float scale = StateCodec.EncodeBlock(block, codes, nonNegative, rounding, new RoundingSeed(step, start));
         StateCodec.DecodeBlock(codes, scale, block, nonNegative);
-    }
-}
-
-// The non-negative 8-bit map rounded to nearest, as StateCodec did before: a quotient's float bits from the exponent
-// down to 3 fraction bits, half a step added, less the offset that maps 2⁻³¹ to code 0 (zero); scale = the block's absmax.
-static void NearestNonNegative(Span<float> block)
-{
-    const int Offset = (127 - 31) << 3;
-    float scale = 0;
-    foreach (float value in block) scale = Math.Max(scale, Math.Abs(value));
-    float inverse = scale > 0 ? 1 / scale : 0;
-    for (int i = 0; i < block.Length; i++)
-    {
-        int bits = BitConverter.SingleToInt32Bits(Math.Abs(block[i]) * inverse);
-        int code = Math.Clamp(((bits + (1 << 19)) >> 20) - Offset, 0, 255);
-        block[i] = code == 0 ? 0 : BitConverter.Int32BitsToSingle((code + Offset) << 20) * scale;
     }
 }
 
@@ -133,3 +123,5 @@ internal sealed class Slots(int length)
     public float[] V { get; } = new float[length];
     public float[] Max { get; } = new float[length];
 }
+
+internal enum Rounding { Nearest, Stochastic, AsKept }
