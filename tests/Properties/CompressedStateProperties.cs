@@ -121,14 +121,16 @@ public class CompressedStateProperties
         Assert.Equal(expected, optimizer.StateBytesPerParameter(), 9);
     }
 
-    [Fact]
-    public void CheckpointsRoundTripExactlyAndRefuseAnotherPrecision()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void CheckpointsRoundTripExactlyAndRefuseAnotherPrecision(bool amsGrad)
     {
         using var scope = NewDisposeScope();
         var generator = new Generator().manual_seed(5);
         var start = randn([1000], generator: generator);
         var (a, b) = (new Parameter(start.clone()), new Parameter(start.clone()));
-        var chain = new OptimizerChain(new AdamHyperparameters(), []);
+        var chain = new OptimizerChain(new AdamHyperparameters(AmsGrad: amsGrad), []);
         using var first = new AdaptiveOptimizer([("w", a)], chain, StatePrecision.Int8);
         using var second = new AdaptiveOptimizer([("w", b)], chain, StatePrecision.Int8);
         using var other = new AdaptiveOptimizer([("w", new Parameter(start.clone()))], chain, StatePrecision.BFloat16);
