@@ -11,6 +11,9 @@ using AdaptiveLR.Pure.Numerics;
 //   stochastic  every non-negative slot rounded stochastically (the format before AMSGrad's v_max was rounded down)
 //   as-kept     each slot rounded as the library keeps it (StateSlot.Rounding): AMSGrad's v_max rounded down on power-of-two
 //               block scales (printed for AMSGrad only; the others keep stochastic rounding)
+// and for AMSGrad two alternatives to as-kept, v stochastic in both:
+//   vmax-nearest  v_max rounded to nearest on its block's largest magnitude
+//   vmax-exact    v_max kept in float32 (not coded): what remains is v's own noise, which a running maximum biases up
 // Synthetic coordinates: gradient noise σ spread over 2.5 decades, a mean of 0.3σ·N(0,1), and for 30% of them a decay
 // of the gradient's scale by e³ over the run (the case an EMA must follow downwards).
 // Usage: dotnet run -c Release --project benchmarks/RoundingBias -- [STEPS] [ALGORITHMS]   (default 3000 adam,amsgrad,rmsprop,adagrad)
@@ -22,14 +25,21 @@ Console.WriteLine($"{Elements} coordinates, {steps} steps, measured over the las
 Console.WriteLine("algorithm  format  rounding      log(den/den32): mean   mean |.|   update error (relative RMS)");
 foreach (string algorithm in algorithms)
     foreach (string format in (string[])["bf16", "int8"])
-        foreach (var rounding in algorithm == "amsgrad" ? (Rounding[])[Rounding.Nearest, Rounding.Stochastic, Rounding.AsKept] : [Rounding.Nearest, Rounding.Stochastic])
+        foreach (var rounding in algorithm == "amsgrad" ? (Rounding[])[Rounding.Nearest, Rounding.Stochastic, Rounding.MaxNearest, Rounding.MaxExact, Rounding.AsKept] : [Rounding.Nearest, Rounding.Stochastic])
         {
             var (mean, meanAbsolute, updateError) = Simulate(algorithm, format, rounding, steps);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{algorithm,-10} {format,-7} {Name(rounding),-13} {mean,21:+0.0000;-0.0000} {meanAbsolute,10:F4} {updateError,14:F4}"));
         }
 
-static string Name(Rounding rounding) => rounding switch { Rounding.Nearest => "nearest", Rounding.Stochastic => "stochastic", _ => "as-kept" };
+static string Name(Rounding rounding) => rounding switch
+{
+    Rounding.Nearest => "nearest",
+    Rounding.Stochastic => "stochastic",
+    Rounding.MaxNearest => "vmax-nearest",
+    Rounding.MaxExact => "vmax-exact",
+    _ => "as-kept",
+};
 
 static (double Mean, double MeanAbsolute, double UpdateError) Simulate(string algorithm, string format, Rounding rounding, int steps)
 {
@@ -68,8 +78,13 @@ static (double Mean, double MeanAbsolute, double UpdateError) Simulate(string al
         var slots = new AdamHyperparameters(AmsGrad: true).Slots;
         if (algorithm is "adam" or "amsgrad") RoundTrip(format, coded.M, nonNegative: false, StateRounding.Nearest, t);
         RoundTrip(format, coded.V, nonNegative: true, rounding == Rounding.Nearest ? StateRounding.Nearest : StateRounding.Stochastic, t);
-        if (algorithm == "amsgrad")
-            RoundTrip(format, coded.Max, nonNegative: true, rounding switch { Rounding.Nearest => StateRounding.Nearest, Rounding.Stochastic => StateRounding.Stochastic, _ => slots[2]!.Rounding }, t);
+        if (algorithm == "amsgrad" && rounding != Rounding.MaxExact)
+            RoundTrip(format, coded.Max, nonNegative: true, rounding switch
+            {
+                Rounding.Nearest or Rounding.MaxNearest => StateRounding.Nearest,
+                Rounding.Stochastic => StateRounding.Stochastic,
+                _ => slots[2]!.Rounding,
+            }, t);
     }
     return (sumLog / count, sumAbsoluteLog / count, Math.Sqrt(errorSquares / updateSquares));
 }
@@ -124,4 +139,4 @@ internal sealed class Slots(int length)
     public float[] Max { get; } = new float[length];
 }
 
-internal enum Rounding { Nearest, Stochastic, AsKept }
+internal enum Rounding { Nearest, Stochastic, MaxNearest, MaxExact, AsKept }
