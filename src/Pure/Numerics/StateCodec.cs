@@ -27,8 +27,9 @@ namespace AdaptiveLR.Pure.Numerics;
 /// width and thread split. Signed slots (momenta) keep rounding to nearest even: their errors change sign with the
 /// gradient instead of accruing one way, and stochastic rounding would double the largest error of every value.
 /// A running maximum (AMSGrad's v_max) is rounded down instead, on power-of-two block scales (<see cref="StateRounding.Down"/>):
-/// its value changes only when it grows, but every rescale of its block re-codes it, and a maximum keeps any code drawn above
-/// its value while the next maximum resets one drawn below it, so unbiased draws bias it upward.
+/// it changes only when it grows, yet every rescale of its block codes it again, and max(v̂, v) keeps whatever lands high
+/// (stochastic draws above the value; to nearest on an absmax scale, a code kept while the scale grows). A power-of-two
+/// scale makes a rescale exact, and rounding down keeps the coded maximum at or below the values it was computed from.
 /// Error bound of one value x in a block of scale s: |x̂ − x| ≤ max(2⁻⁴·|x|, 2⁻¹⁴·s) signed (nearest),
 /// &lt; max(2⁻³·|x|, 2⁻³⁰·s) non-negative (one code step; rounded down: one step, and never above x); bfloat16: ≤ 2⁻⁸·|x| to nearest even, &lt; 2⁻⁷·|x| stochastic.
 /// The formats are written once, on <see cref="ICodecLane{T}"/>: the bulk methods here run them on the widest
