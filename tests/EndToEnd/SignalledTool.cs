@@ -8,7 +8,9 @@ namespace AdaptiveLR.EndToEnd;
 /// <summary>
 /// The built tool (adaptivelr.dll beside the tests) as a child process in its own process group
 /// (started through <c>setsid</c>), so that a signal reaches exactly it and <see cref="Dispose"/> can
-/// end it with everything it started, whatever the test's outcome. Waits are bounded by progress —
+/// end it with everything it started, whatever the test's outcome. SIGINT is reset to its default
+/// (<c>env --default-signal</c>) as in a terminal's foreground job: tests started as a background job of
+/// a shell without job control inherit it ignored, and .NET then rightly leaves it ignored. Waits are bounded by progress —
 /// the child ends, or a condition on its files holds — never by a fixed time.
 /// </summary>
 public sealed class SignalledTool : IDisposable
@@ -21,7 +23,7 @@ public sealed class SignalledTool : IDisposable
     public SignalledTool(string workingDirectory, params string[] args)
     {
         var info = new ProcessStartInfo("setsid") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
-        info.ArgumentList.Add("dotnet");
+        foreach (string arg in (string[])["env", "--default-signal=INT", "dotnet"]) info.ArgumentList.Add(arg);
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "adaptivelr.dll"));
         foreach (string arg in args) info.ArgumentList.Add(arg);
         process = Process.Start(info)!;
@@ -31,7 +33,7 @@ public sealed class SignalledTool : IDisposable
         process.BeginErrorReadLine();
     }
 
-    /// <summary>setsid execs in place (the child is no group leader), so the process id is the group id.</summary>
+    /// <summary>setsid and env exec in place (the child is no group leader), so the process id is the group id.</summary>
     public int Id => process.Id;
 
     public string Output { get { lock (output) return output.ToString(); } }
