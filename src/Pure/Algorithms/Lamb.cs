@@ -53,6 +53,9 @@ public sealed record LambHyperparameters(
     public override int SumCount => 2;
 
     /// <inheritdoc/>
+    public override bool ReducesPerTensor => true;
+
+    /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
         this with
         {

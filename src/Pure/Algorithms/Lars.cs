@@ -50,6 +50,9 @@ public sealed record LarsHyperparameters(
     public override int SumCount => 2;
 
     /// <inheritdoc/>
+    public override bool ReducesPerTensor => true;
+
+    /// <inheritdoc/>
     public override Hyperparameters With(HyperparameterSettings s) =>
         this with
         {

@@ -19,6 +19,13 @@ public abstract record StagedHyperparameters : Hyperparameters
     public virtual int SumCount => 0;
 
     /// <summary>
+    /// True when a tensor's element pass reads only that tensor's own sums and <see cref="Advance"/> ignores the group's totals
+    /// (LAMB's and LARS's trust ratios): each tensor's reduction pass then runs just before its element pass, while the tensor
+    /// is still in cache, instead of every tensor's reduction before any element pass. The arithmetic is the same.
+    /// </summary>
+    public virtual bool ReducesPerTensor => false;
+
+    /// <summary>
     /// The reduction pass visits elements 0, stride, 2·stride, … of each tensor (Prodigy's <c>slice_p</c>); its
     /// <see cref="StateSlot.Sampled"/> slots hold one value per visited element. 1: every element.
     /// </summary>

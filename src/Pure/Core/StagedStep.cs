@@ -81,6 +81,8 @@ public static unsafe class StagedStep
         scaled = scaled[..sumCount];
         fixed (double* sums = tensorSums)
         {
+            if (sumCount > 0 && groups.Length == 1 && groups[0].Algorithm.ReducesPerTensor)
+                return ReducePerTensor(groups[0].Algorithm, before, passes, sums, sumCount, firstSampling);
             if (sumCount > 0)
             {
                 int first = 0;
@@ -115,6 +117,29 @@ public static unsafe class StagedStep
             }
             return after;
         }
+    }
+
+    /// <summary>
+    /// The step of an algorithm whose element pass reads only its tensor's own sums (<see cref="StagedHyperparameters.ReducesPerTensor"/>):
+    /// its scalars advance first (their group totals unread), then each tensor's reduction and, at once, its element pass.
+    /// </summary>
+    private static GroupScalars ReducePerTensor(StagedHyperparameters algorithm, GroupScalars before, IStagedPasses passes, double* sums, int sumCount,
+                                                SlotSampling sampling)
+    {
+        Span<double> unread = stackalloc double[sumCount];
+        var after = algorithm.Advance(passes.Context(0), before, unread);
+        for (int tensor = 0; tensor < passes.Count; tensor++)
+        {
+            var context = passes.Context(tensor);
+            var reduce = new ReduceVisitor(passes, tensor, sampling, sums + tensor * sumCount, sumCount);
+            algorithm.VisitReductionRule<ReduceVisitor, bool>(context, before, ref reduce);
+            var apply = new ApplyVisitor(passes, tensor, sampling);
+            var inputs = new StageInputs(context, before, after, new ReadOnlySpan<double>(sums + tensor * sumCount, sumCount),
+                                         passes.Dimensions(tensor), passes.Shape(tensor));
+            if (algorithm.HasMatrixStage(inputs)) passes.RunMatrixStage(tensor, algorithm, inputs);
+            algorithm.VisitSlotRule<ApplyVisitor, bool>(inputs, ref apply);
+        }
+        return after;
     }
 
     private static string? GroupsProblem(ReadOnlySpan<StagedGroup> groups, IStagedPasses passes)
