@@ -74,6 +74,11 @@ internal readonly unsafe struct BFloat16s<TRounding> : ISlotFormat where TRoundi
 }
 
 /// <summary>8-bit codes with a sign (momenta), rounded as <typeparamref name="TRounding"/> says.</summary>
+/// <remarks>
+/// The same code as <see cref="NonNegativeCodes{TRounding}"/> with the sign a constant. One struct with the sign as a third type
+/// parameter was tried: AMSGrad's int8 loop (three 8-bit slots) then ran out of the JIT's inlining budget and left calls in it
+/// (<c>KernelMachineCodeTests</c> failed), so the two stay apart.
+/// </remarks>
 internal readonly unsafe struct SignedCodes<TRounding> : ISlotFormat where TRounding : struct, IRoundingMode
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
