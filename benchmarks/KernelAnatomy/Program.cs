@@ -45,8 +45,8 @@ System.Collections.Immutable.ImmutableArray<StateSlot?> SlotsOf(AdaptiveOptimize
 int SlotLength(AdaptiveOptimizer.State s, int k) =>
     tensorLevel?.SlotLength(k, MatrixView.Of(s.Parameter.shape)) ?? (SlotsOf(s)[k] is null ? 0 : (int)s.Parameter.numel());
 var memory = adapter.States.Select(s => new Memory(
-    Native.Data(s.Parameter.Handle), Native.Data(s.Parameter.grad!.Handle),
-    [.. SlotsOf(s).Select(slot => slot is null ? IntPtr.Zero : Native.Data(s[slot.Name].Handle))],
+    NativeTensor.Data(s.Parameter.Handle), NativeTensor.Data(s.Parameter.grad!.Handle),
+    [.. SlotsOf(s).Select(slot => slot is null ? IntPtr.Zero : NativeTensor.Data(s[slot.Name].Handle))],
     [.. Enumerable.Range(0, 3).Select(k => SlotLength(s, k))],
     (int)s.Parameter.numel(), MatrixView.Of(s.Parameter.shape))).ToArray();
 IntPtr[][] slotHandles = [.. adapter.States.Select(s => SlotsOf(s).Where(slot => slot is not null).Select(slot => s[slot!.Name].Handle).ToArray())];
@@ -181,54 +181,25 @@ static void LibTorchCalls(Parameter[] parameters, IntPtr[][] slotHandles, IntPtr
     for (int i = 0; i < parameters.Length; i++)
     {
         IntPtr p = parameters[i].Handle;
-        IntPtr g = grads[i] = Native.Gradient(p);
-        _ = Native.IsSparse(g);
-        _ = Native.Numel(g) + Native.Numel(p);
+        IntPtr g = grads[i] = NativeTensor.Gradient(p);
+        _ = NativeTensor.IsSparse(g);
+        _ = NativeTensor.ElementCount(g) + NativeTensor.ElementCount(p);
     }
     for (int i = 0; i < parameters.Length; i++)
     {
         IntPtr p = parameters[i].Handle, g = grads[i];
-        _ = Native.Type(p) + Native.Device(p) + (Native.IsSparse(p) ? 1 : 0) + (Native.IsContiguous(p) ? 1 : 0);
-        _ = Native.Type(g) + Native.Device(g) + (Native.IsSparse(g) ? 1 : 0) + (Native.IsContiguous(g) ? 1 : 0);
-        _ = Native.Data(p) + Native.Data(g) + Native.Numel(p);
-        foreach (var slot in slotHandles[i]) _ = Native.Data(slot);
+        _ = NativeTensor.ScalarType(p) + NativeTensor.DeviceType(p) + (NativeTensor.IsSparse(p) ? 1 : 0) + (NativeTensor.IsContiguous(p) ? 1 : 0);
+        _ = NativeTensor.ScalarType(g) + NativeTensor.DeviceType(g) + (NativeTensor.IsSparse(g) ? 1 : 0) + (NativeTensor.IsContiguous(g) ? 1 : 0);
+        _ = NativeTensor.Data(p) + NativeTensor.Data(g) + NativeTensor.ElementCount(p);
+        foreach (var slot in slotHandles[i]) _ = NativeTensor.Data(slot);
     }
-    foreach (var g in grads) Native.Dispose(g);
+    foreach (var g in grads) NativeTensor.Dispose(g);
 }
 
 internal sealed record Memory(IntPtr Parameter, IntPtr Gradient, IntPtr[] Slots, int[] SlotLengths, int Length, MatrixView View)
 {
     /// <summary>The slots as long as the parameter (what the floor counts), in slot order.</summary>
     public IntPtr[] FullLengthSlots { get; } = [.. Enumerable.Range(0, 3).Where(k => Slots[k] != IntPtr.Zero && SlotLengths[k] == Length).Select(k => Slots[k])];
-}
-
-internal static partial class Native
-{
-    [LibraryImport("LibTorchSharp", EntryPoint = "THSTensor_data")]
-    public static partial IntPtr Data(IntPtr tensor);
-
-    [LibraryImport("LibTorchSharp", EntryPoint = "THSTensor_grad")]
-    public static partial IntPtr Gradient(IntPtr tensor);
-
-    [LibraryImport("LibTorchSharp", EntryPoint = "THSTensor_dispose")]
-    public static partial void Dispose(IntPtr tensor);
-
-    [LibraryImport("LibTorchSharp", EntryPoint = "THSTensor_numel")]
-    public static partial long Numel(IntPtr tensor);
-
-    [LibraryImport("LibTorchSharp", EntryPoint = "THSTensor_type")]
-    public static partial sbyte Type(IntPtr tensor);
-
-    [LibraryImport("LibTorchSharp", EntryPoint = "THSTensor_device_type")]
-    public static partial int Device(IntPtr tensor);
-
-    [LibraryImport("LibTorchSharp", EntryPoint = "THSTensor_is_sparse")]
-    [return: MarshalAs(UnmanagedType.U1)]
-    public static partial bool IsSparse(IntPtr tensor);
-
-    [LibraryImport("LibTorchSharp", EntryPoint = "THSTensor_is_contiguous")]
-    [return: MarshalAs(UnmanagedType.U1)]
-    public static partial bool IsContiguous(IntPtr tensor);
 }
 
 /// <summary>`bench`'s floor yardstick on one core: a Span copy of as many floats as the parameters.</summary>
