@@ -106,13 +106,7 @@ public static unsafe class StagedStep
             {
                 var sampling = SamplingOf(algorithm, groups[0].Algorithm, firstSampling);
                 for (int tensor = start; tensor < start + tensors; tensor++)
-                {
-                    var apply = new ApplyVisitor(passes, tensor, sampling);
-                    var inputs = new StageInputs(passes.Context(tensor), before, after, new ReadOnlySpan<double>(sums + tensor * sumCount, sumCount),
-                                                 passes.Dimensions(tensor), passes.Shape(tensor));
-                    if (algorithm.HasMatrixStage(inputs)) passes.RunMatrixStage(tensor, algorithm, inputs);
-                    algorithm.VisitSlotRule<ApplyVisitor, bool>(inputs, ref apply);
-                }
+                    ApplyTensor(algorithm, passes, tensor, sampling, before, after, new ReadOnlySpan<double>(sums + tensor * sumCount, sumCount));
                 start += tensors;
             }
             return after;
@@ -130,16 +124,21 @@ public static unsafe class StagedStep
         var after = algorithm.Advance(passes.Context(0), before, unread);
         for (int tensor = 0; tensor < passes.Count; tensor++)
         {
-            var context = passes.Context(tensor);
             var reduce = new ReduceVisitor(passes, tensor, sampling, sums + tensor * sumCount, sumCount);
-            algorithm.VisitReductionRule<ReduceVisitor, bool>(context, before, ref reduce);
-            var apply = new ApplyVisitor(passes, tensor, sampling);
-            var inputs = new StageInputs(context, before, after, new ReadOnlySpan<double>(sums + tensor * sumCount, sumCount),
-                                         passes.Dimensions(tensor), passes.Shape(tensor));
-            if (algorithm.HasMatrixStage(inputs)) passes.RunMatrixStage(tensor, algorithm, inputs);
-            algorithm.VisitSlotRule<ApplyVisitor, bool>(inputs, ref apply);
+            algorithm.VisitReductionRule<ReduceVisitor, bool>(passes.Context(tensor), before, ref reduce);
+            ApplyTensor(algorithm, passes, tensor, sampling, before, after, new ReadOnlySpan<double>(sums + tensor * sumCount, sumCount));
         }
         return after;
+    }
+
+    /// <summary>Tensor <paramref name="tensor"/>'s matrix stage (if it has one) and element pass, with its own sums and the group's scalars.</summary>
+    private static void ApplyTensor(StagedHyperparameters algorithm, IStagedPasses passes, int tensor, SlotSampling sampling, GroupScalars before,
+                                    GroupScalars after, ReadOnlySpan<double> tensorSums)
+    {
+        var apply = new ApplyVisitor(passes, tensor, sampling);
+        var inputs = new StageInputs(passes.Context(tensor), before, after, tensorSums, passes.Dimensions(tensor), passes.Shape(tensor));
+        if (algorithm.HasMatrixStage(inputs)) passes.RunMatrixStage(tensor, algorithm, inputs);
+        algorithm.VisitSlotRule<ApplyVisitor, bool>(inputs, ref apply);
     }
 
     private static string? GroupsProblem(ReadOnlySpan<StagedGroup> groups, IStagedPasses passes)
