@@ -21,7 +21,7 @@ using static TorchSharp.torch;
 //             dtype, device, layout, sizes, data pointers), which the pass has evicted from the caches:
 //             minus traffic, what reading the tensors' metadata costs within a step
 //   libtorch-warm     the same calls alone, back to back (their metadata in cache)
-//   floor     `bench`'s floor: the bytes the step must move at the bandwidth of a plain copy
+//   floor     `bench`'s floor: the bytes the step must move at the bandwidth of a plain copy of the step's footprint
 // Usage: dotnet run -c Release --project benchmarks/KernelAnatomy -- ALGORITHM LAYOUT [PARAMETERS] [ROUNDS]
 // (element-wise algorithms). ANATOMY_ONLY=VARIANT runs that variant alone for 8 s, for a profiler.
 string algorithm = args.Length > 0 ? args[0] : "amsgrad";
@@ -51,7 +51,7 @@ var memory = adapter.States.Select(s => new Memory(
     (int)s.Parameter.numel(), MatrixView.Of(s.Parameter.shape))).ToArray();
 IntPtr[][] slotHandles = [.. adapter.States.Select(s => SlotsOf(s).Where(slot => slot is not null).Select(slot => s[slot!.Name].Handle).ToArray())];
 IntPtr[] grads = new IntPtr[parameters.Length];
-using var copy = new Copy(total);
+using var copy = new CopyBandwidth(StepBenchmark.FootprintBytes(hyperparameters, shapes) / (2 * sizeof(float)), oneCore: true);
 long step = 1;
 
 var variants = new (string Name, Action Run)[]
@@ -200,30 +200,4 @@ internal sealed record Memory(IntPtr Parameter, IntPtr Gradient, IntPtr[] Slots,
 {
     /// <summary>The slots as long as the parameter (what the floor counts), in slot order.</summary>
     public IntPtr[] FullLengthSlots { get; } = [.. Enumerable.Range(0, 3).Where(k => Slots[k] != IntPtr.Zero && SlotLengths[k] == Length).Select(k => Slots[k])];
-}
-
-/// <summary>`bench`'s floor yardstick on one core: a Span copy of as many floats as the parameters.</summary>
-internal sealed unsafe class Copy : IDisposable
-{
-    private readonly float* from, to;
-    private readonly int elements;
-
-    public Copy(long elements)
-    {
-        this.elements = (int)elements;
-        from = (float*)NativeMemory.AlignedAlloc((nuint)elements * sizeof(float), 64);
-        to = (float*)NativeMemory.AlignedAlloc((nuint)elements * sizeof(float), 64);
-        new Span<float>(from, this.elements).Fill(1);
-        new Span<float>(to, this.elements).Clear();
-    }
-
-    public double BytesPerCopy => 2.0 * elements * sizeof(float);
-
-    public void Run() => new ReadOnlySpan<float>(from, elements).CopyTo(new Span<float>(to, elements));
-
-    public void Dispose()
-    {
-        NativeMemory.AlignedFree(from);
-        NativeMemory.AlignedFree(to);
-    }
 }

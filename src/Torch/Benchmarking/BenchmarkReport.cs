@@ -23,7 +23,7 @@ public static class BenchmarkReport
         text.AppendLine("— : TorchSharp has no built-in optimizer for the algorithm (or, last column, the state is float32).");
         text.AppendLine("Each case ran in its own process; ms are medians over the timing rounds, after the steps had run long enough to cross tier-up. " +
                         "Each round times a block of our steps, TorchSharp's and a plain copy back to back; speed-up and ours / floor are medians of the per-round ratios, with their interquartile range. " +
-                        "floor = bytes the algorithm must move (read parameter, gradient and state; write parameter and state) ÷ bandwidth of a vectorised copy of as many floats (one core or all, whichever was faster). " +
+                        "floor = bytes the algorithm must move (read parameter, gradient and state; write parameter and state) ÷ bandwidth of a vectorised copy whose two buffers are as large as the step's parameters, gradients and float32 state (on one core with --one-core, else one core or all, whichever was faster). " +
                         "With bf16 or int8 state the floor stays float32 state's and ours / our fp32 compares our step with our step on float32 state, timed in the same rounds. " +
                         "early = our first steps in the process (before tier-up), alternated with copies for their own floor; late / early = (ours / floor) ÷ (early / floor): well above 1 would mean the kernel's code got worse after tier-up.");
         return text.ToString();

@@ -3,9 +3,10 @@ using System.Diagnostics;
 namespace AdaptiveLR.Torch.Benchmarking;
 
 /// <summary>
-/// A plain vectorised copy (<see cref="Span{T}.CopyTo"/>) of as many floats as the parameters: the
-/// memory-traffic floor's yardstick. It runs on one core or split across all cores like the fused
-/// kernel, whichever of the two was faster when measured at construction.
+/// A plain vectorised copy (<see cref="Span{T}.CopyTo"/>): the memory-traffic floor's yardstick. Its two
+/// buffers together are as large as the step's own (parameters, gradients, state), so that both work in the
+/// same level of the memory hierarchy. It runs on one core when the step does (<c>oneCore</c>); otherwise on
+/// one core or split across all cores like the fused kernel, whichever was faster when measured at construction.
 /// </summary>
 internal sealed unsafe class CopyBandwidth : IDisposable
 {
@@ -14,7 +15,8 @@ internal sealed unsafe class CopyBandwidth : IDisposable
     private readonly CopyJob job;
     private readonly bool shared;
 
-    public CopyBandwidth(long elements)
+    /// <summary>A copy of <paramref name="elements"/> floats into as many; on one core only when <paramref name="oneCore"/>.</summary>
+    public CopyBandwidth(long elements, bool oneCore)
     {
         this.elements = checked((int)elements);
         from = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)elements * sizeof(float), 64);
@@ -23,6 +25,7 @@ internal sealed unsafe class CopyBandwidth : IDisposable
         new Span<float>(to, this.elements).Clear();
         job = new CopyJob(from, to);
         shared = false;
+        if (oneCore) return;
         double single = Fastest(), allCores;
         shared = true;
         allCores = Fastest();

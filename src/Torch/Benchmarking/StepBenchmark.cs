@@ -66,7 +66,7 @@ public static class StepBenchmark
             : null;
         // Lion, AdaBelief, Yogi and Adafactor have no TorchSharp counterpart: ours alone, TorchSharp's time is NaN.
         using var builtin = TorchBuiltinOptimizers.Has(hyperparameters) ? TorchBuiltinOptimizers.Create(hyperparameters, theirs) : null;
-        using var copy = new CopyBandwidth(parameters);
+        using var copy = new CopyBandwidth(FootprintBytes(hyperparameters, shapes) / (2 * sizeof(float)), oneCore);
 
         var settling = Stopwatch.StartNew();
         var ourSide = new Side(() => adapter.step(), clock);
@@ -181,19 +181,28 @@ public static class StepBenchmark
     }
 
     /// <summary>
+    /// The bytes of the buffers one step works on, with float32 state: parameters, gradients and each state buffer
+    /// (a compressed step's floor is float32 state's, whose copy works on as many bytes).
+    /// </summary>
+    public static long FootprintBytes(Hyperparameters hyperparameters, long[][] shapes) =>
+        shapes.Sum(shape => sizeof(float) * (2L * MatrixView.Of(shape).Length + StateLength(hyperparameters, shape)));
+
+    /// <summary>
     /// What one step must move: read the parameter, the gradient and each state buffer; write the
     /// parameter and each state buffer (Adafactor's factored state is a row and a column per matrix).
     /// </summary>
     public static double BytesPerStep(Hyperparameters hyperparameters, long[][] shapes) =>
-        shapes.Sum(shape =>
+        shapes.Sum(shape => (double)sizeof(float) * (3L * MatrixView.Of(shape).Length + 2 * StateLength(hyperparameters, shape)));
+
+    /// <summary>Floats of state one tensor of <paramref name="shape"/> keeps.</summary>
+    private static long StateLength(Hyperparameters hyperparameters, long[] shape)
+    {
+        var view = MatrixView.Of(shape);
+        return hyperparameters switch
         {
-            var view = MatrixView.Of(shape);
-            long state = hyperparameters switch
-            {
-                TensorHyperparameters tensorLevel => Enumerable.Range(0, 3).Sum(slot => (long)tensorLevel.SlotLength(slot, view)),
-                StagedHyperparameters staged => (long)view.Length * staged.SlotsFor(shape).Count(slot => slot is not null),
-                _ => (long)view.Length * hyperparameters.Slots.Count(slot => slot is not null),
-            };
-            return (double)sizeof(float) * (3L * view.Length + 2 * state);
-        });
+            TensorHyperparameters tensorLevel => Enumerable.Range(0, 3).Sum(slot => (long)tensorLevel.SlotLength(slot, view)),
+            StagedHyperparameters staged => (long)view.Length * staged.SlotsFor(shape).Count(slot => slot is not null),
+            _ => (long)view.Length * hyperparameters.Slots.Count(slot => slot is not null),
+        };
+    }
 }
