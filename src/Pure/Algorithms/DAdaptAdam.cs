@@ -175,6 +175,12 @@ public sealed record DAdaptAdamHyperparameters(
     /// <summary>The element pass: θ − m/(√v + ε); m already carries the step size.</summary>
     private readonly struct DAdaptStep(double decoupledDecay, bool update, double eps, double rate) : ISlotRule
     {
+        public static int SlotsRead => 1 << ExpAvg | 1 << ExpAvgSq;
+
+        public static int SlotsWritten => 0;
+
+        public static bool ReadsGradient => false;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T>
         {

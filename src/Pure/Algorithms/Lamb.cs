@@ -120,6 +120,12 @@ public sealed record LambHyperparameters(
     /// <summary>The element pass: θ − lr·r·u, u recomputed from the m and v the reduction pass left.</summary>
     private readonly struct LambStep(double eps, double weightDecay, double stepSize) : ISlotRule
     {
+        public static int SlotsRead => 1 << ExpAvg | 1 << ExpAvgSq;
+
+        public static int SlotsWritten => 0;
+
+        public static bool ReadsGradient => false;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static T Update<T>(T parameter, in Lanes<T> state, double eps, double weightDecay) where T : unmanaged, ILane<T>
         {

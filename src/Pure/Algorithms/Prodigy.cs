@@ -197,6 +197,10 @@ public sealed record ProdigyHyperparameters(
     private readonly struct ProdigyStep(double coupledDecay, double decoupledDecay, bool accumulate, bool update, double beta1, double beta2,
                                         double momentumScale, double squareScale, double denominatorEps, double stepSize) : ISlotRule
     {
+        public static int SlotsRead => 1 << ExpAvg | 1 << ExpAvgSq;
+
+        public static int SlotsWritten => 1 << ExpAvg | 1 << ExpAvgSq;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T>
         {

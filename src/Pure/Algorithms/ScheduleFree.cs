@@ -59,6 +59,15 @@ internal static class ScheduleFree
 public readonly struct ScheduleFreeViewRule(double weight) : ISlotRule
 {
     /// <inheritdoc/>
+    public static int SlotsRead => 1 << 0;
+
+    /// <inheritdoc/>
+    public static int SlotsWritten => 0;
+
+    /// <inheritdoc/>
+    public static bool ReadsGradient => false;
+
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T> =>
         parameter = ScheduleFree.Lerp(parameter, state[0], weight);

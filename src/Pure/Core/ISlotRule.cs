@@ -17,6 +17,24 @@ namespace AdaptiveLR.Pure.Core;
 /// </remarks>
 public interface ISlotRule
 {
+    /// <summary>Every slot, the default of <see cref="SlotsRead"/> and <see cref="SlotsWritten"/>.</summary>
+    const int AllSlots = ~0;
+
+    /// <summary>
+    /// The slots the rule reads, bit k for slot k: the pass loads only those, and the others read as zero. A rule of an
+    /// element pass that follows a reduction often reads only what the reduction left (LAMB's m and v, not its other slots).
+    /// </summary>
+    static virtual int SlotsRead => AllSlots;
+
+    /// <summary>
+    /// The slots the rule writes, bit k for slot k: the pass stores only those, and what the rule leaves in the others' lanes is
+    /// dropped. A slot read and not written then moves through memory once, not twice.
+    /// </summary>
+    static virtual int SlotsWritten => AllSlots;
+
+    /// <summary>Whether the rule reads the gradient; when not, the pass does not touch it (it reads as zero).</summary>
+    static virtual bool ReadsGradient => true;
+
     /// <summary>Updates <paramref name="parameter"/> and the slots in place for one step.</summary>
     void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T>;
 

@@ -9,6 +9,15 @@ public readonly struct SlotGradientAscent<TRule>(TRule rule) : ISlotRule where T
     private readonly TRule rule = rule;
 
     /// <inheritdoc/>
+    public static int SlotsRead => TRule.SlotsRead;
+
+    /// <inheritdoc/>
+    public static int SlotsWritten => TRule.SlotsWritten;
+
+    /// <inheritdoc/>
+    public static bool ReadsGradient => TRule.ReadsGradient;
+
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply<T>(ref T parameter, T gradient, ref Lanes<T> state) where T : unmanaged, ILane<T> => rule.Apply(ref parameter, -gradient, ref state);
 

@@ -19,7 +19,7 @@ public static unsafe class SlotKernel
     {
         if (slots.Length > MaxSlots) throw new ArgumentException($"at most {MaxSlots} slots", nameof(slots));
         float** pointers = stackalloc float*[Math.Max(slots.Length, 1)];
-        for (int k = 0; k < slots.Length; k++) pointers[k] = (float*)slots[k];
+        for (int k = 0; k < slots.Length; k++) pointers[k] = ((TRule.SlotsRead | TRule.SlotsWritten) >> k & 1) != 0 ? (float*)slots[k] : null;
         var memory = new SlotMemory(parameters, gradients, pointers, slots.Length);
         nuint done = Vector512.IsHardwareAccelerated ? Loop<TRule, Float512Lane>(rule, memory, 0, (nuint)length)
             : Vector256.IsHardwareAccelerated ? Loop<TRule, Float256Lane>(rule, memory, 0, (nuint)length)
@@ -150,12 +150,12 @@ internal static unsafe class SlotLoop<TRule, TLane>
         do
         {
             for (int k = 0; k < count; k++)
-                state[k] = memory.Slots[k] == null ? default : TLane.Load(ref *memory.Slots[k], i);
+                state[k] = memory.Slots[k] == null || (TRule.SlotsRead >> k & 1) == 0 ? default : TLane.Load(ref *memory.Slots[k], i);
             TLane parameter = TLane.Load(ref parameters, i);
-            rule.Apply(ref parameter, TLane.Load(ref gradients, i), ref state);
+            rule.Apply(ref parameter, TRule.ReadsGradient ? TLane.Load(ref gradients, i) : default, ref state);
             TLane.Store(parameter, ref parameters, i);
             for (int k = 0; k < count; k++)
-                if (memory.Slots[k] != null) TLane.Store(state[k], ref *memory.Slots[k], i);
+                if (memory.Slots[k] != null && (TRule.SlotsWritten >> k & 1) != 0) TLane.Store(state[k], ref *memory.Slots[k], i);
             i += width;
         }
         while (i + width <= length);
@@ -179,8 +179,9 @@ internal readonly struct Six : ISlotCount { public static int Value => 6; }
 
 /// <summary>
 /// The slots of a dense loop, <typeparamref name="TCount"/> of them: their pointers in locals and every load and store
-/// written out (those past the count fold away). A slot the configuration does not use, or the rule does not touch (null),
-/// costs a branch on a flag that never changes in the loop: it reads as zero and is not stored.
+/// written out (those past the count fold away). A slot the configuration does not use (null) costs a branch on a flag that
+/// never changes in the loop: it reads as zero and is not stored. A slot the rule does not read or write (its masks, constants
+/// where the loop is compiled) costs nothing: its load or store folds away.
 /// </summary>
 internal readonly unsafe struct DenseSlots<TLane, TCount>
     where TLane : unmanaged, IFloatLane<TLane>
@@ -202,28 +203,30 @@ internal readonly unsafe struct DenseSlots<TLane, TCount>
         (has0, has1, has2, has3, has4, has5) = (s0 != null, s1 != null, s2 != null, s3 != null, s4 != null, s5 != null);
     }
 
+    /// <summary>Loads the slots in <paramref name="read"/> (bit k for slot k; a constant where the loop is compiled, so the others' loads fold away); the others read as zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Load(ref Lanes<TLane> state, nuint i)
+    public void Load(ref Lanes<TLane> state, nuint i, int read)
     {
         int count = TCount.Value;
-        if (count > 0) state[0] = has0 ? TLane.Load(ref *s0, i) : default;
-        if (count > 1) state[1] = has1 ? TLane.Load(ref *s1, i) : default;
-        if (count > 2) state[2] = has2 ? TLane.Load(ref *s2, i) : default;
-        if (count > 3) state[3] = has3 ? TLane.Load(ref *s3, i) : default;
-        if (count > 4) state[4] = has4 ? TLane.Load(ref *s4, i) : default;
-        if (count > 5) state[5] = has5 ? TLane.Load(ref *s5, i) : default;
+        if (count > 0) state[0] = has0 && (read & 1 << 0) != 0 ? TLane.Load(ref *s0, i) : default;
+        if (count > 1) state[1] = has1 && (read & 1 << 1) != 0 ? TLane.Load(ref *s1, i) : default;
+        if (count > 2) state[2] = has2 && (read & 1 << 2) != 0 ? TLane.Load(ref *s2, i) : default;
+        if (count > 3) state[3] = has3 && (read & 1 << 3) != 0 ? TLane.Load(ref *s3, i) : default;
+        if (count > 4) state[4] = has4 && (read & 1 << 4) != 0 ? TLane.Load(ref *s4, i) : default;
+        if (count > 5) state[5] = has5 && (read & 1 << 5) != 0 ? TLane.Load(ref *s5, i) : default;
     }
 
+    /// <summary>Stores the slots in <paramref name="written"/>, as <see cref="Load"/> loads.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Store(ref Lanes<TLane> state, nuint i)
+    public void Store(ref Lanes<TLane> state, nuint i, int written)
     {
         int count = TCount.Value;
-        if (count > 0 && has0) TLane.Store(state[0], ref *s0, i);
-        if (count > 1 && has1) TLane.Store(state[1], ref *s1, i);
-        if (count > 2 && has2) TLane.Store(state[2], ref *s2, i);
-        if (count > 3 && has3) TLane.Store(state[3], ref *s3, i);
-        if (count > 4 && has4) TLane.Store(state[4], ref *s4, i);
-        if (count > 5 && has5) TLane.Store(state[5], ref *s5, i);
+        if (count > 0 && has0 && (written & 1 << 0) != 0) TLane.Store(state[0], ref *s0, i);
+        if (count > 1 && has1 && (written & 1 << 1) != 0) TLane.Store(state[1], ref *s1, i);
+        if (count > 2 && has2 && (written & 1 << 2) != 0) TLane.Store(state[2], ref *s2, i);
+        if (count > 3 && has3 && (written & 1 << 3) != 0) TLane.Store(state[3], ref *s3, i);
+        if (count > 4 && has4 && (written & 1 << 4) != 0) TLane.Store(state[4], ref *s4, i);
+        if (count > 5 && has5 && (written & 1 << 5) != 0) TLane.Store(state[5], ref *s5, i);
     }
 }
 
@@ -247,11 +250,11 @@ internal static unsafe class DenseSlotLoop<TRule, TLane, TCount>
         ref float parameters = ref *memory.Parameters, gradients = ref *memory.Gradients;
         do
         {
-            slots.Load(ref state, i);
+            slots.Load(ref state, i, TRule.SlotsRead);
             TLane parameter = TLane.Load(ref parameters, i);
-            rule.Apply(ref parameter, TLane.Load(ref gradients, i), ref state);
+            rule.Apply(ref parameter, TRule.ReadsGradient ? TLane.Load(ref gradients, i) : default, ref state);
             TLane.Store(parameter, ref parameters, i);
-            slots.Store(ref state, i);
+            slots.Store(ref state, i, TRule.SlotsWritten);
             i += width;
         }
         while (i + width <= length);
@@ -327,9 +330,9 @@ internal static unsafe class DenseReductionLoop<TRule, TLane, TCount>
             nuint blockEnd = Math.Min(length, i + Block * width);
             do
             {
-                slots.Load(ref state, i);
+                slots.Load(ref state, i, rule.SlotsTouched);
                 rule.Accumulate(TLane.Load(ref parameters, i), TLane.Load(ref gradients, i), ref state, ref sums);
-                slots.Store(ref state, i);
+                slots.Store(ref state, i, rule.SlotsTouched);
                 i += width;
             }
             while (i + width <= blockEnd);

@@ -9,21 +9,26 @@ namespace AdaptiveLR.Pure.Core;
 /// </summary>
 public static class SlotReference
 {
-    /// <summary>A slot rule over double memory in place; a null slot is one the configuration does not use, a sampled one reads as zero.</summary>
+    /// <summary>
+    /// A slot rule over double memory in place; a null slot is one the configuration does not use, a sampled one reads as zero, and so
+    /// does one outside the rule's <see cref="ISlotRule.SlotsRead"/> (one outside its <see cref="ISlotRule.SlotsWritten"/> keeps its values), and
+    /// the gradient if the rule does not read it (<see cref="ISlotRule.ReadsGradient"/>).
+    /// </summary>
     public static void Apply<TRule>(in TRule rule, Span<double> parameters, ReadOnlySpan<double> gradients, double[]?[] slots, SlotSampling sampling = default)
         where TRule : struct, ISlotRule
     {
         if (sampling.SampledSlots != 0) slots = [.. slots.Select((slot, k) => sampling.IsSampled(k) ? null : slot)];
         CheckCount(slots.Length, "slots");
         Lanes<DoubleLane> state = default;
+        int read = TRule.SlotsRead, written = TRule.SlotsWritten;
         for (int i = 0; i < parameters.Length; i++)
         {
-            for (int k = 0; k < slots.Length; k++) state[k] = new(slots[k] is { } slot ? slot[i] : 0);
+            for (int k = 0; k < slots.Length; k++) state[k] = new(slots[k] is { } slot && (read >> k & 1) != 0 ? slot[i] : 0);
             var parameter = new DoubleLane(parameters[i]);
-            rule.Apply(ref parameter, new DoubleLane(gradients[i]), ref state);
+            rule.Apply(ref parameter, new DoubleLane(TRule.ReadsGradient ? gradients[i] : 0), ref state);
             parameters[i] = parameter.Value;
             for (int k = 0; k < slots.Length; k++)
-                if (slots[k] is { } slot) slot[i] = state[k].Value;
+                if (slots[k] is { } slot && (written >> k & 1) != 0) slot[i] = state[k].Value;
         }
     }
 
