@@ -10,6 +10,7 @@ namespace AdaptiveLR.Properties;
 /// The float kernel's reduction pass against the double reference, on every loop it has: the dense one (up to six slots and
 /// four sums, slots and sums in registers) and the general one (more of either). A rule moves only the slots it says it
 /// touches (<see cref="IReductionRule.SlotsTouched"/>): the others keep their bits and read as zero; null slots are skipped.
+/// It stores only those it says it writes (<see cref="IReductionRule.SlotsWritten"/>), and an unread parameter reads as zero.
 /// </summary>
 public class SlotKernelReductionProperties
 {
@@ -18,12 +19,13 @@ public class SlotKernelReductionProperties
     {
         var random = new Random(seed.Get);
         int slotCount = random.Next(0, 9), sumCount = random.Next(1, 7), length = random.Next(0, 700);
-        int touched = random.Next(0, 1 << slotCount);
+        int touched = random.Next(0, 1 << slotCount), written = touched & random.Next(0, 1 << slotCount);
+        bool readsParameter = random.Next(2) == 0;
         bool[] present = [.. Enumerable.Range(0, slotCount).Select(_ => random.Next(5) > 0)];
         float[] parameters = Values(random, length), gradients = Values(random, length);
         float[][] slots = [.. Enumerable.Range(0, slotCount).Select(_ => Values(random, length))];
         float[][] before = [.. slots.Select(slot => (float[])slot.Clone())];
-        var rule = new MixingReduction(slotCount, sumCount, touched);
+        var rule = new MixingReduction(slotCount, sumCount, touched, written, readsParameter);
 
         double[] kernelSums = new double[sumCount];
         var handles = slots.Select(slot => System.Runtime.InteropServices.GCHandle.Alloc(slot, System.Runtime.InteropServices.GCHandleType.Pinned)).ToArray();
@@ -45,11 +47,19 @@ public class SlotKernelReductionProperties
         for (int j = 0; j < sumCount; j++)
         {
             double scale = Enumerable.Range(0, length).Sum(i => Math.Abs(parameters[i]) * (j + 1) + (slotCount > 0 ? 2.0 : 0));
+            if (!readsParameter)
+            {
+                // The parameter's terms must be missing: the sums equal those of a zero parameter's, computed alone.
+                double[] zeroSums = new double[sumCount];
+                double[]?[] fresh = [.. Enumerable.Range(0, slotCount).Select(k => present[k] ? before[k].Select(v => (double)v).ToArray() : null)];
+                SlotReference.Accumulate(new MixingReduction(slotCount, sumCount, touched, written, true), new double[length], [.. gradients.Select(v => (double)v)], fresh, zeroSums);
+                Tolerance.AssertClose(zeroSums[j], kernelSums[j], $"sum {j} without the parameter", relative: 0, absolute: 1e-5 * (scale + 1));
+            }
             Tolerance.AssertClose(referenceSums[j], kernelSums[j], $"sum {j} of {sumCount}, {slotCount} slots, {length} elements", relative: 0, absolute: 1e-5 * (scale + 1));
         }
         for (int k = 0; k < slotCount; k++)
         {
-            bool moves = present[k] && (touched >> k & 1) != 0;
+            bool moves = present[k] && ((touched & written) >> k & 1) != 0;
             for (int i = 0; i < length; i++)
             {
                 if (moves) Tolerance.AssertClose(reference[k]![i], slots[k][i], $"slot {k} element {i}", relative: 1e-6, absolute: 1e-6);
@@ -61,9 +71,13 @@ public class SlotKernelReductionProperties
     private static float[] Values(Random random, int length) => [.. Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 2 - 1))];
 
     /// <summary>Each touched slot k ← ½·slot + g; sum j += (j + 1)·θ + the slot j mod count as the rule sees it (zero when untouched).</summary>
-    private readonly struct MixingReduction(int slotCount, int sumCount, int touched) : IReductionRule
+    private readonly struct MixingReduction(int slotCount, int sumCount, int touched, int written, bool readsParameter) : IReductionRule
     {
         public int SlotsTouched => touched;
+
+        public int SlotsWritten => written;
+
+        public bool ReadsParameter => readsParameter;
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T>

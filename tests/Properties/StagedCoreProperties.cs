@@ -221,6 +221,10 @@ public class StagedCoreProperties
     {
         public int SlotsTouched => 0;
 
+        public int SlotsWritten => 0;
+
+        public bool ReadsParameter => false;
+
         public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T> =>
             sums[0] += gradient * gradient;
     }

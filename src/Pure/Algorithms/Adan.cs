@@ -104,6 +104,12 @@ public readonly struct SquaredGradientNorm : IReductionRule
     public int SlotsTouched => 0;
 
     /// <inheritdoc/>
+    public int SlotsWritten => 0;
+
+    /// <inheritdoc/>
+    public bool ReadsParameter => false;
+
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T> =>
         sums[0] += gradient * gradient;

@@ -156,6 +156,11 @@ public sealed record DAdaptAdamHyperparameters(
     {
         public int SlotsTouched => 1 << S | 1 << ExpAvg | 1 << ExpAvgSq;
 
+        public int SlotsWritten => 1 << S | 1 << ExpAvg | 1 << ExpAvgSq;
+
+        // The parameter enters only through coupled weight decay.
+        public bool ReadsParameter => coupledDecay != 0;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T>
         {

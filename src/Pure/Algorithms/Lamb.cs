@@ -104,6 +104,10 @@ public sealed record LambHyperparameters(
     {
         public int SlotsTouched => 1 << ExpAvg | 1 << ExpAvgSq;
 
+        public int SlotsWritten => 1 << ExpAvg | 1 << ExpAvgSq;
+
+        public bool ReadsParameter => true;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T>
         {

@@ -110,6 +110,10 @@ public sealed record LarsHyperparameters(
     {
         public int SlotsTouched => 0;
 
+        public int SlotsWritten => 0;
+
+        public bool ReadsParameter => true;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T>
         {

@@ -179,6 +179,11 @@ public sealed record ProdigyHyperparameters(
     {
         public int SlotsTouched => 1 << P0 | 1 << S;
 
+        // θ₀ is written once, at the first step; after that it is only read.
+        public int SlotsWritten => firstStep ? 1 << P0 | 1 << S : 1 << S;
+
+        public bool ReadsParameter => true;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T>
         {

@@ -54,6 +54,12 @@ public interface IReductionRule
     /// </summary>
     int SlotsTouched { get; }
 
+    /// <summary>The touched slots the rule writes (a subset of <see cref="SlotsTouched"/>): the others are read and not stored back.</summary>
+    int SlotsWritten { get; }
+
+    /// <summary>Whether the rule reads the parameter; when not, the pass does not touch it (it reads as zero).</summary>
+    bool ReadsParameter { get; }
+
     /// <summary>Adds this element's terms to <paramref name="sums"/> and updates the slots it owns in place.</summary>
     void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T>;
 }

@@ -34,6 +34,12 @@ public readonly struct ReductionGradientAscent<TRule>(TRule rule) : IReductionRu
     public int SlotsTouched => rule.SlotsTouched;
 
     /// <inheritdoc/>
+    public int SlotsWritten => rule.SlotsWritten;
+
+    /// <inheritdoc/>
+    public bool ReadsParameter => rule.ReadsParameter;
+
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Accumulate<T>(T parameter, T gradient, ref Lanes<T> state, ref Lanes<T> sums) where T : unmanaged, ILane<T> =>
         rule.Accumulate(parameter, -gradient, ref state, ref sums);

@@ -102,9 +102,9 @@ public static unsafe class SlotKernel
             for (int k = 0; k < slots.Length; k++)
                 state[k] = new(slots[k] == IntPtr.Zero || (rule.SlotsTouched >> k & 1) == 0 ? 0 : ((float*)slots[k])[sampling.IsSampled(k) ? visit : i]);
             Lanes<FloatLane> terms = default;
-            rule.Accumulate(new FloatLane(parameters[i]), new FloatLane(gradients[i]), ref state, ref terms);
+            rule.Accumulate(new FloatLane(rule.ReadsParameter ? parameters[i] : 0), new FloatLane(gradients[i]), ref state, ref terms);
             for (int k = 0; k < slots.Length; k++)
-                if (slots[k] != IntPtr.Zero && (rule.SlotsTouched >> k & 1) != 0) ((float*)slots[k])[sampling.IsSampled(k) ? visit : i] = state[k].Value;
+                if (slots[k] != IntPtr.Zero && ((rule.SlotsTouched & rule.SlotsWritten) >> k & 1) != 0) ((float*)slots[k])[sampling.IsSampled(k) ? visit : i] = state[k].Value;
             for (int j = 0; j < sums.Length; j++) sums[j] += FloatLane.Total(terms[j]);
         }
     }
@@ -287,9 +287,9 @@ internal static unsafe class ReductionLoop<TRule, TLane>
             {
                 for (int k = 0; k < count; k++)
                     state[k] = memory.Slots[k] == null ? default : TLane.Load(ref *memory.Slots[k], i);
-                rule.Accumulate(TLane.Load(ref parameters, i), TLane.Load(ref gradients, i), ref state, ref sums);
+                rule.Accumulate(rule.ReadsParameter ? TLane.Load(ref parameters, i) : default, TLane.Load(ref gradients, i), ref state, ref sums);
                 for (int k = 0; k < count; k++)
-                    if (memory.Slots[k] != null) TLane.Store(state[k], ref *memory.Slots[k], i);
+                    if (memory.Slots[k] != null && (rule.SlotsWritten >> k & 1) != 0) TLane.Store(state[k], ref *memory.Slots[k], i);
             }
             for (int j = 0; j < totals.Length; j++) totals[j] += TLane.Total(sums[j]);
         }
@@ -322,6 +322,8 @@ internal static unsafe class DenseReductionLoop<TRule, TLane, TCount>
         if (i + width > length) return i;
         int sumCount = totals.Length;
         var slots = new DenseSlots<TLane, TCount>(memory.Slots);
+        int touched = rule.SlotsTouched, written = rule.SlotsWritten;
+        bool readsParameter = rule.ReadsParameter;
         Lanes<TLane> state = default;
         ref float parameters = ref *memory.Parameters, gradients = ref *memory.Gradients;
         do
@@ -330,9 +332,9 @@ internal static unsafe class DenseReductionLoop<TRule, TLane, TCount>
             nuint blockEnd = Math.Min(length, i + Block * width);
             do
             {
-                slots.Load(ref state, i, rule.SlotsTouched);
-                rule.Accumulate(TLane.Load(ref parameters, i), TLane.Load(ref gradients, i), ref state, ref sums);
-                slots.Store(ref state, i, rule.SlotsTouched);
+                slots.Load(ref state, i, touched);
+                rule.Accumulate(readsParameter ? TLane.Load(ref parameters, i) : default, TLane.Load(ref gradients, i), ref state, ref sums);
+                slots.Store(ref state, i, written);
                 i += width;
             }
             while (i + width <= blockEnd);

@@ -44,14 +44,14 @@ public static class SlotReference
         CheckCount(slots.Length, "slots");
         CheckCount(sums.Length, "sums");
         Lanes<DoubleLane> state = default, terms = default;
-        int touched = rule.SlotsTouched;
+        int touched = rule.SlotsTouched, written = rule.SlotsWritten;
         slots = [.. slots.Select((slot, k) => (touched >> k & 1) != 0 ? slot : null)];
         for (int i = 0, visit = 0; i < parameters.Length; i += stride, visit++)
         {
             for (int k = 0; k < slots.Length; k++) state[k] = new(slots[k] is { } slot ? slot[sampling.IsSampled(k) ? visit : i] : 0);
-            rule.Accumulate(new DoubleLane(parameters[i]), new DoubleLane(gradients[i]), ref state, ref terms);
+            rule.Accumulate(new DoubleLane(rule.ReadsParameter ? parameters[i] : 0), new DoubleLane(gradients[i]), ref state, ref terms);
             for (int k = 0; k < slots.Length; k++)
-                if (slots[k] is { } slot) slot[sampling.IsSampled(k) ? visit : i] = state[k].Value;
+                if (slots[k] is { } slot && (written >> k & 1) != 0) slot[sampling.IsSampled(k) ? visit : i] = state[k].Value;
         }
         for (int j = 0; j < sums.Length; j++) sums[j] += terms[j].Value;
     }
