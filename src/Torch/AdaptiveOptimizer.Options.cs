@@ -46,8 +46,8 @@ public sealed partial class AdaptiveOptimizer
             base.SaveStateDict(writer);
             writer.Write(WeightDecay!.Value);
             if (Hyperparameters is not StagedHyperparameters staged) return;
-            writer.Write(Scalars.Values.Count);
-            foreach (var (name, value) in Scalars.Values)
+            writer.Write(Scalars.Count);
+            foreach (var (name, value) in Scalars)
             {
                 writer.Write(name);
                 writer.Write(value);
@@ -76,16 +76,19 @@ public sealed partial class AdaptiveOptimizer
         /// <summary>The group scalars, checked against the algorithm's names before any is kept.</summary>
         private static GroupScalars ReadScalars(BinaryReader reader, StagedHyperparameters algorithm)
         {
-            var expected = algorithm.InitialScalars.Values.Keys.ToList();
+            var initial = algorithm.InitialScalars;
+            var expected = initial.Names;
             int count = reader.ReadInt32();
-            if (count != expected.Count)
-                throw new InvalidDataException($"{algorithm.Algorithm} keeps {expected.Count} group scalars ({string.Join(", ", expected)}) but the state has {count}; the optimizer is unchanged");
-            var scalars = GroupScalars.Empty;
+            if (count != expected.Length)
+                throw new InvalidDataException($"{algorithm.Algorithm} keeps {expected.Length} group scalars ({string.Join(", ", expected)}) but the state has {count}; the optimizer is unchanged");
+            // The algorithm's own scalars with every value replaced: count names, each expected and none twice, replace them all.
+            var scalars = initial;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             for (int i = 0; i < count; i++)
             {
                 string name = reader.ReadString();
                 double value = reader.ReadDouble();
-                if (!expected.Contains(name) || scalars.Values.ContainsKey(name))
+                if (!initial.Contains(name) || !seen.Add(name))
                     throw new InvalidDataException($"group scalar '{name}' is not one of {algorithm.Algorithm}'s ({string.Join(", ", expected)}) or appears twice; the optimizer is unchanged");
                 if (double.IsNaN(value))
                     throw new InvalidDataException($"group scalar '{name}' is NaN; the optimizer is unchanged");

@@ -50,7 +50,7 @@ public class LambProperties
         double u = 0.1 / (Math.Sqrt(0.001) + 1e-6);
         Assert.Equal(0.5, Math.Sqrt(results[0].Parameters.Select((v, i) => (v - weight[i]) * (v - weight[i])).Sum()), 12);
         Assert.Equal(bias.Select(v => v - 0.1 * u).ToArray(), results[1].Parameters.ToArray());
-        Assert.Equal(5 / (u * Math.Sqrt(2)), h.TensorScalars(Inputs(h, results[1].State)).Values["trust_ratio"], 12);
+        Assert.Equal(5 / (u * Math.Sqrt(2)), h.TensorScalars(Inputs(h, results[1].State))["trust_ratio"], 12);
     }
 
     /// <summary>The per-tensor values the reference records (weight_norm, adam_norm, trust_ratio, step) after every step of every LAMB fixture.</summary>
@@ -75,7 +75,7 @@ public class LambProperties
             for (int p = 0; p < states.Length; p++)
             {
                 var expected = fixture.Steps[s].State[p];
-                var scalars = h.TensorScalars(Inputs(h, states[p])).Values;
+                var scalars = h.TensorScalars(Inputs(h, states[p]));
                 foreach (string name in new[] { "weight_norm", "adam_norm", "trust_ratio" })
                     comparison.AssertClose(expected[name], [scalars[name]], $"step {s + 1} {fixture.Parameters[p].Name} {name}");
                 Assert.Equal(expected["step"][0], states[p].Step);

@@ -81,8 +81,8 @@ public class LearningRateFreeProperties
         var result = ReferenceStep.Step(h, OptimizerState.Initial(h, x.Length), x, [0, 0, 0]);
         Assert.Equal(x.ToArray(), result.Parameters.ToArray());
         // Like the reference's early return: k, d and its sums stay; only the step's own dlr is recorded.
-        foreach (var (name, value) in h.InitialScalars.Values.Where(pair => pair.Key != "dlr"))
-            Assert.Equal(value, result.State.Scalars[name]);
+        foreach (var (name, value) in h.InitialScalars)
+            if (name != "dlr") Assert.Equal(value, result.State.Scalars[name]);
     }
 
     /// <summary>The group scalars before and after each step of a two-tensor group.</summary>

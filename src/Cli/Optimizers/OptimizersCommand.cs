@@ -83,7 +83,7 @@ public static class OptimizersCommand
     {
         if (definition.Defaults is not StagedHyperparameters staged) return [];
         var perTensor = staged.TensorScalars(new StageInputs(staged.ContextFor(1), staged.InitialScalars, staged.InitialScalars, new double[staged.SumCount], 1));
-        return [.. staged.InitialScalars.Values.Keys, .. perTensor.Values.Keys.Select(n => $"{n} (per tensor)")];
+        return [.. staged.InitialScalars.Names, .. perTensor.Names.Select(n => $"{n} (per tensor)")];
     }
 
     private static string Defaults(OptimizerDefinition definition) =>

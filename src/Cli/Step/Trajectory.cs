@@ -87,14 +87,14 @@ public sealed record Trajectory(Hyperparameters Hyperparameters, GradientSource 
     /// <summary>The names of <see cref="StepRow.Scalars"/>: the group's scalars, then the tensor's; empty for algorithms that keep none.</summary>
     public ImmutableArray<string> ScalarNames =>
         Hyperparameters is StagedHyperparameters staged
-            ? [.. staged.InitialScalars.Values.Keys, .. staged.TensorScalars(new StageInputs(staged.ContextFor(1), staged.InitialScalars, staged.InitialScalars,
-                                                                                             new double[staged.SumCount], 1)).Values.Keys]
+            ? [.. staged.InitialScalars.Names, .. staged.TensorScalars(new StageInputs(staged.ContextFor(1), staged.InitialScalars, staged.InitialScalars,
+                                                                                             new double[staged.SumCount], 1)).Names]
             : [];
 
     private ImmutableArray<(string Name, double Value)> ScalarsOf(OptimizerState state)
     {
         if (Hyperparameters is not StagedHyperparameters staged || state.Stage is not { } stage) return [];
         var inputs = new StageInputs(staged.ContextFor(state.Step), stage.Before, stage.After, stage.TensorSums.AsSpan(), stage.Dimensions);
-        return [.. state.Scalars.Values.Select(pair => (pair.Key, pair.Value)), .. staged.TensorScalars(inputs).Values.Select(pair => (pair.Key, pair.Value))];
+        return [.. state.Scalars, .. staged.TensorScalars(inputs)];
     }
 }

@@ -43,6 +43,9 @@ public sealed record LambHyperparameters(
 
     private static readonly ImmutableArray<StateSlot?> SlotLayout = [new StateSlot("exp_avg"), new StateSlot("exp_avg_sq")];
 
+    // The per-tensor scalars' names, built once: each tensor's values are set on them (With allocates nothing).
+    private static readonly GroupScalars TrustScalars = GroupScalars.Of(("weight_norm", 0), ("adam_norm", 0), ("trust_ratio", 0));
+
     /// <inheritdoc/>
     public override string Algorithm => "lamb";
 
@@ -88,7 +91,7 @@ public sealed record LambHyperparameters(
     public override GroupScalars TensorScalars(in StageInputs inputs)
     {
         var (weightNorm, adamNorm, trustRatio) = Trust(inputs.TensorSums);
-        return GroupScalars.Of(("weight_norm", weightNorm), ("adam_norm", adamNorm), ("trust_ratio", trustRatio));
+        return TrustScalars.With(("weight_norm", weightNorm), ("adam_norm", adamNorm), ("trust_ratio", trustRatio));
     }
 
     /// <inheritdoc/>

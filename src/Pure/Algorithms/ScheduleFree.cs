@@ -27,7 +27,7 @@ internal static class ScheduleFree
         double weight = Math.Pow(k + 1, r) * Math.Pow(lrMax, weightLrPower);
         double weightSum = scalars["weight_sum"] + weight;
         double ckp1 = weightSum == 0 ? 0 : weight / weightSum;
-        return GroupScalars.Of(("k", k + 1), ("lr_max", lrMax), ("weight_sum", weightSum), ("scheduled_lr", scheduled), ("ckp1", ckp1));
+        return scalars.With(("k", k + 1), ("lr_max", lrMax), ("weight_sum", weightSum), ("scheduled_lr", scheduled), ("ckp1", ckp1));
     }
 
     /// <summary>The checks of the schedule's options and of β, the interpolation between z and x (x = (y − (1−β)z)/β needs β &gt; 0).</summary>

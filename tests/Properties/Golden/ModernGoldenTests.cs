@@ -132,7 +132,7 @@ public class ModernGoldenTests(ITestOutputHelper output)
     /// </summary>
     private static void AssertScalars(GoldenComparison comparison, GoldenStep step, GroupScalars actual, string where)
     {
-        foreach (var (name, value) in actual.Values)
+        foreach (var (name, value) in actual)
         {
             if (step.Scalars.TryGetValue(name, out double reference))
             {
