@@ -47,18 +47,16 @@ internal static partial class NativeTensor
     public static partial long Size(IntPtr tensor, long dimension);
 
     /// <summary>
-    /// <paramref name="shape"/> if it is <paramref name="tensor"/>'s shape still, else a new array of it: a step reads the
-    /// shape of every tensor, and <c>Tensor.shape</c> allocates a new array (and more) per call.
+    /// Writes <paramref name="tensor"/>'s shape into <paramref name="shape"/> (a larger array replacing it only when it is too
+    /// short) and returns the number of dimensions: a step reads the shape of every tensor, and <c>Tensor.shape</c>
+    /// allocates a new array (and more) per call.
     /// </summary>
-    public static long[] ShapeInto(IntPtr tensor, long[] shape)
+    public static int ShapeInto(IntPtr tensor, ref long[] shape)
     {
         int dimensions = checked((int)DimensionCount(tensor));
-        bool same = shape.Length == dimensions;
-        for (int d = 0; same && d < dimensions; d++) same = shape[d] == Size(tensor, d);
-        if (same) return shape;
-        var fresh = new long[dimensions];
-        for (int d = 0; d < dimensions; d++) fresh[d] = Size(tensor, d);
-        return fresh;
+        if (shape.Length < dimensions) shape = new long[dimensions];
+        for (int d = 0; d < dimensions; d++) shape[d] = Size(tensor, d);
+        return dimensions;
     }
 
     [LibraryImport(Library, EntryPoint = "THSTensor_numel")]

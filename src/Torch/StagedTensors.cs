@@ -25,7 +25,11 @@ internal sealed unsafe class StagedTensors : IStagedPasses
         public IntPtr[] Slots = [];
         public DoublePasses.Tensor? Copy;
         public DoublePasses? CopyPasses;
-        public long[] Shape = [];
+        // The shape in the first Dimensions places: entries serve other tensors in other groups, so the array only grows.
+        public long[] ShapeBuffer = [];
+        public int Dimensions;
+
+        public ReadOnlySpan<long> Shape => ShapeBuffer.AsSpan(0, Dimensions);
     }
 
     // A float32 tensor's matrix-stage output, which its element pass reads in the gradient's place; pinned, reused.
@@ -53,22 +57,20 @@ internal sealed unsafe class StagedTensors : IStagedPasses
     {
         var parameter = state.Parameter;
         var entry = Next();
-        long[] shape = NativeTensor.ShapeInto(parameter.Handle, entry.Shape);
+        entry.Dimensions = NativeTensor.ShapeInto(parameter.Handle, ref entry.ShapeBuffer);
         bool float32 = NativeTensor.IsDenseCpuFloat32(parameter.Handle) && (gradient == IntPtr.Zero || NativeTensor.IsDenseCpuFloat32(gradient));
         (entry.State, entry.Gradient, entry.Context, entry.Copy) = (state, gradient, context, null);
         if (float32)
         {
             if (entry.Slots.Length != state.Slots.Length) entry.Slots = new IntPtr[state.Slots.Length];
             for (int k = 0; k < entry.Slots.Length; k++) entry.Slots[k] = state.Slots[k] is { } slot ? NativeTensor.Data(slot.Handle) : IntPtr.Zero;
-            entry.Shape = shape;
             return;
         }
         double[] values = AsDoubles(parameter);
         double[] gradientValues = gradient == IntPtr.Zero ? new double[values.Length] : AsDoubles(parameter.grad!);
         double[]?[] copies = [.. state.Slots.Select(slot => slot is null ? null : AsDoubles(slot))];
         entry.Slots = [];
-        entry.Shape = shape;
-        entry.Copy = new DoublePasses.Tensor(context, values, gradientValues, copies, state.Dimensions, shape);
+        entry.Copy = new DoublePasses.Tensor(context, values, gradientValues, copies, state.Dimensions, entry.Shape.ToArray());
         entry.CopyPasses = new DoublePasses([entry.Copy], TorchMatrixOperations<double>.Instance);
     }
 
