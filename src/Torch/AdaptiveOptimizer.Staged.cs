@@ -7,8 +7,9 @@ public sealed partial class AdaptiveOptimizer
 {
     private readonly StagedTensors stagedTensors = new();
 
-    // The groups of a step with shared scalars, reused from step to step.
+    // The groups of a step with shared scalars, and their records and learning rates for the check before it, reused from step to step.
     private StagedGroup[] sharedGroups = [];
+    private (StagedHyperparameters, double)[] sharingCheck = [];
 
     /// <summary>
     /// A staged algorithm (<see cref="StagedHyperparameters"/>), group by group: each tensor's reduction, the
@@ -79,8 +80,13 @@ public sealed partial class AdaptiveOptimizer
     private void EnsureGroupsCanShareScalars()
     {
         if (Hyperparameters is not StagedHyperparameters { SharesScalarsAcrossGroups: true } || _parameter_groups.Count < 2) return;
-        var groups = _parameter_groups.Select(g => (Options)g.Options).Select(o => ((StagedHyperparameters)o.Hyperparameters!, o.LearningRate!.Value)).ToArray();
-        if (SharedGroupScalars.Problem(groups) is { } problem) throw new InvalidOperationException($"{problem}; the optimizer is unchanged");
+        if (sharingCheck.Length != _parameter_groups.Count) sharingCheck = new (StagedHyperparameters, double)[_parameter_groups.Count];
+        for (int group = 0; group < sharingCheck.Length; group++)
+        {
+            var options = (Options)_parameter_groups[group].Options;
+            sharingCheck[group] = ((StagedHyperparameters)options.Hyperparameters!, options.LearningRate!.Value);
+        }
+        if (SharedGroupScalars.Problem(sharingCheck) is { } problem) throw new InvalidOperationException($"{problem}; the optimizer is unchanged");
     }
 
     /// <summary>

@@ -89,6 +89,39 @@ public class SharedGroupScalarsProperties
         new(WeightDecay: random.Next(2) * random.NextDouble() * 0.1, Decouple: random.Next(2) == 0, UseBiasCorrection: random.Next(2) == 0,
             GrowthRate: random.Next(2) == 0 ? null : 1 + random.NextDouble() * 0.1, LayerScale: 0.25 + random.NextDouble());
 
+    /// <summary>
+    /// The sharing check compares every property of the record but the per-group ones: a property added to Prodigy or
+    /// D-Adaptation and not to its list of shared settings makes this fail (the check is a tuple, not a `with` copy, so that it
+    /// allocates nothing in a step). A per-group property may differ; any other, changed alone, is a conflict naming the rule.
+    /// </summary>
+    [Theory]
+    [InlineData("prodigy", "Lr WeightDecay Eps SafeguardWarmup Maximize")]
+    [InlineData("dadapt-adam", "Lr WeightDecay Eps LayerScale Maximize")]
+    public void EveryPropertyButThePerGroupOnesMustAgree(string algorithm, string perGroup)
+    {
+        var first = (StagedHyperparameters)Pure.OptimizerRegistry.Find(algorithm)!.Defaults;
+        var properties = first.GetType().GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Where(p => p.CanWrite && p.SetMethod!.IsPublic).ToList();
+        Assert.Contains(properties, p => p.Name == "Beta2");
+        foreach (var property in properties)
+        {
+            var changed = first with { };
+            property.SetValue(changed, Different(property.GetValue(first), property.PropertyType));
+            Assert.NotEqual(first, changed);
+            string? conflict = changed.SharingConflict(first);
+            if (perGroup.Split(' ').Contains(property.Name)) Assert.Null(conflict);
+            else Assert.True(conflict is not null && conflict.Contains("must be the same"), $"{algorithm}: {property.Name} differs but the groups may share d");
+        }
+    }
+
+    private static object Different(object? value, Type type) => value switch
+    {
+        bool b => !b,
+        double d => d + 0.25,
+        null when type == typeof(double?) => 0.5,
+        _ => throw new InvalidOperationException($"no other value of {type} for the test"),
+    };
+
     private static ImmutableArray<ImmutableArray<double>> Tensors(Random random, int count) =>
         [.. Enumerable.Range(0, count).Select(_ => Vector(random, random.Next(1, 40)))];
 

@@ -102,9 +102,13 @@ public sealed record DAdaptAdamHyperparameters(
 
     /// <inheritdoc/>
     public override string? SharingConflict(StagedHyperparameters first) =>
-        first is DAdaptAdamHyperparameters f && this with { Lr = f.Lr, WeightDecay = f.WeightDecay, Eps = f.Eps, LayerScale = f.LayerScale, Maximize = f.Maximize } == f
+        first is DAdaptAdamHyperparameters f && SharedSettings.Equals(f.SharedSettings)
             ? null
             : "betas, decouple, use_bias_correction, d0 and growth_rate must be the same in every group of dadapt-adam";
+
+    // Every setting but the per-group ones (lr, weight_decay, eps, layer_scale, maximize); a tuple, not a `with` copy, since
+    // the check runs every step (SharedGroupScalarsProperties checks that it covers every other property).
+    private (double, double, bool, bool, double, double?) SharedSettings => (Beta1, Beta2, Decouple, UseBiasCorrection, D0, GrowthRate);
 
     /// <summary>A tensor's sums weighted by its group's layer_scale r (and the step's dlr): its parts of numerator_acum and sk_l1, as the reference adds them.</summary>
     public override void ScaleTensorSums(StepContext context, GroupScalars scalars, Span<double> sums)

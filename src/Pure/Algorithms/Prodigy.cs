@@ -121,9 +121,14 @@ public sealed record ProdigyHyperparameters(
 
     /// <inheritdoc/>
     public override string? SharingConflict(StagedHyperparameters first) =>
-        first is ProdigyHyperparameters f && this with { Lr = f.Lr, WeightDecay = f.WeightDecay, Eps = f.Eps, SafeguardWarmup = f.SafeguardWarmup, Maximize = f.Maximize } == f
+        first is ProdigyHyperparameters f && SharedSettings.Equals(f.SharedSettings)
             ? null
             : "betas, beta3, decouple, use_bias_correction, d0, d_coef, growth_rate and slice_p must be the same in every group of prodigy";
+
+    // Every setting but the per-group ones (lr, weight_decay, eps, safeguard_warmup, maximize); a tuple, not a `with` copy, since
+    // the check runs every step (SharedGroupScalarsProperties checks that it covers every other property).
+    private (double, double, double?, bool, bool, double, double, double?, double) SharedSettings =>
+        (Beta1, Beta2, Beta3, Decouple, UseBiasCorrection, D0, DCoef, GrowthRate, SliceP);
 
     /// <summary>A tensor's ⟨g, θ₀ − θ⟩ weighted by its group's d/d0 and the step's dlr: its part of delta_numerator (sum 0), as the reference adds it.</summary>
     public override void ScaleTensorSums(StepContext context, GroupScalars scalars, Span<double> sums) =>

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace AdaptiveLR.Pure.Core;
 
 /// <summary>
@@ -143,15 +145,23 @@ public static unsafe class StagedStep
 
     private static string? GroupsProblem(ReadOnlySpan<StagedGroup> groups, IStagedPasses passes)
     {
-        var records = new (StagedHyperparameters, double)[groups.Length];
-        int first = 0;
-        for (int g = 0; g < groups.Length; g++)
+        // Rented: the check runs every step of several groups.
+        var records = ArrayPool<(StagedHyperparameters, double)>.Shared.Rent(groups.Length);
+        try
         {
-            // A group without tensors this step takes no part (nor does its learning rate).
-            records[g] = (groups[g].Algorithm, groups[g].Tensors > 0 ? passes.Context(first).LearningRate : 0);
-            first += groups[g].Tensors;
+            int first = 0;
+            for (int g = 0; g < groups.Length; g++)
+            {
+                // A group without tensors this step takes no part (nor does its learning rate).
+                records[g] = (groups[g].Algorithm, groups[g].Tensors > 0 ? passes.Context(first).LearningRate : 0);
+                first += groups[g].Tensors;
+            }
+            return SharedGroupScalars.Problem(records.AsSpan(0, groups.Length));
         }
-        return SharedGroupScalars.Problem(records);
+        finally
+        {
+            ArrayPool<(StagedHyperparameters, double)>.Shared.Return(records, clearArray: true);
+        }
     }
 
     private static SlotSampling SamplingOf(StagedHyperparameters algorithm, StagedHyperparameters first, SlotSampling firstSampling) =>
