@@ -141,7 +141,7 @@ internal sealed unsafe class StagedTensors : IStagedPasses
         var (parameter, gradient, length) = Memory(entry);
         if (length >= Sharing.From && sampling.Stride <= 1)
         {
-            var job = new StagedReduceJob<TRule>(rule, (float*)parameter, (float*)gradient, entry.Slots, length, sums.Length);
+            var job = StagedReduceJob<TRule>.For(rule, (float*)parameter, (float*)gradient, entry.Slots, length, sums.Length);
             CoreSplitter.Shared.Run(job, length, Sharing.From, Sharing.Threads);
             job.AddTo(sums);
             return;
@@ -167,7 +167,7 @@ internal sealed unsafe class StagedTensors : IStagedPasses
         ReadOnlySpan<IntPtr> slots = entry.Slots;
         if (length >= Sharing.From)
         {
-            ApplyShared(rule, sampling, entry.Slots, parameter, gradient, length);
+            CoreSplitter.Shared.Run(StagedApplyJob<TRule>.For(rule, (float*)parameter, (float*)gradient, slots, sampling), length, Sharing.From, Sharing.Threads);
             return;
         }
         if (sampling.SampledSlots != 0)
@@ -179,15 +179,6 @@ internal sealed unsafe class StagedTensors : IStagedPasses
             return;
         }
         SlotKernel.Apply(rule, (float*)parameter, (float*)gradient, slots, length);
-    }
-
-    // Its own method: a lambda capturing a parameter makes the compiler allocate the closure on entry to the method
-    // that holds it, so in Apply every tensor's step paid for it (24 B), shared or not.
-    private void ApplyShared<TRule>(in TRule rule, SlotSampling sampling, IntPtr[] slots, IntPtr parameter, IntPtr gradient, int length)
-        where TRule : struct, ISlotRule
-    {
-        IntPtr[] shared = [.. slots.Select((slot, k) => sampling.IsSampled(k) ? IntPtr.Zero : slot)];
-        CoreSplitter.Shared.Run(new StagedApplyJob<TRule>(rule, (float*)parameter, (float*)gradient, shared), length, Sharing.From, Sharing.Threads);
     }
 
     private static (IntPtr Parameter, IntPtr Gradient, int Length) Memory(Entry entry)
