@@ -34,12 +34,13 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
         byte* values0 = (byte*)slot0.Values, values1 = (byte*)slot1.Values, values2 = (byte*)slot2.Values;
         float* scales0 = (float*)slot0.Scales, scales1 = (float*)slot1.Scales, scales2 = (float*)slot2.Scales;
         nuint width = (nuint)TLane.Count;
-        TLane keys = TLane.Bits(key);
+        TLane keys = TLane.Bits(key), stride = StateCodec.SpreadStride<TLane>();
         for (nuint block = 0; block < blocks; block++)
         {
             nuint start = block * Block, end = start + Block;
             TLane scale0 = TFormat0.Scale<TLane>(scales0, block), scale1 = TFormat1.Scale<TLane>(scales1, block), scale2 = TFormat2.Scale<TLane>(scales2, block);
             TLane largest0 = default, largest1 = default, largest2 = default;
+            TLane blockSpread = TLane.Spread(first + (int)start), spread = blockSpread;
             nuint i = start;
             // Tested at the bottom, so that the body dominates the exit and the JIT hoists the rule's broadcasts out of it.
             do
@@ -50,17 +51,16 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
                 TLane s2 = TFormat2.Load(values2, i, scale2);
                 rule.Apply(ref parameter, TLane.Load(ref *gradients, i), ref s0, ref s1, ref s2);
                 TLane.Store(parameter, ref *parameters, i);
-                TLane positions = TLane.Positions(first + (int)i);
-                TFormat0.Store(s0, values0, i, scratch, i - start, ref largest0, positions, keys);
-                TFormat1.Store(s1, values1, i, scratch + Block, i - start, ref largest1, positions, keys);
-                TFormat2.Store(s2, values2, i, scratch + 2 * Block, i - start, ref largest2, positions, keys);
+                TFormat0.Store(s0, values0, i, scratch, i - start, ref largest0, spread, keys);
+                TFormat1.Store(s1, values1, i, scratch + Block, i - start, ref largest1, spread, keys);
+                TFormat2.Store(s2, values2, i, scratch + 2 * Block, i - start, ref largest2, spread, keys);
+                if (TFormat0.DrawsInStore || TFormat1.DrawsInStore || TFormat2.DrawsInStore) spread = TLane.AddBits(spread, stride);
                 i += width;
             }
             while (i < end);
-            int blockFirst = first + (int)start;
-            TFormat0.Finish(values0, scales0, block, scratch, largest0, blockFirst, key);
-            TFormat1.Finish(values1, scales1, block, scratch + Block, largest1, blockFirst, key);
-            TFormat2.Finish(values2, scales2, block, scratch + 2 * Block, largest2, blockFirst, key);
+            TFormat0.Finish(values0, scales0, block, scratch, largest0, blockSpread, keys);
+            TFormat1.Finish(values1, scales1, block, scratch + Block, largest1, blockSpread, keys);
+            TFormat2.Finish(values2, scales2, block, scratch + 2 * Block, largest2, blockSpread, keys);
         }
     }
 }

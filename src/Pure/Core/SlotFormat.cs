@@ -11,6 +11,9 @@ namespace AdaptiveLR.Pure.Core;
 /// </summary>
 internal unsafe interface ISlotFormat
 {
+    /// <summary>Whether <see cref="Store"/> draws from the hash (a stochastically rounded bfloat16 slot): else the loop need not advance the spread it takes.</summary>
+    static abstract bool DrawsInStore { get; }
+
     /// <summary>The block's scale in every element (8-bit codes only).</summary>
     static abstract TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane>;
 
@@ -19,58 +22,61 @@ internal unsafe interface ISlotFormat
 
     /// <summary>
     /// Stores the values at <paramref name="index"/>, or (8-bit codes) keeps them in the block's scratch and folds their magnitudes into
-    /// <paramref name="largest"/>. <paramref name="positions"/> are the elements' indices in their tensor and <paramref name="key"/> the step's
-    /// <see cref="RoundingSeed.Key"/>: what a stochastically rounded slot draws from.
+    /// <paramref name="largest"/>. <paramref name="spread"/> is the elements' <see cref="ICodecLane{T}.Spread"/> and <paramref name="key"/> the step's
+    /// <see cref="RoundingSeed.Key"/> in every element: what a stochastically rounded slot draws from.
     /// </summary>
-    static abstract void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane>;
+    static abstract void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane>;
 
     /// <summary>
-    /// After the block's last lane: codes the block from its scratch and writes its scale (8-bit codes only); <paramref name="first"/> is the
-    /// block's first index in its tensor, <paramref name="key"/> the step's <see cref="RoundingSeed.Key"/>.
+    /// After the block's last lane: codes the block from its scratch and writes its scale (8-bit codes only); <paramref name="spread"/> is the
+    /// block's first lane's <see cref="ICodecLane{T}.Spread"/>, <paramref name="key"/> the step's <see cref="RoundingSeed.Key"/> in every element.
     /// </summary>
-    static abstract void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane>;
+    static abstract void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane>;
 }
 
 /// <summary>A slot the algorithm does not use.</summary>
 internal readonly unsafe struct Unused : ISlotFormat
 {
+    public static bool DrawsInStore => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> => default;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> { }
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> { }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> { }
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> { }
 }
 
 /// <summary>float32 values, in place.</summary>
 internal readonly unsafe struct Floats : ISlotFormat
 {
+    public static bool DrawsInStore => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> => TLane.Load(ref *(float*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> =>
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
         TLane.Store(value, ref *(float*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> { }
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> { }
 }
 
 /// <summary>bfloat16 codes, converted in registers on the way in and out, rounded as <typeparamref name="TRounding"/> says.</summary>
 internal readonly unsafe struct BFloat16s<TRounding> : ISlotFormat where TRounding : struct, IRoundingMode
 {
+    public static bool DrawsInStore => TRounding.Draws;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
         StateCodec.FromBFloat16(TLane.LoadHalves(ref *(ushort*)values, index));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> =>
-        TLane.StoreHalves(StateCodec.ToBFloat16(value, TRounding.BFloat16Increment(value, positions, key)), ref *(ushort*)values, index);
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
+        TLane.StoreHalves(StateCodec.ToBFloat16(value, TRounding.BFloat16Increment(value, spread, key)), ref *(ushort*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> { }
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> { }
 }
 
 /// <summary>8-bit codes with a sign (momenta), rounded as <typeparamref name="TRounding"/> says.</summary>
@@ -81,33 +87,35 @@ internal readonly unsafe struct BFloat16s<TRounding> : ISlotFormat where TRoundi
 /// </remarks>
 internal readonly unsafe struct SignedCodes<TRounding> : ISlotFormat where TRounding : struct, IRoundingMode
 {
+    public static bool DrawsInStore => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => TLane.Broadcast(scales[block]);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
         StateCodec.Decode(TLane.LoadBytes(ref *values, index), scale, nonNegative: false);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> =>
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
         Codes.Keep(value, scratch, inBlock, ref largest);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> =>
-        scales[block] = StateCodec.EncodeWholeBlock<TLane, TRounding>(ref *scratch, ref *(values + block * StateCodec.BlockSize), TLane.LargestBits(largest), nonNegative: false, first, TLane.Bits(key));
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
+        scales[block] = StateCodec.EncodeWholeBlock<TLane, TRounding>(ref *scratch, ref *(values + block * StateCodec.BlockSize), TLane.LargestBits(largest), nonNegative: false, spread, key);
 }
 
 /// <summary>8-bit codes without a sign, with a wider exponent (second moments, sums of squares), rounded as <typeparamref name="TRounding"/> says.</summary>
 internal readonly unsafe struct NonNegativeCodes<TRounding> : ISlotFormat where TRounding : struct, IRoundingMode
 {
+    public static bool DrawsInStore => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => TLane.Broadcast(scales[block]);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
         StateCodec.Decode(TLane.LoadBytes(ref *values, index), scale, nonNegative: true);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane positions, TLane key) where TLane : struct, ICodecLane<TLane> =>
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
         Codes.Keep(value, scratch, inBlock, ref largest);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, int first, int key) where TLane : struct, ICodecLane<TLane> =>
-        scales[block] = StateCodec.EncodeWholeBlock<TLane, TRounding>(ref *scratch, ref *(values + block * StateCodec.BlockSize), TLane.LargestBits(largest), nonNegative: true, first, TLane.Bits(key));
+    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
+        scales[block] = StateCodec.EncodeWholeBlock<TLane, TRounding>(ref *scratch, ref *(values + block * StateCodec.BlockSize), TLane.LargestBits(largest), nonNegative: true, spread, key);
 }
 
 /// <summary>What both 8-bit formats do with a block's new values: keep them in L1 scratch until the block's scale is known.</summary>

@@ -19,30 +19,30 @@ public readonly partial record struct Float128Lane : ICodecLane<Float128Lane>
     public static Float128Lane AddBits(Float128Lane left, Float128Lane right) => Of(left.Pattern + right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float128Lane SubtractBits(Float128Lane left, Float128Lane right) => Of(left.Pattern - right.Pattern);
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float128Lane And(Float128Lane left, Float128Lane right) => Of(left.Pattern & right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float128Lane Or(Float128Lane left, Float128Lane right) => Of(left.Pattern | right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float128Lane Mix(Float128Lane value, Float128Lane position, Float128Lane key)
+    public static Float128Lane Xor(Float128Lane left, Float128Lane right) => Of(left.Pattern ^ right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane MixHigh(Float128Lane value, Float128Lane spread, Float128Lane key)
     {
-        var x = (value.Pattern.AsUInt32() + position.Pattern.AsUInt32() * 0x9E3779B9u) ^ key.Pattern.AsUInt32();
+        var x = (value.Pattern.AsUInt32() + spread.Pattern.AsUInt32()) ^ key.Pattern.AsUInt32();
         x ^= x >> 16;
         x *= 0x7FEB352Du;
         x ^= x >> 15;
         x *= 0x846CA68Bu;
-        return new((x ^ (x >> 16)).AsSingle());
+        return new(x.AsSingle());
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float128Lane Positions(int first) => Of(Vector128.Create(first) + Vector128<int>.Indices);
+    public static Float128Lane Spread(int first) => Of(Vector128.Create(unchecked(first * StateCodec.GoldenRatio)) + Vector128<int>.Indices * StateCodec.GoldenRatio);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float128Lane AndNot(Float128Lane value, Float128Lane mask) => Of(Vector128.AndNot(value.Pattern, mask.Pattern));
+    public static Float128Lane Select(Float128Lane mask, Float128Lane whenSet, Float128Lane otherwise) => Of(Vector128.ConditionalSelect(mask.Pattern, whenSet.Pattern, otherwise.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float128Lane ShiftLeft(Float128Lane value, int count) => Of(Vector128.ShiftLeft(value.Pattern, count));
@@ -51,16 +51,17 @@ public readonly partial record struct Float128Lane : ICodecLane<Float128Lane>
     public static Float128Lane ShiftRight(Float128Lane value, int count) => Of(Vector128.ShiftRightLogical(value.Pattern, count));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane ShiftRightArithmetic(Float128Lane value, int count) => Of(Vector128.ShiftRightArithmetic(value.Pattern, count));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float128Lane MaxBits(Float128Lane left, Float128Lane right) => Of(Vector128.Max(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float128Lane MinBits(Float128Lane left, Float128Lane right) => Of(Vector128.Min(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float128Lane IsZero(Float128Lane value) => Of(Vector128.Equals(value.Pattern, Vector128<int>.Zero));
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float128Lane IsGreater(Float128Lane left, Float128Lane right) => Of(Vector128.GreaterThan(left.Pattern, right.Pattern));
+    public static Float128Lane WhereGreater(Float128Lane left, Float128Lane right, Float128Lane whenGreater, Float128Lane otherwise) =>
+        Of(Vector128.ConditionalSelect(Vector128.GreaterThan(left.Pattern, right.Pattern), whenGreater.Pattern, otherwise.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int LargestBits(Float128Lane value)
@@ -81,6 +82,9 @@ public readonly partial record struct Float128Lane : ICodecLane<Float128Lane>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreBytes(Float128Lane value, ref byte destination, nuint offset) =>
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref destination, offset), Vector128.Shuffle(value.Value.AsByte(), Vector128.Create((byte)0, 4, 8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)).AsUInt32().ToScalar());
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreBytesSaturated(Float128Lane value, ref byte destination, nuint offset) => StoreBytes(Of(Vector128.Min(value.Pattern, Vector128.Create(255))), ref destination, offset);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float128Lane LoadHalves(ref ushort source, nuint offset)

@@ -17,30 +17,30 @@ public readonly partial record struct Float256Lane : ICodecLane<Float256Lane>
     public static Float256Lane AddBits(Float256Lane left, Float256Lane right) => Of(left.Pattern + right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float256Lane SubtractBits(Float256Lane left, Float256Lane right) => Of(left.Pattern - right.Pattern);
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane And(Float256Lane left, Float256Lane right) => Of(left.Pattern & right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane Or(Float256Lane left, Float256Lane right) => Of(left.Pattern | right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float256Lane Mix(Float256Lane value, Float256Lane position, Float256Lane key)
+    public static Float256Lane Xor(Float256Lane left, Float256Lane right) => Of(left.Pattern ^ right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane MixHigh(Float256Lane value, Float256Lane spread, Float256Lane key)
     {
-        var x = (value.Pattern.AsUInt32() + position.Pattern.AsUInt32() * 0x9E3779B9u) ^ key.Pattern.AsUInt32();
+        var x = (value.Pattern.AsUInt32() + spread.Pattern.AsUInt32()) ^ key.Pattern.AsUInt32();
         x ^= x >> 16;
         x *= 0x7FEB352Du;
         x ^= x >> 15;
         x *= 0x846CA68Bu;
-        return new((x ^ (x >> 16)).AsSingle());
+        return new(x.AsSingle());
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float256Lane Positions(int first) => Of(Vector256.Create(first) + Vector256<int>.Indices);
+    public static Float256Lane Spread(int first) => Of(Vector256.Create(unchecked(first * StateCodec.GoldenRatio)) + Vector256<int>.Indices * StateCodec.GoldenRatio);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float256Lane AndNot(Float256Lane value, Float256Lane mask) => Of(Vector256.AndNot(value.Pattern, mask.Pattern));
+    public static Float256Lane Select(Float256Lane mask, Float256Lane whenSet, Float256Lane otherwise) => Of(Vector256.ConditionalSelect(mask.Pattern, whenSet.Pattern, otherwise.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane ShiftLeft(Float256Lane value, int count) => Of(Vector256.ShiftLeft(value.Pattern, count));
@@ -49,16 +49,17 @@ public readonly partial record struct Float256Lane : ICodecLane<Float256Lane>
     public static Float256Lane ShiftRight(Float256Lane value, int count) => Of(Vector256.ShiftRightLogical(value.Pattern, count));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane ShiftRightArithmetic(Float256Lane value, int count) => Of(Vector256.ShiftRightArithmetic(value.Pattern, count));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane MaxBits(Float256Lane left, Float256Lane right) => Of(Vector256.Max(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane MinBits(Float256Lane left, Float256Lane right) => Of(Vector256.Min(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float256Lane IsZero(Float256Lane value) => Of(Vector256.Equals(value.Pattern, Vector256<int>.Zero));
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float256Lane IsGreater(Float256Lane left, Float256Lane right) => Of(Vector256.GreaterThan(left.Pattern, right.Pattern));
+    public static Float256Lane WhereGreater(Float256Lane left, Float256Lane right, Float256Lane whenGreater, Float256Lane otherwise) =>
+        Of(Vector256.ConditionalSelect(Vector256.GreaterThan(left.Pattern, right.Pattern), whenGreater.Pattern, otherwise.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int LargestBits(Float256Lane value)
@@ -80,6 +81,9 @@ public readonly partial record struct Float256Lane : ICodecLane<Float256Lane>
         var halves = Vector256.Narrow(value.Pattern.AsUInt32(), value.Pattern.AsUInt32()).GetLower();
         Unsafe.WriteUnaligned(ref Unsafe.Add(ref destination, offset), Vector128.Narrow(halves, halves).AsUInt64().ToScalar());
     }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreBytesSaturated(Float256Lane value, ref byte destination, nuint offset) => StoreBytes(Of(Vector256.Min(value.Pattern, Vector256.Create(255))), ref destination, offset);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane LoadHalves(ref ushort source, nuint offset) => Of(Vector256.WidenLower(Vector128.LoadUnsafe(ref source, offset).ToVector256Unsafe()).AsInt32());

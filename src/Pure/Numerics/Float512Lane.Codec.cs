@@ -19,30 +19,30 @@ public readonly partial record struct Float512Lane : ICodecLane<Float512Lane>
     public static Float512Lane AddBits(Float512Lane left, Float512Lane right) => Of(left.Pattern + right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float512Lane SubtractBits(Float512Lane left, Float512Lane right) => Of(left.Pattern - right.Pattern);
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane And(Float512Lane left, Float512Lane right) => Of(left.Pattern & right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane Or(Float512Lane left, Float512Lane right) => Of(left.Pattern | right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float512Lane Mix(Float512Lane value, Float512Lane position, Float512Lane key)
+    public static Float512Lane Xor(Float512Lane left, Float512Lane right) => Of(left.Pattern ^ right.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane MixHigh(Float512Lane value, Float512Lane spread, Float512Lane key)
     {
-        var x = (value.Pattern.AsUInt32() + position.Pattern.AsUInt32() * 0x9E3779B9u) ^ key.Pattern.AsUInt32();
+        var x = (value.Pattern.AsUInt32() + spread.Pattern.AsUInt32()) ^ key.Pattern.AsUInt32();
         x ^= x >> 16;
         x *= 0x7FEB352Du;
         x ^= x >> 15;
         x *= 0x846CA68Bu;
-        return new((x ^ (x >> 16)).AsSingle());
+        return new(x.AsSingle());
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float512Lane Positions(int first) => Of(Vector512.Create(first) + Vector512<int>.Indices);
+    public static Float512Lane Spread(int first) => Of(Vector512.Create(unchecked(first * StateCodec.GoldenRatio)) + Vector512<int>.Indices * StateCodec.GoldenRatio);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float512Lane AndNot(Float512Lane value, Float512Lane mask) => Of(Vector512.AndNot(value.Pattern, mask.Pattern));
+    public static Float512Lane Select(Float512Lane mask, Float512Lane whenSet, Float512Lane otherwise) => Of(Vector512.ConditionalSelect(mask.Pattern, whenSet.Pattern, otherwise.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane ShiftLeft(Float512Lane value, int count) => Of(Vector512.ShiftLeft(value.Pattern, count));
@@ -51,16 +51,17 @@ public readonly partial record struct Float512Lane : ICodecLane<Float512Lane>
     public static Float512Lane ShiftRight(Float512Lane value, int count) => Of(Vector512.ShiftRightLogical(value.Pattern, count));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane ShiftRightArithmetic(Float512Lane value, int count) => Of(Vector512.ShiftRightArithmetic(value.Pattern, count));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane MaxBits(Float512Lane left, Float512Lane right) => Of(Vector512.Max(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane MinBits(Float512Lane left, Float512Lane right) => Of(Vector512.Min(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float512Lane IsZero(Float512Lane value) => Of(Vector512.Equals(value.Pattern, Vector512<int>.Zero));
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float512Lane IsGreater(Float512Lane left, Float512Lane right) => Of(Vector512.GreaterThan(left.Pattern, right.Pattern));
+    public static Float512Lane WhereGreater(Float512Lane left, Float512Lane right, Float512Lane whenGreater, Float512Lane otherwise) =>
+        Of(Vector512.ConditionalSelect(Vector512.GreaterThan(left.Pattern, right.Pattern), whenGreater.Pattern, otherwise.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int LargestBits(Float512Lane value)
@@ -75,6 +76,9 @@ public readonly partial record struct Float512Lane : ICodecLane<Float512Lane>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreBytes(Float512Lane value, ref byte destination, nuint offset) => Avx512F.ConvertToVector128Byte(value.Pattern).StoreUnsafe(ref destination, offset);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreBytesSaturated(Float512Lane value, ref byte destination, nuint offset) => Avx512F.ConvertToVector128ByteWithSaturation(value.Pattern.AsUInt32()).StoreUnsafe(ref destination, offset);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane LoadHalves(ref ushort source, nuint offset) => Of(Avx512F.ConvertToVector512Int32(Vector256.LoadUnsafe(ref source, offset)));

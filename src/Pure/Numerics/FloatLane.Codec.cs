@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace AdaptiveLR.Pure.Numerics;
 
@@ -8,6 +9,11 @@ public readonly partial record struct FloatLane : ICodecLane<FloatLane>
 
     private static FloatLane Of(int bits) => new(BitConverter.Int32BitsToSingle(bits));
 
+    // Through a vector register, not Of: the .NET 10 JIT turns a byte or 16-bit load reinterpreted as a float into a 4-byte load
+    // (dotnet/runtime#133580), reading the next codes into the pattern and past the end of the last one.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static FloatLane Widened(int bits) => new(Vector128.CreateScalarUnsafe(bits).AsSingle().ToScalar());
+
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane Bits(int value) => Of(value);
@@ -16,23 +22,23 @@ public readonly partial record struct FloatLane : ICodecLane<FloatLane>
     public static FloatLane AddBits(FloatLane left, FloatLane right) => Of(left.Pattern + right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FloatLane SubtractBits(FloatLane left, FloatLane right) => Of(left.Pattern - right.Pattern);
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane And(FloatLane left, FloatLane right) => Of(left.Pattern & right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane Or(FloatLane left, FloatLane right) => Of(left.Pattern | right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FloatLane Mix(FloatLane value, FloatLane position, FloatLane key) =>
-        Of(unchecked((int)RoundingSeed.Mix(((uint)value.Pattern + (uint)position.Pattern * 0x9E3779B9u) ^ (uint)key.Pattern)));
+    public static FloatLane Xor(FloatLane left, FloatLane right) => Of(left.Pattern ^ right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FloatLane Positions(int first) => Of(first);
+    public static FloatLane MixHigh(FloatLane value, FloatLane spread, FloatLane key) =>
+        Of(unchecked((int)RoundingSeed.MixHigh(((uint)value.Pattern + (uint)spread.Pattern) ^ (uint)key.Pattern)));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FloatLane AndNot(FloatLane value, FloatLane mask) => Of(value.Pattern & ~mask.Pattern);
+    public static FloatLane Spread(int first) => Of(unchecked(first * StateCodec.GoldenRatio));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static FloatLane Select(FloatLane mask, FloatLane whenSet, FloatLane otherwise) => Of((mask.Pattern & whenSet.Pattern) | (~mask.Pattern & otherwise.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane ShiftLeft(FloatLane value, int count) => Of(value.Pattern << count);
@@ -41,28 +47,31 @@ public readonly partial record struct FloatLane : ICodecLane<FloatLane>
     public static FloatLane ShiftRight(FloatLane value, int count) => Of(value.Pattern >>> count);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static FloatLane ShiftRightArithmetic(FloatLane value, int count) => Of(value.Pattern >> count);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane MaxBits(FloatLane left, FloatLane right) => Of(Math.Max(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane MinBits(FloatLane left, FloatLane right) => Of(Math.Min(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FloatLane IsZero(FloatLane value) => Of(value.Pattern == 0 ? -1 : 0);
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FloatLane IsGreater(FloatLane left, FloatLane right) => Of(left.Pattern > right.Pattern ? -1 : 0);
+    public static FloatLane WhereGreater(FloatLane left, FloatLane right, FloatLane whenGreater, FloatLane otherwise) => left.Pattern > right.Pattern ? whenGreater : otherwise;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int LargestBits(FloatLane value) => value.Pattern;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FloatLane LoadBytes(ref byte source, nuint offset) => Of(Unsafe.Add(ref source, offset));
+    public static FloatLane LoadBytes(ref byte source, nuint offset) => Widened(Unsafe.Add(ref source, offset));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreBytes(FloatLane value, ref byte destination, nuint offset) => Unsafe.Add(ref destination, offset) = (byte)value.Pattern;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FloatLane LoadHalves(ref ushort source, nuint offset) => Of(Unsafe.Add(ref source, offset));
+    public static void StoreBytesSaturated(FloatLane value, ref byte destination, nuint offset) => Unsafe.Add(ref destination, offset) = (byte)Math.Min(value.Pattern, 255);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static FloatLane LoadHalves(ref ushort source, nuint offset) => Widened(Unsafe.Add(ref source, offset));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreHalves(FloatLane value, ref ushort destination, nuint offset) => Unsafe.Add(ref destination, offset) = (ushort)value.Pattern;

@@ -14,27 +14,32 @@ public interface ICodecLane<T> : IFloatLane<T> where T : struct, ICodecLane<T>
     /// <summary>Integer sum of the bit patterns.</summary>
     static abstract T AddBits(T left, T right);
 
-    /// <summary>Integer difference of the bit patterns.</summary>
-    static abstract T SubtractBits(T left, T right);
-
     /// <summary>Bitwise and.</summary>
     static abstract T And(T left, T right);
 
     /// <summary>Bitwise or.</summary>
     static abstract T Or(T left, T right);
 
+    /// <summary>Bitwise exclusive or.</summary>
+    static abstract T Xor(T left, T right);
+
     /// <summary>
-    /// <see cref="RoundingSeed.Mix"/> of each <paramref name="value"/>'s pattern plus its <paramref name="position"/> times the golden ratio
-    /// (2³²/φ), exclusive-or <paramref name="key"/>: the hash that stochastic rounding draws from. A primitive, so that the fused loop
-    /// inlines one operation rather than a dozen (the JIT's inlining budget is per loop, and AMSGrad codes two such slots in it).
+    /// <see cref="RoundingSeed.Mix"/> of each <paramref name="value"/>'s pattern plus <paramref name="spread"/> (<see cref="Spread"/>), exclusive-or
+    /// <paramref name="key"/>, short of the hash's last step x ^ (x &gt;&gt; 16): that step changes only the low 16 bits, which a draw of at most
+    /// 16 bits (bfloat16's) shifts out (<see cref="StateCodec.Draw"/>). A primitive, so that the fused loop inlines one operation rather than a dozen (the JIT's
+    /// inlining budget is per loop, and AMSGrad codes two such slots in it).
     /// </summary>
-    static abstract T Mix(T value, T position, T key);
+    static abstract T MixHigh(T value, T spread, T key);
 
-    /// <summary>The consecutive integers <paramref name="first"/>, <paramref name="first"/> + 1, … as the elements' patterns.</summary>
-    static abstract T Positions(int first);
+    /// <summary>
+    /// The positions <paramref name="first"/>, <paramref name="first"/> + 1, … times the golden ratio (2³²/φ, wrapping) as the elements'
+    /// patterns: the positions' part of the hash, so that neighbours differ in many bits. The next lane's is this plus
+    /// <see cref="StateCodec.SpreadStride{T}"/>, one addition instead of a multiplication per lane.
+    /// </summary>
+    static abstract T Spread(int first);
 
-    /// <summary><paramref name="value"/> with the bits of <paramref name="mask"/> cleared.</summary>
-    static abstract T AndNot(T value, T mask);
+    /// <summary>Each element of <paramref name="whenSet"/> where <paramref name="mask"/>'s is all ones, of <paramref name="otherwise"/> where it is zero.</summary>
+    static abstract T Select(T mask, T whenSet, T otherwise);
 
     /// <summary>Each pattern shifted left by <paramref name="count"/> bits.</summary>
     static abstract T ShiftLeft(T value, int count);
@@ -42,17 +47,21 @@ public interface ICodecLane<T> : IFloatLane<T> where T : struct, ICodecLane<T>
     /// <summary>Each pattern shifted right by <paramref name="count"/> bits, filling with zeros.</summary>
     static abstract T ShiftRight(T value, int count);
 
+    /// <summary>Each pattern shifted right by <paramref name="count"/> bits, filling with its sign bit.</summary>
+    static abstract T ShiftRightArithmetic(T value, int count);
+
     /// <summary>The larger pattern of each pair, as signed integers.</summary>
     static abstract T MaxBits(T left, T right);
 
     /// <summary>The smaller pattern of each pair, as signed integers.</summary>
     static abstract T MinBits(T left, T right);
 
-    /// <summary>All ones where the pattern is zero, zero elsewhere.</summary>
-    static abstract T IsZero(T value);
-
-    /// <summary>All ones where <paramref name="left"/> &gt; <paramref name="right"/> as signed integers, zero elsewhere.</summary>
-    static abstract T IsGreater(T left, T right);
+    /// <summary>
+    /// Each element of <paramref name="whenGreater"/> where <paramref name="left"/>'s pattern &gt; <paramref name="right"/>'s as signed integers, of
+    /// <paramref name="otherwise"/> elsewhere. One primitive rather than a comparison and a <see cref="Select"/>: so the JIT keeps the comparison
+    /// as an AVX-512 mask and selects with it in one masked instruction.
+    /// </summary>
+    static abstract T WhereGreater(T left, T right, T whenGreater, T otherwise);
 
     /// <summary>The largest pattern of all elements, as a signed integer.</summary>
     static abstract int LargestBits(T value);
@@ -62,6 +71,9 @@ public interface ICodecLane<T> : IFloatLane<T> where T : struct, ICodecLane<T>
 
     /// <summary>The lowest byte of each element's pattern, stored at <paramref name="offset"/>.</summary>
     static abstract void StoreBytes(T value, ref byte destination, nuint offset);
+
+    /// <summary>Each element's non-negative pattern as a byte, 255 where it is larger, stored at <paramref name="offset"/>.</summary>
+    static abstract void StoreBytesSaturated(T value, ref byte destination, nuint offset);
 
     /// <summary><see cref="IFloatLane{T}.Count"/> 16-bit values from <paramref name="offset"/>, each zero-extended into an element's pattern.</summary>
     static abstract T LoadHalves(ref ushort source, nuint offset);

@@ -12,11 +12,14 @@ internal interface IRoundingMode
     /// <summary>The rounding this type stands for.</summary>
     static abstract StateRounding Rounding { get; }
 
+    /// <summary>Whether the increments draw from the hash: else a loop need not advance the positions' <see cref="ICodecLane{T}.Spread"/>.</summary>
+    static abstract bool Draws { get; }
+
     /// <summary>What an 8-bit code adds below its kept bits (<see cref="StateCodec.Codes"/>), per element.</summary>
-    static abstract T CodeIncrement<T>(T values, T positions, T key) where T : struct, ICodecLane<T>;
+    static abstract T CodeIncrement<T>(T values, T spread, T key) where T : struct, ICodecLane<T>;
 
     /// <summary>What a bfloat16 code adds below its kept 16 bits (<see cref="StateCodec.ToBFloat16"/>), per element.</summary>
-    static abstract T BFloat16Increment<T>(T values, T positions, T key) where T : struct, ICodecLane<T>;
+    static abstract T BFloat16Increment<T>(T values, T spread, T key) where T : struct, ICodecLane<T>;
 
     /// <summary>The pattern of an 8-bit block's scale from the pattern of its largest magnitude (finite or not).</summary>
     static abstract int ScaleBits(int largestBits);
@@ -26,10 +29,11 @@ internal interface IRoundingMode
 internal readonly struct ToNearest : IRoundingMode
 {
     public static StateRounding Rounding => StateRounding.Nearest;
+    public static bool Draws => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T CodeIncrement<T>(T values, T positions, T key) where T : struct, ICodecLane<T> => T.Bits(StateCodec.RoundFraction);
+    public static T CodeIncrement<T>(T values, T spread, T key) where T : struct, ICodecLane<T> => T.Bits(StateCodec.RoundFraction);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T BFloat16Increment<T>(T values, T positions, T key) where T : struct, ICodecLane<T> =>
+    public static T BFloat16Increment<T>(T values, T spread, T key) where T : struct, ICodecLane<T> =>
         T.AddBits(T.Bits(0x7FFF), T.And(T.ShiftRight(values, 16), T.Bits(1)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int ScaleBits(int largestBits) => largestBits;
@@ -39,10 +43,11 @@ internal readonly struct ToNearest : IRoundingMode
 internal readonly struct Stochastically : IRoundingMode
 {
     public static StateRounding Rounding => StateRounding.Stochastic;
+    public static bool Draws => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T CodeIncrement<T>(T values, T positions, T key) where T : struct, ICodecLane<T> => StateCodec.Draw(values, positions, key, StateCodec.FractionShift);
+    public static T CodeIncrement<T>(T values, T spread, T key) where T : struct, ICodecLane<T> => StateCodec.Draw(values, spread, key, StateCodec.FractionShift);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T BFloat16Increment<T>(T values, T positions, T key) where T : struct, ICodecLane<T> => StateCodec.Draw(values, positions, key, 16);
+    public static T BFloat16Increment<T>(T values, T spread, T key) where T : struct, ICodecLane<T> => StateCodec.Draw(values, spread, key, 16);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int ScaleBits(int largestBits) => largestBits;
 }
@@ -54,10 +59,11 @@ internal readonly struct Downward : IRoundingMode
     private const int LargestPowerOfTwo = 0x7F000000;
 
     public static StateRounding Rounding => StateRounding.Down;
+    public static bool Draws => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T CodeIncrement<T>(T values, T positions, T key) where T : struct, ICodecLane<T> => T.Bits(0);
+    public static T CodeIncrement<T>(T values, T spread, T key) where T : struct, ICodecLane<T> => T.Bits(0);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T BFloat16Increment<T>(T values, T positions, T key) where T : struct, ICodecLane<T> => T.Bits(0);
+    public static T BFloat16Increment<T>(T values, T spread, T key) where T : struct, ICodecLane<T> => T.Bits(0);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int ScaleBits(int largestBits) =>
         largestBits >= 0x7F800000 ? largestBits // infinity or NaN, kept as they are

@@ -18,13 +18,19 @@ public readonly record struct RoundingSeed(long Step, int First)
     /// <summary>A 32-bit integer hash (Wellons' lowbias32): every input bit changes about half the output bits.</summary>
     internal static uint Mix(uint x)
     {
+        x = MixHigh(x);
+        return x ^ (x >> 16);
+    }
+
+    /// <summary><see cref="Mix"/> short of its last step, which changes only the low 16 bits (<see cref="ICodecLane{T}.MixHigh"/>).</summary>
+    internal static uint MixHigh(uint x)
+    {
         unchecked
         {
             x ^= x >> 16;
             x *= 0x7FEB352Du;
             x ^= x >> 15;
-            x *= 0x846CA68Bu;
-            return x ^ (x >> 16);
+            return x * 0x846CA68Bu;
         }
     }
 }

@@ -45,6 +45,13 @@ public static class StateCodec
     private const int SignedOffset = (127 - 15) << 3, UnsignedOffset = (127 - 31) << 3;
     internal const int RoundFraction = 1 << 19, FractionShift = 20;
 
+    // 2³²/φ: what spreads a value's position over its hash (ICodecLane.Spread).
+    internal const int GoldenRatio = unchecked((int)0x9E3779B9);
+
+    /// <summary>What advances <see cref="ICodecLane{T}.Spread"/> by one lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T SpreadStride<T>() where T : struct, ICodecLane<T> => T.Bits(unchecked(T.Count * GoldenRatio));
+
     /// <summary>How many scales a slot of <paramref name="length"/> values needs.</summary>
     public static int Blocks(int length) => (length + BlockSize - 1) / BlockSize;
 
@@ -162,16 +169,17 @@ public static class StateCodec
         where T : struct, ICodecLane<T> where TRounding : struct, IRoundingMode
     {
         int key = seed.Key;
+        T spread = T.Spread(seed.First), stride = SpreadStride<T>();
         nuint i = 0;
-        for (; i + (nuint)T.Count <= length; i += (nuint)T.Count)
+        for (; i + (nuint)T.Count <= length; i += (nuint)T.Count, spread = T.AddBits(spread, stride))
         {
             var value = T.Load(ref values, i);
-            T.StoreHalves(ToBFloat16(value, TRounding.BFloat16Increment(value, T.Positions(seed.First + (int)i), T.Bits(key))), ref codes, i);
+            T.StoreHalves(ToBFloat16(value, TRounding.BFloat16Increment(value, spread, T.Bits(key))), ref codes, i);
         }
         for (; i < length; i++)
         {
             var value = FloatLane.Load(ref values, i);
-            FloatLane.StoreHalves(ToBFloat16(value, TRounding.BFloat16Increment(value, FloatLane.Positions(seed.First + (int)i), FloatLane.Bits(key))), ref codes, i);
+            FloatLane.StoreHalves(ToBFloat16(value, TRounding.BFloat16Increment(value, FloatLane.Spread(seed.First + (int)i), FloatLane.Bits(key))), ref codes, i);
         }
     }
 
@@ -208,16 +216,17 @@ public static class StateCodec
         float inverse = scale > 0 ? 1 / scale : 0;
         T factor = T.Broadcast(inverse);
         int key = seed.Key;
+        T spread = T.Spread(seed.First), stride = SpreadStride<T>();
         nuint i = 0;
-        for (; i + (nuint)T.Count <= length; i += (nuint)T.Count)
+        for (; i + (nuint)T.Count <= length; i += (nuint)T.Count, spread = T.AddBits(spread, stride))
         {
             var value = T.Load(ref values, i);
-            T.StoreBytes(Codes(value * factor, TRounding.CodeIncrement(value, T.Positions(seed.First + (int)i), T.Bits(key)), nonNegative), ref codes, i);
+            StoreCodes(Codes(value * factor, TRounding.CodeIncrement(value, spread, T.Bits(key)), nonNegative), ref codes, i, nonNegative);
         }
         for (; i < length; i++)
         {
             var value = FloatLane.Load(ref values, i);
-            FloatLane.StoreBytes(Codes(value * new FloatLane(inverse), TRounding.CodeIncrement(value, FloatLane.Positions(seed.First + (int)i), FloatLane.Bits(key)), nonNegative), ref codes, i);
+            StoreCodes(Codes(value * new FloatLane(inverse), TRounding.CodeIncrement(value, FloatLane.Spread(seed.First + (int)i), FloatLane.Bits(key)), nonNegative), ref codes, i, nonNegative);
         }
     }
 
@@ -225,55 +234,74 @@ public static class StateCodec
     /// Codes one whole block (<see cref="BlockSize"/> values, whose largest magnitude's pattern is <paramref name="largestBits"/>)
     /// and returns its scale: the fused kernel's last act on a block of an 8-bit slot. No scalar tail (a whole block is whole
     /// lanes), so that three inlined copies (AMSGrad) stay within the kernel loop's inlining budget; calling it instead
-    /// spilled the loop's registers around every call. <paramref name="first"/> is the block's first index in its tensor,
+    /// spilled the loop's registers around every call. <paramref name="spread"/> is the block's first lane's <see cref="ICodecLane{T}.Spread"/>,
     /// <paramref name="key"/> the step's <see cref="RoundingSeed.Key"/> in every element.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static float EncodeWholeBlock<T, TRounding>(ref float values, ref byte codes, int largestBits, bool nonNegative, int first, T key)
+    internal static float EncodeWholeBlock<T, TRounding>(ref float values, ref byte codes, int largestBits, bool nonNegative, T spread, T key)
         where T : struct, ICodecLane<T> where TRounding : struct, IRoundingMode
     {
         float scale = Scale(TRounding.ScaleBits(largestBits));
-        T factor = T.Broadcast(scale > 0 ? 1 / scale : 0);
+        T factor = T.Broadcast(scale > 0 ? 1 / scale : 0), stride = SpreadStride<T>();
         for (nuint i = 0; i < BlockSize; i += (nuint)T.Count)
         {
             var value = T.Load(ref values, i);
-            T.StoreBytes(Codes(value * factor, TRounding.CodeIncrement(value, T.Positions(first + (int)i), key), nonNegative), ref codes, i);
+            StoreCodes(Codes(value * factor, TRounding.CodeIncrement(value, spread, key), nonNegative), ref codes, i, nonNegative);
+            if (TRounding.Draws) spread = T.AddBits(spread, stride);
         }
         return scale;
     }
 
     /// <summary>
-    /// A uniform integer below 2^<paramref name="bits"/> per element: the top bits of a hash (<see cref="ICodecLane{T}.Mix"/>)
-    /// of the value's bits, its position (spread by the golden ratio, so that neighbours differ in many bits) and the step's key.
+    /// A uniform integer below 2^<paramref name="bits"/> per element: the top bits of a hash (<see cref="ICodecLane{T}.MixHigh"/>)
+    /// of the value's bits, its position (<paramref name="spread"/>, <see cref="ICodecLane{T}.Spread"/>) and the step's key.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T Draw<T>(T values, T positions, T key, int bits) where T : struct, ICodecLane<T> =>
-        T.ShiftRight(T.Mix(values, positions, key), 32 - bits);
+    internal static T Draw<T>(T values, T spread, T key, int bits) where T : struct, ICodecLane<T>
+    {
+        var hash = T.MixHigh(values, spread, key);
+        if (bits > 16) hash = T.Xor(hash, T.ShiftRight(hash, 16));
+        return T.ShiftRight(hash, 32 - bits);
+    }
 
     /// <summary>
     /// The 8-bit code of each quotient (value ÷ its block's scale), in the low byte of each element: its bits from the
     /// exponent down to the third fraction bit after adding <paramref name="increment"/> (<see cref="IRoundingMode.CodeIncrement"/>) below them.
+    /// A non-negative slot's codes are not capped at 255 here but as they are stored (<see cref="StoreCodes"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static T Codes<T>(T quotient, T increment, bool nonNegative) where T : struct, ICodecLane<T>
     {
-        int offset = nonNegative ? UnsignedOffset : SignedOffset, largest = nonNegative ? 255 : 127;
+        int offset = nonNegative ? UnsignedOffset : SignedOffset;
         var magnitude = T.And(quotient, T.Bits(0x7FFFFFFF));
-        var code = T.SubtractBits(T.ShiftRight(T.AddBits(magnitude, increment), FractionShift), T.Bits(offset));
-        code = T.MinBits(T.MaxBits(code, T.Bits(0)), T.Bits(largest));
+        // The offset comes off before the shift, in one addition with a constant increment: magnitude + increment − offset·2²⁰ stays within an int.
+        var below = T.AddBits(increment, T.Bits(-(offset << FractionShift)));
+        var code = T.MaxBits(T.ShiftRightArithmetic(T.AddBits(magnitude, below), FractionShift), T.Bits(0));
         if (nonNegative) return code;
-        var sign = T.ShiftLeft(T.ShiftRight(quotient, 31), 7);
-        return T.Or(code, T.AndNot(sign, T.IsZero(code)));
+        code = T.MinBits(code, T.Bits(127));
+        // The sign (bit 7 of the pattern shifted by 24) where the code is not 0: min(code·2⁷, 2⁷) is 2⁷ for every other code.
+        // As a select on bit 7, which the code leaves clear: one instruction (vpternlogd) on AVX-512.
+        return T.Select(T.MinBits(T.ShiftLeft(code, 7), T.Bits(0x80)), T.ShiftRight(quotient, 24), code);
     }
 
-    /// <summary>The values of 8-bit <paramref name="codes"/> (one per element) in a block of scale <paramref name="scale"/>.</summary>
+    /// <summary>Stores <see cref="Codes"/> at <paramref name="offset"/>: a non-negative slot's saturate at 255 as they are stored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreCodes<T>(T codes, ref byte destination, nuint offset, bool nonNegative) where T : struct, ICodecLane<T>
+    {
+        if (nonNegative) T.StoreBytesSaturated(codes, ref destination, offset);
+        else T.StoreBytes(codes, ref destination, offset);
+    }
+
+    /// <summary>The values of 8-bit <paramref name="codes"/> (one per element, zero-extended) in a block of scale <paramref name="scale"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static T Decode<T>(T codes, T scale, bool nonNegative) where T : struct, ICodecLane<T>
     {
         int offset = nonNegative ? UnsignedOffset : SignedOffset;
-        var magnitude = T.And(codes, T.Bits(nonNegative ? 255 : 127));
-        var bits = T.AndNot(T.ShiftLeft(T.AddBits(magnitude, T.Bits(offset)), FractionShift), T.IsZero(magnitude));
-        if (!nonNegative) bits = T.Or(bits, T.ShiftLeft(T.And(codes, T.Bits(0x80)), 24));
+        var magnitude = nonNegative ? codes : T.And(codes, T.Bits(127));
+        // Code 0 is zero: every other magnitude·2¹⁰ exceeds magnitude + offset (at most 1023), so the smaller is the exponent and fraction, or 0.
+        var bits = T.ShiftLeft(T.MinBits(T.ShiftLeft(magnitude, 10), T.AddBits(magnitude, T.Bits(offset))), FractionShift);
+        // The sign bit (bit 7 shifted to 31, which the magnitude leaves clear) as a select: one instruction (vpternlogd) on AVX-512.
+        if (!nonNegative) bits = T.Select(T.Bits(int.MinValue), T.ShiftLeft(codes, 24), bits);
         return bits * scale;
     }
 
@@ -285,8 +313,8 @@ public static class StateCodec
     internal static T ToBFloat16<T>(T values, T increment) where T : struct, ICodecLane<T>
     {
         var rounded = T.AddBits(values, increment);
-        var nan = T.IsGreater(T.And(values, T.Bits(0x7FFFFFFF)), T.Bits(0x7F800000));
-        return T.ShiftRight(T.Or(T.AndNot(rounded, nan), T.And(T.Or(values, T.Bits(0x400000)), nan)), 16);
+        var quietNaN = T.Or(values, T.Bits(0x400000));
+        return T.ShiftRight(T.WhereGreater(T.And(values, T.Bits(0x7FFFFFFF)), T.Bits(0x7F800000), quietNaN, rounded), 16);
     }
 
     /// <summary>The floats of bfloat16 codes (one per element, in the low 16 bits).</summary>
