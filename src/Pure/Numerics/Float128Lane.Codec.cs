@@ -30,8 +30,8 @@ public readonly partial record struct Float128Lane : ICodecLane<Float128Lane>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float128Lane MixHigh(Float128Lane value, Float128Lane spread, Float128Lane key)
     {
-        var x = (value.Pattern.AsUInt32() + spread.Pattern.AsUInt32()) ^ key.Pattern.AsUInt32();
-        x ^= x >> 16;
+        var x = value.Pattern.AsUInt32() + spread.Pattern.AsUInt32();
+        x = x ^ (x >> 16) ^ key.Pattern.AsUInt32();
         x *= 0x7FEB352Du;
         x ^= x >> 15;
         x *= 0x846CA68Bu;

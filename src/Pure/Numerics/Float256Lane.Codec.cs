@@ -28,8 +28,8 @@ public readonly partial record struct Float256Lane : ICodecLane<Float256Lane>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane MixHigh(Float256Lane value, Float256Lane spread, Float256Lane key)
     {
-        var x = (value.Pattern.AsUInt32() + spread.Pattern.AsUInt32()) ^ key.Pattern.AsUInt32();
-        x ^= x >> 16;
+        var x = value.Pattern.AsUInt32() + spread.Pattern.AsUInt32();
+        x = x ^ (x >> 16) ^ key.Pattern.AsUInt32();
         x *= 0x7FEB352Du;
         x ^= x >> 15;
         x *= 0x846CA68Bu;

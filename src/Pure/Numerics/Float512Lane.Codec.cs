@@ -30,8 +30,8 @@ public readonly partial record struct Float512Lane : ICodecLane<Float512Lane>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane MixHigh(Float512Lane value, Float512Lane spread, Float512Lane key)
     {
-        var x = (value.Pattern.AsUInt32() + spread.Pattern.AsUInt32()) ^ key.Pattern.AsUInt32();
-        x ^= x >> 16;
+        var x = value.Pattern.AsUInt32() + spread.Pattern.AsUInt32();
+        x = x ^ (x >> 16) ^ key.Pattern.AsUInt32();
         x *= 0x7FEB352Du;
         x ^= x >> 15;
         x *= 0x846CA68Bu;

@@ -32,7 +32,7 @@ public readonly partial record struct FloatLane : ICodecLane<FloatLane>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane MixHigh(FloatLane value, FloatLane spread, FloatLane key) =>
-        Of(unchecked((int)RoundingSeed.MixHigh(((uint)value.Pattern + (uint)spread.Pattern) ^ (uint)key.Pattern)));
+        Of(unchecked((int)RoundingSeed.MixHigh((uint)value.Pattern + (uint)spread.Pattern, (uint)key.Pattern)));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane Spread(int first) => Of(unchecked(first * StateCodec.GoldenRatio));

@@ -25,7 +25,7 @@ public interface ICodecLane<T> : IFloatLane<T> where T : struct, ICodecLane<T>
 
     /// <summary>
     /// <see cref="RoundingSeed.Mix"/> of each <paramref name="value"/>'s pattern plus <paramref name="spread"/> (<see cref="Spread"/>), exclusive-or
-    /// <paramref name="key"/>, short of the hash's last step x ^ (x &gt;&gt; 16): that step changes only the low 16 bits, which a draw of at most
+    /// the step's key (<paramref name="key"/> is <see cref="RoundingSeed.Key"/>), short of the hash's last step x ^ (x &gt;&gt; 16): that step changes only the low 16 bits, which a draw of at most
     /// 16 bits (bfloat16's) shifts out (<see cref="StateCodec.Draw"/>). A primitive, so that the fused loop inlines one operation rather than a dozen (the JIT's
     /// inlining budget is per loop, and AMSGrad codes two such slots in it).
     /// </summary>
