@@ -58,8 +58,7 @@ public readonly partial record struct Float256Lane : ICodecLane<Float256Lane>
     public static Float256Lane MinBits(Float256Lane left, Float256Lane right) => Of(Vector256.Min(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float256Lane WhereGreater(Float256Lane left, Float256Lane right, Float256Lane whenGreater, Float256Lane otherwise) =>
-        Of(Vector256.ConditionalSelect(Vector256.GreaterThan(left.Pattern, right.Pattern), whenGreater.Pattern, otherwise.Pattern));
+    public static Float256Lane WhereNaN(Float256Lane value, Float256Lane whenNaN, Float256Lane otherwise) => Of(Vector256.ConditionalSelect(Vector256.IsNaN(value.Value).AsInt32(), whenNaN.Pattern, otherwise.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int LargestBits(Float256Lane value)

@@ -56,7 +56,7 @@ public readonly partial record struct FloatLane : ICodecLane<FloatLane>
     public static FloatLane MinBits(FloatLane left, FloatLane right) => Of(Math.Min(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FloatLane WhereGreater(FloatLane left, FloatLane right, FloatLane whenGreater, FloatLane otherwise) => left.Pattern > right.Pattern ? whenGreater : otherwise;
+    public static FloatLane WhereNaN(FloatLane value, FloatLane whenNaN, FloatLane otherwise) => float.IsNaN(value.Value) ? whenNaN : otherwise;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int LargestBits(FloatLane value) => value.Pattern;

@@ -56,12 +56,8 @@ public interface ICodecLane<T> : IFloatLane<T> where T : struct, ICodecLane<T>
     /// <summary>The smaller pattern of each pair, as signed integers.</summary>
     static abstract T MinBits(T left, T right);
 
-    /// <summary>
-    /// Each element of <paramref name="whenGreater"/> where <paramref name="left"/>'s pattern &gt; <paramref name="right"/>'s as signed integers, of
-    /// <paramref name="otherwise"/> elsewhere. One primitive rather than a comparison and a <see cref="Select"/>: so the JIT keeps the comparison
-    /// as an AVX-512 mask and selects with it in one masked instruction.
-    /// </summary>
-    static abstract T WhereGreater(T left, T right, T whenGreater, T otherwise);
+    /// <summary>Each element of <paramref name="whenNaN"/> where <paramref name="value"/>'s is a NaN, of <paramref name="otherwise"/> elsewhere.</summary>
+    static abstract T WhereNaN(T value, T whenNaN, T otherwise);
 
     /// <summary>The largest pattern of all elements, as a signed integer.</summary>
     static abstract int LargestBits(T value);
