@@ -61,11 +61,7 @@ public readonly partial record struct Float256Lane : ICodecLane<Float256Lane>
     public static Float256Lane WhereNaN(Float256Lane value, Float256Lane whenNaN, Float256Lane otherwise) => Of(Vector256.ConditionalSelect(Vector256.IsNaN(value.Value).AsInt32(), whenNaN.Pattern, otherwise.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int LargestBits(Float256Lane value)
-    {
-        var half = Vector128.Max(value.Pattern.GetLower(), value.Pattern.GetUpper());
-        return Math.Max(Math.Max(half.GetElement(0), half.GetElement(1)), Math.Max(half.GetElement(2), half.GetElement(3)));
-    }
+    public static int LargestBits(Float256Lane value) => Float128Lane.Largest(Vector128.Max(value.Pattern.GetLower(), value.Pattern.GetUpper()));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane LoadBytes(ref byte source, nuint offset)

@@ -66,8 +66,7 @@ public readonly partial record struct Float512Lane : ICodecLane<Float512Lane>
     public static int LargestBits(Float512Lane value)
     {
         var half = Vector256.Max(value.Pattern.GetLower(), value.Pattern.GetUpper());
-        var quarter = Vector128.Max(half.GetLower(), half.GetUpper());
-        return Math.Max(Math.Max(quarter.GetElement(0), quarter.GetElement(1)), Math.Max(quarter.GetElement(2), quarter.GetElement(3)));
+        return Float128Lane.Largest(Vector128.Max(half.GetLower(), half.GetUpper()));
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
