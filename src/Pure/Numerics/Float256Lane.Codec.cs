@@ -58,7 +58,8 @@ public readonly partial record struct Float256Lane : ICodecLane<Float256Lane>
     public static Float256Lane MinBits(Float256Lane left, Float256Lane right) => Of(Vector256.Min(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float256Lane WhereNaN(Float256Lane value, Float256Lane whenNaN, Float256Lane otherwise) => Of(Vector256.ConditionalSelect(Vector256.IsNaN(value.Value).AsInt32(), whenNaN.Pattern, otherwise.Pattern));
+    public static Float256Lane QuietNaNsOr(Float256Lane value, Float256Lane otherwise) =>
+        Of(Vector256.ConditionalSelect(Vector256.IsNaN(value.Value).AsInt32(), value.Pattern | Vector256.Create(0x400000), otherwise.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int LargestBits(Float256Lane value) => Float128Lane.Largest(Vector128.Max(value.Pattern.GetLower(), value.Pattern.GetUpper()));

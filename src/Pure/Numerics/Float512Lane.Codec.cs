@@ -60,7 +60,8 @@ public readonly partial record struct Float512Lane : ICodecLane<Float512Lane>
     public static Float512Lane MinBits(Float512Lane left, Float512Lane right) => Of(Vector512.Min(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float512Lane WhereNaN(Float512Lane value, Float512Lane whenNaN, Float512Lane otherwise) => Of(Vector512.ConditionalSelect(Vector512.IsNaN(value.Value).AsInt32(), whenNaN.Pattern, otherwise.Pattern));
+    public static Float512Lane QuietNaNsOr(Float512Lane value, Float512Lane otherwise) =>
+        Of(Vector512.ConditionalSelect(Vector512.IsNaN(value.Value).AsInt32(), value.Pattern | Vector512.Create(0x400000), otherwise.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int LargestBits(Float512Lane value)

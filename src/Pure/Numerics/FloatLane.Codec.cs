@@ -56,7 +56,7 @@ public readonly partial record struct FloatLane : ICodecLane<FloatLane>
     public static FloatLane MinBits(FloatLane left, FloatLane right) => Of(Math.Min(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FloatLane WhereNaN(FloatLane value, FloatLane whenNaN, FloatLane otherwise) => float.IsNaN(value.Value) ? whenNaN : otherwise;
+    public static FloatLane QuietNaNsOr(FloatLane value, FloatLane otherwise) => float.IsNaN(value.Value) ? Of(value.Pattern | 0x400000) : otherwise;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int LargestBits(FloatLane value) => value.Pattern;

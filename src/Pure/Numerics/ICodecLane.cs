@@ -56,8 +56,11 @@ public interface ICodecLane<T> : IFloatLane<T> where T : struct, ICodecLane<T>
     /// <summary>The smaller pattern of each pair, as signed integers.</summary>
     static abstract T MinBits(T left, T right);
 
-    /// <summary>Each element of <paramref name="whenNaN"/> where <paramref name="value"/>'s is a NaN, of <paramref name="otherwise"/> elsewhere.</summary>
-    static abstract T WhereNaN(T value, T whenNaN, T otherwise);
+    /// <summary>
+    /// Each NaN of <paramref name="value"/> made quiet (its top fraction bit set), and <paramref name="otherwise"/>'s element where it is not a NaN.
+    /// One primitive, so that the JIT keeps the NaN test as an AVX-512 mask and sets the bit under it (a masked or).
+    /// </summary>
+    static abstract T QuietNaNsOr(T value, T otherwise);
 
     /// <summary>The largest pattern of all elements, as a signed integer.</summary>
     static abstract int LargestBits(T value);

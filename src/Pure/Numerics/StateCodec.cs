@@ -313,7 +313,7 @@ public static class StateCodec
     internal static T ToBFloat16<T>(T values, T increment) where T : struct, ICodecLane<T>
     {
         var rounded = T.AddBits(values, increment);
-        return T.ShiftRight(T.WhereNaN(values, T.Or(values, T.Bits(0x400000)), rounded), 16);
+        return T.ShiftRight(T.QuietNaNsOr(values, rounded), 16);
     }
 
     /// <summary>The floats of bfloat16 codes (one per element, in the low 16 bits).</summary>
