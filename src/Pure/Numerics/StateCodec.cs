@@ -196,7 +196,7 @@ public static class StateCodec
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static T Magnitudes<T>(T largest, T values) where T : struct, ICodecLane<T> =>
-        T.MaxBits(largest, T.And(values, T.Bits(0x7FFFFFFF)));
+        T.MaxBits(largest, T.Abs(values));
 
     /// <summary>
     /// A block's scale from the pattern of its largest magnitude (<see cref="Magnitudes"/>), or of the power of two above it
