@@ -37,27 +37,30 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
         TLane keys = TLane.Bits(key), stride = StateCodec.SpreadStride<TLane>();
         for (nuint block = 0; block < blocks; block++)
         {
-            nuint start = block * Block, end = start + Block;
+            nuint start = block * Block;
+            // Indexed from the block's start, so that a lane's scratch and slot addresses need no arithmetic of their own.
+            float* blockParameters = parameters + start, blockGradients = gradients + start;
+            byte* block0 = TFormat0.At(values0, start), block1 = TFormat1.At(values1, start), block2 = TFormat2.At(values2, start);
             TLane scale0 = TFormat0.Scale<TLane>(scales0, block), scale1 = TFormat1.Scale<TLane>(scales1, block), scale2 = TFormat2.Scale<TLane>(scales2, block);
             TLane largest0 = default, largest1 = default, largest2 = default;
             TLane blockSpread = TLane.Spread(first + (int)start), spread = blockSpread;
-            nuint i = start;
+            nuint i = 0;
             // Tested at the bottom, so that the body dominates the exit and the JIT hoists the rule's broadcasts out of it.
             do
             {
-                TLane parameter = TLane.Load(ref *parameters, i);
-                TLane s0 = TFormat0.Load(values0, i, scale0);
-                TLane s1 = TFormat1.Load(values1, i, scale1);
-                TLane s2 = TFormat2.Load(values2, i, scale2);
-                rule.Apply(ref parameter, TLane.Load(ref *gradients, i), ref s0, ref s1, ref s2);
-                TLane.Store(parameter, ref *parameters, i);
-                TFormat0.Store(s0, values0, i, scratch, i - start, ref largest0, spread, keys);
-                TFormat1.Store(s1, values1, i, scratch + Block, i - start, ref largest1, spread, keys);
-                TFormat2.Store(s2, values2, i, scratch + 2 * Block, i - start, ref largest2, spread, keys);
+                TLane parameter = TLane.Load(ref *blockParameters, i);
+                TLane s0 = TFormat0.Load(block0, i, scale0);
+                TLane s1 = TFormat1.Load(block1, i, scale1);
+                TLane s2 = TFormat2.Load(block2, i, scale2);
+                rule.Apply(ref parameter, TLane.Load(ref *blockGradients, i), ref s0, ref s1, ref s2);
+                TLane.Store(parameter, ref *blockParameters, i);
+                TFormat0.Store(s0, block0, i, scratch, i, ref largest0, spread, keys);
+                TFormat1.Store(s1, block1, i, scratch + Block, i, ref largest1, spread, keys);
+                TFormat2.Store(s2, block2, i, scratch + 2 * Block, i, ref largest2, spread, keys);
                 if (TFormat0.DrawsInStore || TFormat1.DrawsInStore || TFormat2.DrawsInStore) spread = TLane.AddBits(spread, stride);
                 i += width;
             }
-            while (i < end);
+            while (i < Block);
             TFormat0.Finish(values0, scales0, block, scratch, largest0, blockSpread, keys);
             TFormat1.Finish(values1, scales1, block, scratch + Block, largest1, blockSpread, keys);
             TFormat2.Finish(values2, scales2, block, scratch + 2 * Block, largest2, blockSpread, keys);

@@ -14,6 +14,9 @@ internal unsafe interface ISlotFormat
     /// <summary>Whether <see cref="Store"/> draws from the hash (a stochastically rounded bfloat16 slot): else the loop need not advance the spread it takes.</summary>
     static abstract bool DrawsInStore { get; }
 
+    /// <summary>The slot's storage from element <paramref name="index"/> on.</summary>
+    static abstract byte* At(byte* values, nuint index);
+
     /// <summary>The block's scale in every element (8-bit codes only).</summary>
     static abstract TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane>;
 
@@ -37,6 +40,8 @@ internal unsafe interface ISlotFormat
 /// <summary>A slot the algorithm does not use.</summary>
 internal readonly unsafe struct Unused : ISlotFormat
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static byte* At(byte* values, nuint index) => values;
     public static bool DrawsInStore => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
@@ -51,6 +56,8 @@ internal readonly unsafe struct Unused : ISlotFormat
 /// <summary>float32 values, in place.</summary>
 internal readonly unsafe struct Floats : ISlotFormat
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static byte* At(byte* values, nuint index) => values + 4 * index;
     public static bool DrawsInStore => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
@@ -66,6 +73,8 @@ internal readonly unsafe struct Floats : ISlotFormat
 /// <summary>bfloat16 codes, converted in registers on the way in and out, rounded as <typeparamref name="TRounding"/> says.</summary>
 internal readonly unsafe struct BFloat16s<TRounding> : ISlotFormat where TRounding : struct, IRoundingMode
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static byte* At(byte* values, nuint index) => values + 2 * index;
     public static bool DrawsInStore => TRounding.Draws;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
@@ -87,6 +96,8 @@ internal readonly unsafe struct BFloat16s<TRounding> : ISlotFormat where TRoundi
 /// </remarks>
 internal readonly unsafe struct SignedCodes<TRounding> : ISlotFormat where TRounding : struct, IRoundingMode
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static byte* At(byte* values, nuint index) => values + index;
     public static bool DrawsInStore => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => TLane.Broadcast(scales[block]);
@@ -104,6 +115,8 @@ internal readonly unsafe struct SignedCodes<TRounding> : ISlotFormat where TRoun
 /// <summary>8-bit codes without a sign, with a wider exponent (second moments, sums of squares), rounded as <typeparamref name="TRounding"/> says.</summary>
 internal readonly unsafe struct NonNegativeCodes<TRounding> : ISlotFormat where TRounding : struct, IRoundingMode
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static byte* At(byte* values, nuint index) => values + index;
     public static bool DrawsInStore => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => TLane.Broadcast(scales[block]);
