@@ -260,6 +260,7 @@ public static class StateCodec
     internal static T Draw<T>(T values, T spread, T key, int bits) where T : struct, ICodecLane<T>
     {
         var hash = T.MixHigh(values, spread, key);
+        // MixHigh leaves out the hash's last fold, which changes only the low 16 bits: only a draw of more bits (8-bit codes' 20) needs it.
         if (bits > 16) hash = T.Xor(hash, T.ShiftRight(hash, 16));
         return T.ShiftRight(hash, 32 - bits);
     }
