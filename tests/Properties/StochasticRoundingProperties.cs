@@ -9,7 +9,8 @@ namespace AdaptiveLR.Properties;
 /// <summary>
 /// Non-negative slots are rounded stochastically (<see cref="StateCodec"/>): one value coded at many positions and
 /// steps lands on one of its two neighbouring codes each time, and the mean of what is decoded is the value, within
-/// the statistical bound of that many independent draws. Rounding to nearest fails this (it always picks one code).
+/// the statistical bound of that many independent draws; so is the mean over many steps of one value at one position.
+/// Rounding to nearest fails this (it always picks one code).
 /// </summary>
 public class StochasticRoundingProperties
 {
@@ -72,6 +73,47 @@ public class StochasticRoundingProperties
         // The bfloat16 code below the value is its float32 bits with the low 16 cut off.
         float below = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(value) & ~0xFFFF);
         AssertUnbiasedNeighbours(seen, value, below, Math.Pow(2, Math.Floor(Math.Log2(value)) - 7));
+    }
+
+    // One element at one position over many steps: what keeps a slowly moving sum unbiased is that each element's draws
+    // are uniform over the steps (the step's key), not only across the elements of one step.
+    private const int StepsAtOnePosition = 1500;
+
+    [Property(Arbitrary = [typeof(StochasticRoundingProperties)], MaxTest = 40)]
+    public void BFloat16DrawsAtOnePositionAreUnbiasedOverTheSteps(float value, int position)
+    {
+        var codes = new ushort[1];
+        var decoded = new float[1];
+        var seen = new List<float>();
+        for (int step = 1; step <= StepsAtOnePosition; step++)
+        {
+            StateCodec.EncodeBFloat16([value], codes, nonNegative: true, new RoundingSeed(step, position & 0xFFFFFF));
+            StateCodec.DecodeBFloat16(codes, decoded);
+            seen.Add(decoded[0]);
+        }
+        float below = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(value) & ~0xFFFF);
+        AssertUnbiasedNeighbours(seen, value, below, Math.Pow(2, Math.Floor(Math.Log2(value)) - 7));
+    }
+
+    [Property(Arbitrary = [typeof(StochasticRoundingProperties)], MaxTest = 40)]
+    public void EightBitDrawsAtOnePositionAreUnbiasedOverTheSteps((float Scale, float Quotient) sample, int position)
+    {
+        float value = sample.Scale * sample.Quotient;
+        // The scale in element 0, the value in element 1: the block starts at a multiple of the block size.
+        int first = (position & 0xFFFF) * StateCodec.BlockSize;
+        float[] block = [sample.Scale, value];
+        var codes = new byte[2];
+        var decoded = new float[2];
+        var seen = new List<float>();
+        for (int step = 1; step <= StepsAtOnePosition; step++)
+        {
+            float scale = StateCodec.EncodeBlock(block, codes, nonNegative: true, new RoundingSeed(step, first));
+            StateCodec.DecodeBlock(codes, scale, decoded, nonNegative: true);
+            seen.Add(decoded[1]);
+        }
+        double quotient = (double)value / sample.Scale;
+        double quotientStep = Math.Pow(2, Math.Floor(Math.Log2(quotient)) - 3);
+        AssertUnbiasedNeighbours(seen, value, Math.Floor(quotient / quotientStep) * quotientStep * sample.Scale, quotientStep * sample.Scale);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace AdaptiveLR.Pure.Core;
 /// </summary>
 internal unsafe interface ISlotFormat
 {
-    /// <summary>Whether <see cref="Store"/> draws from the hash (a stochastically rounded bfloat16 slot): else the loop need not advance the spread it takes.</summary>
+    /// <summary>Whether <see cref="Store"/> draws (a stochastically rounded bfloat16 slot): else the loop need not advance the spread it takes.</summary>
     static abstract bool DrawsInStore { get; }
 
     /// <summary>The slot's storage from element <paramref name="index"/> on.</summary>

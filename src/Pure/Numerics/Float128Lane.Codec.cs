@@ -28,17 +28,6 @@ public readonly partial record struct Float128Lane : ICodecLane<Float128Lane>
     public static Float128Lane Xor(Float128Lane left, Float128Lane right) => Of(left.Pattern ^ right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float128Lane MixHigh(Float128Lane value, Float128Lane spread, Float128Lane key)
-    {
-        var x = value.Pattern.AsUInt32() + spread.Pattern.AsUInt32();
-        x = x ^ (x >> 16) ^ key.Pattern.AsUInt32();
-        x *= 0x7FEB352Du;
-        x ^= x >> 15;
-        x *= 0x846CA68Bu;
-        return new(x.AsSingle());
-    }
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float128Lane Spread(int first) => Of(Vector128.Create(unchecked(first * StateCodec.GoldenRatio)) + Vector128<int>.Indices * StateCodec.GoldenRatio);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

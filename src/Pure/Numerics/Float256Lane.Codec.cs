@@ -26,17 +26,6 @@ public readonly partial record struct Float256Lane : ICodecLane<Float256Lane>
     public static Float256Lane Xor(Float256Lane left, Float256Lane right) => Of(left.Pattern ^ right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float256Lane MixHigh(Float256Lane value, Float256Lane spread, Float256Lane key)
-    {
-        var x = value.Pattern.AsUInt32() + spread.Pattern.AsUInt32();
-        x = x ^ (x >> 16) ^ key.Pattern.AsUInt32();
-        x *= 0x7FEB352Du;
-        x ^= x >> 15;
-        x *= 0x846CA68Bu;
-        return new(x.AsSingle());
-    }
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane Spread(int first) => Of(Vector256.Create(unchecked(first * StateCodec.GoldenRatio)) + Vector256<int>.Indices * StateCodec.GoldenRatio);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

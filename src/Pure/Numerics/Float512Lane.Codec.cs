@@ -28,17 +28,6 @@ public readonly partial record struct Float512Lane : ICodecLane<Float512Lane>
     public static Float512Lane Xor(Float512Lane left, Float512Lane right) => Of(left.Pattern ^ right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float512Lane MixHigh(Float512Lane value, Float512Lane spread, Float512Lane key)
-    {
-        var x = value.Pattern.AsUInt32() + spread.Pattern.AsUInt32();
-        x = x ^ (x >> 16) ^ key.Pattern.AsUInt32();
-        x *= 0x7FEB352Du;
-        x ^= x >> 15;
-        x *= 0x846CA68Bu;
-        return new(x.AsSingle());
-    }
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane Spread(int first) => Of(Vector512.Create(unchecked(first * StateCodec.GoldenRatio)) + Vector512<int>.Indices * StateCodec.GoldenRatio);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

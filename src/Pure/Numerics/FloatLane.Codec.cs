@@ -31,10 +31,6 @@ public readonly partial record struct FloatLane : ICodecLane<FloatLane>
     public static FloatLane Xor(FloatLane left, FloatLane right) => Of(left.Pattern ^ right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FloatLane MixHigh(FloatLane value, FloatLane spread, FloatLane key) =>
-        Of(unchecked((int)RoundingSeed.MixHigh((uint)value.Pattern + (uint)spread.Pattern, (uint)key.Pattern)));
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane Spread(int first) => Of(unchecked(first * StateCodec.GoldenRatio));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -24,16 +24,8 @@ public interface ICodecLane<T> : IFloatLane<T> where T : struct, ICodecLane<T>
     static abstract T Xor(T left, T right);
 
     /// <summary>
-    /// <see cref="RoundingSeed.Mix"/> of each <paramref name="value"/>'s pattern plus <paramref name="spread"/> (<see cref="Spread"/>), exclusive-or
-    /// the step's key (<paramref name="key"/> is <see cref="RoundingSeed.Key"/>), short of the hash's last step x ^ (x &gt;&gt; 16): that step changes only the low 16 bits, which a draw of at most
-    /// 16 bits (bfloat16's) shifts out (<see cref="StateCodec.Draw"/>). A primitive, so that the fused loop inlines one operation rather than a dozen (the JIT's
-    /// inlining budget is per loop, and AMSGrad codes two such slots in it).
-    /// </summary>
-    static abstract T MixHigh(T value, T spread, T key);
-
-    /// <summary>
     /// The positions <paramref name="first"/>, <paramref name="first"/> + 1, … times the golden ratio (2³²/φ, wrapping) as the elements'
-    /// patterns: the positions' part of the hash, so that neighbours differ in many bits. The next lane's is this plus
+    /// patterns: the positions' part of a stochastic rounding's draw (<see cref="StateCodec.Draw"/>), a Weyl sequence. The next lane's is this plus
     /// <see cref="StateCodec.SpreadStride{T}"/>, one addition instead of a multiplication per lane.
     /// </summary>
     static abstract T Spread(int first);

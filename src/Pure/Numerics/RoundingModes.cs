@@ -12,7 +12,7 @@ internal interface IRoundingMode
     /// <summary>The rounding this type stands for.</summary>
     static abstract StateRounding Rounding { get; }
 
-    /// <summary>Whether the increments draw from the hash: else a loop need not advance the positions' <see cref="ICodecLane{T}.Spread"/>.</summary>
+    /// <summary>Whether the increments are drawn (StateCodec.Draw): else a loop need not advance the positions' <see cref="ICodecLane{T}.Spread"/>.</summary>
     static abstract bool Draws { get; }
 
     /// <summary>What an 8-bit code adds below its kept bits (<see cref="StateCodec.Codes"/>), per element.</summary>
