@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using AdaptiveLR.Pure.Core;
 using AdaptiveLR.Pure.Numerics;
 using FsCheck;
@@ -20,9 +19,9 @@ public class SlotKernelMaskProperties
     {
         var random = new Random(seed.Get);
         int slotCount = random.Next(1, 9), length = random.Next(0, 300), masks = random.Next(0, 3);
-        bool[] present = [.. Enumerable.Range(0, slotCount).Select(_ => random.Next(5) > 0)];
-        float[] parameters = Values(random, length), gradients = Values(random, length);
-        float[][] slots = [.. Enumerable.Range(0, slotCount).Select(_ => Values(random, length))];
+        bool[] present = PinnedSlots.Present(random, slotCount);
+        float[] parameters = PinnedSlots.Values(random, length), gradients = PinnedSlots.Values(random, length);
+        float[][] slots = PinnedSlots.Slots(random, slotCount, length);
         var (read, written, readsGradient) = masks switch
         {
             0 => Masks<SomeReadOthersWritten>(),
@@ -49,24 +48,14 @@ public class SlotKernelMaskProperties
 
     private static (int Read, int Written, bool Gradient) Masks<TMasks>() where TMasks : IMasks => (TMasks.Read, TMasks.Written, TMasks.Gradient);
 
-    private static unsafe void Run<TRule>(TRule rule, float[] parameters, float[] gradients, float[][] slots, bool[] present) where TRule : struct, ISlotRule
-    {
-        var handles = slots.Select(slot => GCHandle.Alloc(slot, GCHandleType.Pinned)).ToArray();
-        try
+    private static unsafe void Run<TRule>(TRule rule, float[] parameters, float[] gradients, float[][] slots, bool[] present) where TRule : struct, ISlotRule =>
+        PinnedSlots.With(slots, present, pointers =>
         {
-            IntPtr[] pointers = [.. slots.Select((_, k) => present[k] ? handles[k].AddrOfPinnedObject() : IntPtr.Zero)];
             fixed (float* p = parameters, g = gradients)
                 SlotKernel.Apply(rule, p, g, pointers, parameters.Length);
-        }
-        finally
-        {
-            foreach (var handle in handles) handle.Free();
-        }
-    }
+        });
 
     private static int[] Bits(float[] values) => [.. values.Select(BitConverter.SingleToInt32Bits)];
-
-    private static float[] Values(Random random, int length) => [.. Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 2 - 1))];
 
     private interface IMasks
     {

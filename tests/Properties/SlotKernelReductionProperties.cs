@@ -21,24 +21,18 @@ public class SlotKernelReductionProperties
         int slotCount = random.Next(0, 9), sumCount = random.Next(1, 7), length = random.Next(0, 700);
         int touched = random.Next(0, 1 << slotCount), written = touched & random.Next(0, 1 << slotCount);
         bool readsParameter = random.Next(2) == 0;
-        bool[] present = [.. Enumerable.Range(0, slotCount).Select(_ => random.Next(5) > 0)];
-        float[] parameters = Values(random, length), gradients = Values(random, length);
-        float[][] slots = [.. Enumerable.Range(0, slotCount).Select(_ => Values(random, length))];
+        bool[] present = PinnedSlots.Present(random, slotCount);
+        float[] parameters = PinnedSlots.Values(random, length), gradients = PinnedSlots.Values(random, length);
+        float[][] slots = PinnedSlots.Slots(random, slotCount, length);
         float[][] before = [.. slots.Select(slot => (float[])slot.Clone())];
         var rule = new MixingReduction(slotCount, sumCount, touched, written, readsParameter);
 
         double[] kernelSums = new double[sumCount];
-        var handles = slots.Select(slot => System.Runtime.InteropServices.GCHandle.Alloc(slot, System.Runtime.InteropServices.GCHandleType.Pinned)).ToArray();
-        try
+        PinnedSlots.With(slots, present, pointers =>
         {
-            IntPtr[] pointers = [.. Enumerable.Range(0, slotCount).Select(k => present[k] ? handles[k].AddrOfPinnedObject() : IntPtr.Zero)];
             fixed (float* p = parameters, g = gradients)
                 SlotKernel.Accumulate(rule, p, g, pointers, length, kernelSums);
-        }
-        finally
-        {
-            foreach (var handle in handles) handle.Free();
-        }
+        });
 
         double[]?[] reference = [.. Enumerable.Range(0, slotCount).Select(k => present[k] ? before[k].Select(v => (double)v).ToArray() : null)];
         double[] referenceSums = new double[sumCount];
@@ -67,8 +61,6 @@ public class SlotKernelReductionProperties
             }
         }
     }
-
-    private static float[] Values(Random random, int length) => [.. Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 2 - 1))];
 
     /// <summary>Each touched slot k ← ½·slot + g; sum j += (j + 1)·θ + the slot j mod count as the rule sees it (zero when untouched).</summary>
     private readonly struct MixingReduction(int slotCount, int sumCount, int touched, int written, bool readsParameter) : IReductionRule
