@@ -192,6 +192,26 @@ public sealed partial class RunFolderTests : IDisposable
         Assert.Equal(ScheduleAndTransformTests.Numbers(straight), ScheduleAndTransformTests.Numbers(run));
     }
 
+    [Fact]
+    public void ARunKilledAfterItsLastCheckpointIsFinishedByResumeWithItsCheckpointUntouched()
+    {
+        string run = folder["run"];
+        Train(run, "--epochs", "2").Succeeded();
+        var (checkpoint, csv) = (Path.Combine(run, "checkpoint.bin"), Path.Combine(run, "metrics.csv"));
+        byte[] savedCheckpoint = File.ReadAllBytes(checkpoint);
+        string metrics = File.ReadAllText(csv);
+        // As after SIGKILL between the last checkpoint and the metrics and plots it is followed by.
+        File.WriteAllLines(csv, File.ReadAllLines(csv)[..^1]);
+        foreach (string plot in new[] { "training.png", "effective-lr.png" }) File.Delete(Path.Combine(run, plot));
+
+        Train(run, "--epochs", "2", "--resume").Succeeded();
+        Assert.Equal(savedCheckpoint, File.ReadAllBytes(checkpoint));
+        Assert.Equal(metrics, File.ReadAllText(csv));
+        Assert.True(File.Exists(Path.Combine(run, "training.png")) && File.Exists(Path.Combine(run, "effective-lr.png")));
+        // Finished, it is refused like any run asked for no more epochs than it has.
+        Assert.Contains("has completed 2 epochs already", Train(run, "--epochs", "2", "--resume").FailedWithUsageError());
+    }
+
     public void Dispose() => folder.Dispose();
 
     private static CliRun Train(string run, params string[] args) => CliRun.Of(["train", "--out", run, .. Slice, .. args]);

@@ -52,7 +52,8 @@ public static class TrainCommand
             if (resuming)
             {
                 Checkpoint.Resume(trainer, run[Checkpoint.FileName]);
-                if (trainer.CompletedEpochs >= epochs)
+                // A run killed after its last checkpoint but before its metrics and plots were written is finished, not refused.
+                if (trainer.CompletedEpochs > epochs || (trainer.CompletedEpochs == epochs && FilesAreWritten(trainer, run)))
                     throw new UsageException($"--epochs: the run in '{run.Shown}' has completed {trainer.CompletedEpochs} epochs already, --epochs {epochs} asks for no more; give --epochs {trainer.CompletedEpochs + 1} or more to continue it");
                 // After a failed write (a full disk) the metrics can be an epoch ahead of the checkpoint: the checkpoint's history wins.
                 MetricsFiles.Write(trainer, run.FullPath);
@@ -66,6 +67,12 @@ public static class TrainCommand
         });
         return command;
     }
+
+    /// <summary>Whether the run's metrics are those of its checkpoint and its plots exist: what its last epoch leaves after the checkpoint.</summary>
+    private static bool FilesAreWritten(Trainer trainer, RunFolder run) =>
+        File.Exists(run[MetricsFiles.CsvName]) && File.ReadAllText(run[MetricsFiles.CsvName]) == MetricsFiles.Csv(trainer) &&
+        File.Exists(run[MetricsFiles.JsonName]) && File.Exists(run[TrainingPlots.CurvesName]) &&
+        (trainer.History[^1].EffectiveLearningRates.Length == 0 || File.Exists(run[TrainingPlots.EffectiveLearningRateName]));
 
     private static string Interrupted(string signal, Trainer trainer, RunFolder run, ParseResult parsed)
     {
