@@ -19,7 +19,7 @@ public static unsafe class SlotKernel
     {
         if (slots.Length > MaxSlots) throw new ArgumentException($"at most {MaxSlots} slots", nameof(slots));
         float** pointers = stackalloc float*[Math.Max(slots.Length, 1)];
-        for (int k = 0; k < slots.Length; k++) pointers[k] = ((TRule.SlotsRead | TRule.SlotsWritten) >> k & 1) != 0 ? (float*)slots[k] : null;
+        for (int k = 0; k < slots.Length; k++) pointers[k] = (float*)slots[k];
         var memory = new SlotMemory(parameters, gradients, pointers, slots.Length);
         nuint done = Vector512.IsHardwareAccelerated ? Loop<TRule, Float512Lane>(rule, memory, 0, (nuint)length)
             : Vector256.IsHardwareAccelerated ? Loop<TRule, Float256Lane>(rule, memory, 0, (nuint)length)
