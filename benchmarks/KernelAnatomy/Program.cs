@@ -51,7 +51,7 @@ var memory = adapter.States.Select(s => new Memory(
     (int)s.Parameter.numel(), MatrixView.Of(s.Parameter.shape))).ToArray();
 IntPtr[][] slotHandles = [.. adapter.States.Select(s => SlotsOf(s).Where(slot => slot is not null).Select(slot => s[slot!.Name].Handle).ToArray())];
 IntPtr[] grads = new IntPtr[parameters.Length];
-using var copy = new CopyBandwidth(StepBenchmark.FootprintBytes(hyperparameters, shapes) / (2 * sizeof(float)), oneCore: true);
+using var copy = StepBenchmark.FloorCopy(hyperparameters, shapes, oneCore: true);
 long step = 1;
 
 var variants = new (string Name, Action Run)[]

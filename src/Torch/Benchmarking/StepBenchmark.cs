@@ -66,7 +66,7 @@ public static class StepBenchmark
             : null;
         // Lion, AdaBelief, Yogi and Adafactor have no TorchSharp counterpart: ours alone, TorchSharp's time is NaN.
         using var builtin = TorchBuiltinOptimizers.Has(hyperparameters) ? TorchBuiltinOptimizers.Create(hyperparameters, theirs) : null;
-        using var copy = new CopyBandwidth(FootprintBytes(hyperparameters, shapes) / (2 * sizeof(float)), oneCore);
+        using var copy = FloorCopy(hyperparameters, shapes, oneCore);
 
         var settling = Stopwatch.StartNew();
         var ourSide = new Side(() => adapter.step(), clock);
@@ -181,11 +181,14 @@ public static class StepBenchmark
     }
 
     /// <summary>
-    /// The bytes of the buffers one step works on, with float32 state: parameters, gradients and each state buffer
-    /// (a compressed step's floor is float32 state's, whose copy works on as many bytes).
+    /// The floor's copy for a step on <paramref name="shapes"/>: its two buffers together hold as many bytes as the step's parameters,
+    /// gradients and float32 state (a compressed step's floor is float32 state's), on one core when <paramref name="oneCore"/>.
     /// </summary>
-    public static long FootprintBytes(Hyperparameters hyperparameters, long[][] shapes) =>
-        shapes.Sum(shape => sizeof(float) * (2L * MatrixView.Of(shape).Length + StateLength(hyperparameters, shape)));
+    internal static CopyBandwidth FloorCopy(Hyperparameters hyperparameters, long[][] shapes, bool oneCore)
+    {
+        long footprint = shapes.Sum(shape => sizeof(float) * (2L * MatrixView.Of(shape).Length + StateLength(hyperparameters, shape)));
+        return new CopyBandwidth(footprint / (2 * sizeof(float)), oneCore);
+    }
 
     /// <summary>
     /// What one step must move: read the parameter, the gradient and each state buffer; write the
