@@ -68,11 +68,15 @@ public static class TrainCommand
         return command;
     }
 
-    /// <summary>Whether the run's metrics are those of its checkpoint and its plots exist: what its last epoch leaves after the checkpoint.</summary>
+    /// <summary>Whether the run's metrics are those of its checkpoint and every file its end writes exists.</summary>
     private static bool FilesAreWritten(Trainer trainer, RunFolder run) =>
         File.Exists(run[MetricsFiles.CsvName]) && File.ReadAllText(run[MetricsFiles.CsvName]) == MetricsFiles.Csv(trainer) &&
-        File.Exists(run[MetricsFiles.JsonName]) && File.Exists(run[TrainingPlots.CurvesName]) &&
-        (trainer.History[^1].EffectiveLearningRates.Length == 0 || File.Exists(run[TrainingPlots.EffectiveLearningRateName]));
+        FilesAfterCheckpoint(trainer).All(file => File.Exists(run[file]));
+
+    /// <summary>What a run writes after its last checkpoint: the metrics and the plots (the effective learning rates' when the optimizer reports them).</summary>
+    private static List<string> FilesAfterCheckpoint(Trainer trainer) =>
+        [MetricsFiles.CsvName, MetricsFiles.JsonName, TrainingPlots.CurvesName,
+         .. trainer.History[^1].EffectiveLearningRates.Length > 0 ? [TrainingPlots.EffectiveLearningRateName] : Array.Empty<string>()];
 
     private static string Interrupted(string signal, Trainer trainer, RunFolder run, ParseResult parsed)
     {
@@ -105,13 +109,9 @@ public static class TrainCommand
         }
         checkInterruption();
 
-        List<string> files = [MetricsFiles.CsvName, MetricsFiles.JsonName, TrainingPlots.CurvesName];
+        var files = FilesAfterCheckpoint(trainer);
         TrainingPlots.SaveCurves(trainer, run[TrainingPlots.CurvesName]);
-        if (trainer.History[^1].EffectiveLearningRates.Length > 0)
-        {
-            TrainingPlots.SaveEffectiveLearningRates(trainer, run[TrainingPlots.EffectiveLearningRateName]);
-            files.Add(TrainingPlots.EffectiveLearningRateName);
-        }
+        if (files.Contains(TrainingPlots.EffectiveLearningRateName)) TrainingPlots.SaveEffectiveLearningRates(trainer, run[TrainingPlots.EffectiveLearningRateName]);
         files.Add(Checkpoint.FileName);
         report.Finish(trainer, files.Select(f => Path.Combine(run.Shown, f)));
         if (tensorBoardFolder is not null) report.Note($"TensorBoard event files in {Path.GetRelativePath(Environment.CurrentDirectory, tensorBoardFolder)}");
