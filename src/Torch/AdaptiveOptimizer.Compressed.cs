@@ -49,7 +49,8 @@ public sealed partial class AdaptiveOptimizer
     /// <summary>A slot tensor at this precision holding <paramref name="values"/> (float32, shaped like the parameter).</summary>
     internal unsafe Tensor Compress(Tensor values, Tensor parameter, StateSlot slot)
     {
-        var storage = empty(CompressedShape(parameter), SlotDtypeOf(parameter));
+        // Zeros: an 8-bit block codes on a fresh scale where its previous scale is 0.
+        var storage = zeros(CompressedShape(parameter), SlotDtypeOf(parameter));
         using var floats = values.detach().to(float32).contiguous();
         int length = (int)parameter.numel();
         // A conversion outside any step (initial values, a slot assigned by name) draws its stochastic rounding as step 0.

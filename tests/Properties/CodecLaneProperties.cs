@@ -33,16 +33,18 @@ public class CodecLaneProperties
             Gen.ArrayOf(Gen.Choose(-0x7FFFFF, 0x7FFFFF).Select(bits => BitConverter.Int32BitsToSingle(bits < 0 ? int.MinValue | -bits : bits)), length));
 
     [Property(Arbitrary = [typeof(CodecLaneProperties)], MaxTest = 300)]
-    public void EveryLaneWidthCodesEightBitBlocksAlike(float[] values, bool nonNegative, StateRounding rounding, long step, int first)
+    public void EveryLaneWidthCodesEightBitBlocksAlike(float[] values, bool nonNegative, StateRounding rounding, long step, int first, byte previous)
     {
         values = values[..Math.Min(values.Length, StateCodec.BlockSize)];
         if (nonNegative) values = [.. values.Select(MathF.Abs)];
         var seed = new RoundingSeed(step, first);
-        var (scale, codes, decoded) = EightBit<FloatLane>(values, nonNegative, rounding, seed);
+        // A previous scale the block may keep (from ½ to 3 times its largest magnitude) or none.
+        float previousScale = previous == 0 ? 0 : values.Max(MathF.Abs) * (0.5f + previous / 100f);
+        var (scale, codes, decoded) = EightBit<FloatLane>(values, nonNegative, rounding, seed, previousScale);
         // The 256- and 128-bit lanes are portable Vector256/Vector128 code: they run (emulated where not accelerated) on any machine.
-        AssertSame((scale, codes, decoded), EightBit<Float256Lane>(values, nonNegative, rounding, seed));
-        AssertSame((scale, codes, decoded), EightBit<Float128Lane>(values, nonNegative, rounding, seed));
-        if (Vector512.IsHardwareAccelerated) AssertSame((scale, codes, decoded), EightBit<Float512Lane>(values, nonNegative, rounding, seed));
+        AssertSame((scale, codes, decoded), EightBit<Float256Lane>(values, nonNegative, rounding, seed, previousScale));
+        AssertSame((scale, codes, decoded), EightBit<Float128Lane>(values, nonNegative, rounding, seed, previousScale));
+        if (Vector512.IsHardwareAccelerated) AssertSame((scale, codes, decoded), EightBit<Float512Lane>(values, nonNegative, rounding, seed, previousScale));
     }
 
     [Property(Arbitrary = [typeof(CodecLaneProperties)], MaxTest = 300)]
@@ -57,11 +59,12 @@ public class CodecLaneProperties
             Assert.Equal(float.IsNaN(values[i]), float.IsNaN(BitConverter.Int32BitsToSingle(decoded[i])));
     }
 
-    private static (float Scale, byte[] Codes, int[] Decoded) EightBit<T>(float[] values, bool nonNegative, StateRounding rounding, RoundingSeed seed) where T : struct, ICodecLane<T>
+    private static (float Scale, byte[] Codes, int[] Decoded) EightBit<T>(float[] values, bool nonNegative, StateRounding rounding, RoundingSeed seed, float previousScale)
+        where T : struct, ICodecLane<T>
     {
         var codes = new byte[values.Length];
         var decoded = new float[values.Length];
-        float scale = StateCodec.EncodeBlock<T>(ref values[0], ref codes[0], (nuint)values.Length, nonNegative, rounding, seed);
+        float scale = StateCodec.EncodeBlock<T>(ref values[0], ref codes[0], (nuint)values.Length, nonNegative, rounding, seed, previousScale);
         StateCodec.DecodeBlock<T>(ref codes[0], ref decoded[0], (nuint)values.Length, scale, nonNegative);
         return (scale, codes, [.. decoded.Select(BitConverter.SingleToInt32Bits)]);
     }

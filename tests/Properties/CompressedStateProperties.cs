@@ -28,14 +28,26 @@ public class CompressedStateProperties
            .ToArbitrary();
 
     [Property(Arbitrary = [typeof(CompressedStateProperties)], MaxTest = 300)]
-    public void EightBitBlocksStayWithinTheStatedBound(float[] values, bool nonNegative, long step, int first)
+    public void EightBitBlocksStayWithinTheStatedBound(float[] values, bool nonNegative, long step, int first, byte previous)
     {
         if (nonNegative) values = [.. values.Select(MathF.Abs)];
         var codes = new byte[values.Length];
-        float scale = StateCodec.EncodeBlock(values, codes, nonNegative, new RoundingSeed(step, first));
+        float largest = values.Max(MathF.Abs);
+        // The block's scale before this step: none, or from ½ to 3 times its largest magnitude now, which it keeps where it can.
+        float previousScale = previous == 0 ? 0 : largest * (0.5f + previous / 100f);
+        float scale = StateCodec.EncodeBlock(values, codes, nonNegative, StateCodec.RoundingOf(nonNegative), new RoundingSeed(step, first), previousScale);
         var decoded = new float[values.Length];
         StateCodec.DecodeBlock(codes, scale, decoded, nonNegative);
-        Assert.Equal(values.Max(MathF.Abs), scale);
+        // A power of two from half the largest magnitude to twice it (a fresh one at most 2⁻³ above it); kept if that holds of the previous one.
+        Assert.Equal(0, BitConverter.SingleToInt32Bits(scale) & 0x7FFFFF);
+        if (largest > 0)
+        {
+            Assert.True(largest < 2 * scale && scale <= 2 * largest, $"scale {scale:R} for largest {largest:R}");
+            float previousPower = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(previousScale) & 0x7F800000);
+            bool keepable = largest >= previousPower / 2 && largest < previousPower * (2 - 1f / 8);
+            if (keepable) Assert.Equal(previousPower, scale);
+            else Assert.True(scale <= largest * (1 + 1f / 8), $"fresh scale {scale:R} for largest {largest:R}");
+        }
         // Signed: half a code step (nearest); non-negative: under one step (stochastic rounding picks either neighbour).
         double floor = scale * Math.Pow(2, nonNegative ? -30 : -14), relative = Math.Pow(2, nonNegative ? -3 : -4);
         for (int i = 0; i < values.Length; i++)
@@ -85,11 +97,14 @@ public class CompressedStateProperties
         var simulated = compressed.Select(p => new Parameter(p.detach().clone())).ToList();
         using var ours = new AdaptiveOptimizer(compressed.Select((p, i) => ($"p{i}", p)), new OptimizerChain(h, []), precision) { ShareCoresFrom = 4096 };
         using var simulation = new AdaptiveOptimizer(simulated.Select((p, i) => ($"p{i}", p)), new OptimizerChain(h, []), StatePrecision.Float32);
-        for (int step = 0; step < 6; step++)
+        // Gradients that grow and shrink, so that some blocks keep their scale while their values fall below it and others take a fresh one.
+        float[] sizes = [1, 4, 1, 0.5f, 2, 0.25f];
+        var scales = new Dictionary<(int, string), float[]>();
+        for (int step = 0; step < sizes.Length; step++)
         {
             for (int i = 0; i < shapes.Length; i++)
             {
-                var gradient = randn(shapes[i], generator: generator) * (step + 1);
+                var gradient = randn(shapes[i], generator: generator) * sizes[step];
                 compressed[i].grad = gradient.clone();
                 simulated[i].grad = gradient.clone();
             }
@@ -101,7 +116,9 @@ public class CompressedStateProperties
                 foreach (var slot in h.Slots.OfType<StateSlot>())
                 {
                     var state = simulation.States[i][slot.Name];
-                    var roundTripped = RoundTrip(state.data<float>().ToArray(), precision, slot, new RoundingSeed(step + 1, 0));
+                    var values = state.data<float>().ToArray();
+                    if (!scales.TryGetValue((i, slot.Name), out var blockScales)) scales[(i, slot.Name)] = blockScales = new float[StateCodec.Blocks(values.Length)];
+                    var roundTripped = RoundTrip(values, precision, slot, new RoundingSeed(step + 1, 0), blockScales);
                     using (no_grad()) state.copy_(tensor(roundTripped).reshape(state.shape));
                     Assert.Equal(roundTripped, ours.States[i][slot.Name].data<float>().ToArray());
                 }
@@ -170,8 +187,11 @@ public class CompressedStateProperties
         Assert.Contains("dense float32 CPU", dtype.Message);
     }
 
-    /// <summary>What a step's encoding should leave of a slot's float32 values: <paramref name="seed"/> is the step and index 0 (the tensor's start).</summary>
-    private static float[] RoundTrip(float[] values, StatePrecision precision, StateSlot slot, RoundingSeed seed)
+    /// <summary>
+    /// What a step's encoding should leave of a slot's float32 values: <paramref name="seed"/> is the step and index 0 (the tensor's start);
+    /// <paramref name="scales"/> the 8-bit blocks' scales, before the step and after it.
+    /// </summary>
+    private static float[] RoundTrip(float[] values, StatePrecision precision, StateSlot slot, RoundingSeed seed, float[] scales)
     {
         var result = new float[values.Length];
         if (precision == StatePrecision.BFloat16)
@@ -185,7 +205,8 @@ public class CompressedStateProperties
         {
             int n = Math.Min(StateCodec.BlockSize, values.Length - start);
             var codes = new byte[n];
-            float scale = StateCodec.EncodeBlock(values.AsSpan(start, n), codes, slot.NonNegative, slot.Rounding, seed with { First = start });
+            ref float scale = ref scales[start / StateCodec.BlockSize];
+            scale = StateCodec.EncodeBlock(values.AsSpan(start, n), codes, slot.NonNegative, slot.Rounding, seed with { First = start }, scale);
             StateCodec.DecodeBlock(codes, scale, result.AsSpan(start, n), slot.NonNegative);
         }
         return result;

@@ -36,7 +36,7 @@ public class RoundDownProperties
         float scale = StateCodec.EncodeBlock(values, codes, nonNegative: true, StateRounding.Down, new RoundingSeed(step, first));
         StateCodec.DecodeBlock(codes, scale, decoded, nonNegative: true);
         float largest = values.Max();
-        Assert.True(scale >= largest && scale < 2 * largest, $"scale {scale:R} for largest {largest:R}");
+        Assert.True(scale <= largest && largest < 2 * scale, $"scale {scale:R} for largest {largest:R}");
         Assert.Equal(0, BitConverter.SingleToInt32Bits(scale) & 0x7FFFFF);
         for (int i = 0; i < values.Length; i++)
         {

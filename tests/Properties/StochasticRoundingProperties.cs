@@ -20,7 +20,7 @@ public class StochasticRoundingProperties
     // with probability below 4·10⁻⁸ per case. The second term covers the float rounding of the quotient and the decode.
     private static double Bound(double codeStep, int draws, double value) => 5.5 * codeStep / 2 / Math.Sqrt(draws) + Math.Abs(value) * 1e-6;
 
-    /// <summary>A block scale, and a quotient of it from the smallest fully kept binade (2⁻³⁰) to 1.</summary>
+    /// <summary>A block's largest magnitude (1.37 times a power of two, whose power of two is the block's scale), and a quotient of it from 2⁻³⁰ to 1.</summary>
     public static Arbitrary<(float Scale, float Quotient)> ScaledValues() =>
         Gen.Choose(-60, 60).SelectMany(scaleExponent =>
             Gen.Choose(-30, -1).SelectMany(exponent =>
@@ -46,15 +46,11 @@ public class StochasticRoundingProperties
             for (int b = 0; b < BlocksPerStep; b++)
             {
                 float scale = StateCodec.EncodeBlock(block, codes, nonNegative: true, new RoundingSeed(step, (firstSeed & 0xFFFFFF) + b * StateCodec.BlockSize));
-                Assert.Equal(sample.Scale, scale);
+                Assert.Equal(PowerOfTwoOf(sample.Scale), scale);
                 StateCodec.DecodeBlock(codes, scale, decoded, nonNegative: true);
                 seen.AddRange(decoded.Skip(1));
             }
-        // The codes at this quotient: 3 fraction bits within its binade, so the code below it is the quotient
-        // truncated to a multiple of 2^(binade − 3).
-        double quotient = (double)value / sample.Scale;
-        double quotientStep = Math.Pow(2, Math.Floor(Math.Log2(quotient)) - 3);
-        AssertUnbiasedNeighbours(seen, value, Math.Floor(quotient / quotientStep) * quotientStep * sample.Scale, quotientStep * sample.Scale);
+        AssertUnbiasedNeighbours(seen, value, PowerOfTwoOf(sample.Scale));
     }
 
     [Property(Arbitrary = [typeof(StochasticRoundingProperties)], MaxTest = 100)]
@@ -108,12 +104,22 @@ public class StochasticRoundingProperties
         for (int step = 1; step <= StepsAtOnePosition; step++)
         {
             float scale = StateCodec.EncodeBlock(block, codes, nonNegative: true, new RoundingSeed(step, first));
+            Assert.Equal(PowerOfTwoOf(sample.Scale), scale);
             StateCodec.DecodeBlock(codes, scale, decoded, nonNegative: true);
             seen.Add(decoded[1]);
         }
-        double quotient = (double)value / sample.Scale;
+        AssertUnbiasedNeighbours(seen, value, PowerOfTwoOf(sample.Scale));
+    }
+
+    private static float PowerOfTwoOf(float value) => BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(value) & 0x7F800000);
+
+    // The codes at this quotient: 3 fraction bits within its binade, so the code below it is the quotient
+    // truncated to a multiple of 2^(binade − 3).
+    private static void AssertUnbiasedNeighbours(List<float> seen, float value, float scale)
+    {
+        double quotient = (double)value / scale;
         double quotientStep = Math.Pow(2, Math.Floor(Math.Log2(quotient)) - 3);
-        AssertUnbiasedNeighbours(seen, value, Math.Floor(quotient / quotientStep) * quotientStep * sample.Scale, quotientStep * sample.Scale);
+        AssertUnbiasedNeighbours(seen, value, Math.Floor(quotient / quotientStep) * quotientStep * scale, quotientStep * scale);
     }
 
     [Fact]

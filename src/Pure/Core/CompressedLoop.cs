@@ -6,8 +6,9 @@ namespace AdaptiveLR.Pure.Core;
 /// <summary>
 /// The fused kernel's element loop on compressed state: whole blocks of <see cref="StateCodec.BlockSize"/> elements,
 /// each slot converted in registers as it is loaded and stored (<typeparamref name="TFormat0"/> …), so that each
-/// byte of state is read once and written once with no float copy of the slot. 8-bit slots keep a block's new
-/// values in L1 scratch (one block per slot) while their largest magnitude accrues, then code the block.
+/// byte of state is read once and written once with no float copy of the slot. 8-bit slots code each new value on its
+/// block's scale as it comes, and keep the block's values in L1 scratch (one block per slot) while their largest magnitude
+/// accrues, for the few blocks that must be coded again on a fresh scale (<see cref="StateCodec.KeepsScale"/>).
 /// </summary>
 /// <remarks>
 /// Compiled as <see cref="Loop{TRule, TLane, THas0, THas1, THas2}"/> is, and for the same reason: never inlined and
@@ -42,6 +43,7 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
             float* blockParameters = parameters + start, blockGradients = gradients + start;
             byte* block0 = TFormat0.At(values0, start), block1 = TFormat1.At(values1, start), block2 = TFormat2.At(values2, start);
             TLane scale0 = TFormat0.Scale<TLane>(scales0, block), scale1 = TFormat1.Scale<TLane>(scales1, block), scale2 = TFormat2.Scale<TLane>(scales2, block);
+            TLane bias0 = TFormat0.Bias<TLane>(scales0, block), bias1 = TFormat1.Bias<TLane>(scales1, block), bias2 = TFormat2.Bias<TLane>(scales2, block);
             TLane largest0 = default, largest1 = default, largest2 = default;
             TLane blockSpread = TLane.Spread(first + (int)start), spread = blockSpread;
             nuint i = 0;
@@ -54,9 +56,9 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
                 TLane s2 = TFormat2.Load(block2, i, scale2);
                 rule.Apply(ref parameter, TLane.Load(ref *blockGradients, i), ref s0, ref s1, ref s2);
                 TLane.Store(parameter, ref *blockParameters, i);
-                TFormat0.Store(s0, block0, i, scratch, i, ref largest0, spread, keys);
-                TFormat1.Store(s1, block1, i, scratch + Block, i, ref largest1, spread, keys);
-                TFormat2.Store(s2, block2, i, scratch + 2 * Block, i, ref largest2, spread, keys);
+                TFormat0.Store(s0, block0, i, scratch, i, ref largest0, bias0, spread, keys);
+                TFormat1.Store(s1, block1, i, scratch + Block, i, ref largest1, bias1, spread, keys);
+                TFormat2.Store(s2, block2, i, scratch + 2 * Block, i, ref largest2, bias2, spread, keys);
                 if (TFormat0.DrawsInStore || TFormat1.DrawsInStore || TFormat2.DrawsInStore) spread = TLane.AddBits(spread, stride);
                 i += width;
             }

@@ -96,7 +96,8 @@ public static unsafe class CompressedStep
 
     /// <summary>
     /// Encodes <paramref name="length"/> values into a slot from element <paramref name="start"/> (a multiple of the block size);
-    /// <paramref name="seed"/> is the step and the tensor index of <paramref name="source"/>'s first value.
+    /// <paramref name="seed"/> is the step and the tensor index of <paramref name="source"/>'s first value. An 8-bit block keeps its
+    /// scale where it can, as a step does (<see cref="StateCodec.EncodeBlock(ReadOnlySpan{float}, Span{byte}, bool, StateRounding, RoundingSeed, float)"/>).
     /// </summary>
     public static void Encode(SlotStorage slot, int start, int length, ReadOnlySpan<float> source, RoundingSeed seed)
     {
@@ -144,8 +145,9 @@ public static unsafe class CompressedStep
                 for (int offset = 0; offset < length; offset += StateCodec.BlockSize)
                 {
                     int n = Math.Min(StateCodec.BlockSize, length - offset);
-                    ((float*)slot.Scales)[(start + offset) / StateCodec.BlockSize] =
-                        StateCodec.EncodeBlock<TLane>(ref Unsafe.Add(ref values, offset), ref *((byte*)slot.Values + start + offset), (nuint)n, slot.NonNegative, slot.Rounding, seed.Plus(offset));
+                    ref float scale = ref ((float*)slot.Scales)[(start + offset) / StateCodec.BlockSize];
+                    scale = StateCodec.EncodeBlock<TLane>(ref Unsafe.Add(ref values, offset), ref *((byte*)slot.Values + start + offset), (nuint)n,
+                                                          slot.NonNegative, slot.Rounding, seed.Plus(offset), previousScale: scale);
                 }
                 break;
         }

@@ -6,7 +6,7 @@ namespace AdaptiveLR.Pure.Core;
 /// <summary>
 /// How the fused compressed loop reads and writes one state slot, as a type, so that the loop is compiled once per
 /// combination of formats with no branch per element. Each works on one block of <see cref="StateCodec.BlockSize"/>
-/// values at a time: <see cref="Scale"/> before it, <see cref="Load"/> and <see cref="Store"/> per lane, <see cref="Finish"/> after.
+/// values at a time: <see cref="Scale"/> and <see cref="Bias"/> before it, <see cref="Load"/> and <see cref="Store"/> per lane, <see cref="Finish"/> after.
 /// The bit formats themselves are <see cref="StateCodec"/>'s.
 /// </summary>
 internal unsafe interface ISlotFormat
@@ -20,18 +20,23 @@ internal unsafe interface ISlotFormat
     /// <summary>The block's scale in every element (8-bit codes only).</summary>
     static abstract TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane>;
 
+    /// <summary>What codes the block's new values on its scale as they come (8-bit codes only: <see cref="StateCodec.InlineBias"/>), in every element.</summary>
+    static abstract TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane>;
+
     /// <summary>The slot's values at element <paramref name="index"/>.</summary>
     static abstract TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane>;
 
     /// <summary>
-    /// Stores the values at <paramref name="index"/>, or (8-bit codes) keeps them in the block's scratch and folds their magnitudes into
-    /// <paramref name="largest"/>. <paramref name="spread"/> is the elements' <see cref="ICodecLane{T}.Spread"/> and <paramref name="key"/> the step's
+    /// Stores the values at <paramref name="index"/>; 8-bit codes on the block's scale (<paramref name="bias"/>, from <see cref="Bias"/>), also
+    /// keeping the values in the block's scratch and folding their magnitudes into <paramref name="largest"/>, in case the block must be coded
+    /// again on another scale. <paramref name="spread"/> is the elements' <see cref="ICodecLane{T}.Spread"/> and <paramref name="key"/> the step's
     /// <see cref="RoundingSeed.Key"/> in every element: what a stochastically rounded slot draws from.
     /// </summary>
-    static abstract void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane>;
+    static abstract void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane>;
 
     /// <summary>
-    /// After the block's last lane: codes the block from its scratch and writes its scale (8-bit codes only); <paramref name="spread"/> is the
+    /// After the block's last lane (8-bit codes only): writes the block's scale, and if the block cannot keep its scale
+    /// (<see cref="StateCodec.KeepsScale"/>) codes it again from its scratch on a fresh one; <paramref name="spread"/> is the
     /// block's first lane's <see cref="ICodecLane{T}.Spread"/>, <paramref name="key"/> the step's <see cref="RoundingSeed.Key"/> in every element.
     /// </summary>
     static abstract void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane>;
@@ -46,9 +51,11 @@ internal readonly unsafe struct Unused : ISlotFormat
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> => default;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> { }
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> { }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> { }
 }
@@ -62,9 +69,11 @@ internal readonly unsafe struct Floats : ISlotFormat
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> => TLane.Load(ref *(float*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
         TLane.Store(value, ref *(float*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> { }
@@ -79,10 +88,12 @@ internal readonly unsafe struct BFloat16s<TRounding> : ISlotFormat where TRoundi
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
         StateCodec.FromBFloat16(TLane.LoadHalves(ref *(ushort*)values, index));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
         TLane.StoreHalves(StateCodec.ToBFloat16(value, TRounding.BFloat16Increment(value, spread, key)), ref *(ushort*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> { }
@@ -98,18 +109,20 @@ internal readonly unsafe struct SignedCodes<TRounding> : ISlotFormat where TRoun
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte* At(byte* values, nuint index) => values + index;
-    public static bool DrawsInStore => false;
+    public static bool DrawsInStore => TRounding.Draws;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => TLane.Broadcast(scales[block]);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => Codes.Bias<TLane>(scales, block, nonNegative: false);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
         StateCodec.Decode(TLane.LoadBytes(ref *values, index), scale, nonNegative: false);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
-        Codes.Keep(value, scratch, inBlock, ref largest);
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
+        Codes.Store<TLane, TRounding>(value, values, index, scratch, inBlock, ref largest, bias, nonNegative: false, spread, key);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
-        scales[block] = StateCodec.EncodeWholeBlock<TLane, TRounding>(ref *scratch, ref *(values + block * StateCodec.BlockSize), TLane.LargestBits(largest), nonNegative: false, spread, key);
+        Codes.Finish<TLane, TRounding>(values, scales, block, scratch, largest, nonNegative: false, spread, key);
 }
 
 /// <summary>8-bit codes without a sign, with a wider exponent (second moments, sums of squares), rounded as <typeparamref name="TRounding"/> says.</summary>
@@ -117,27 +130,49 @@ internal readonly unsafe struct NonNegativeCodes<TRounding> : ISlotFormat where 
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte* At(byte* values, nuint index) => values + index;
-    public static bool DrawsInStore => false;
+    public static bool DrawsInStore => TRounding.Draws;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => TLane.Broadcast(scales[block]);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => Codes.Bias<TLane>(scales, block, nonNegative: true);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
         StateCodec.Decode(TLane.LoadBytes(ref *values, index), scale, nonNegative: true);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
-        Codes.Keep(value, scratch, inBlock, ref largest);
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
+        Codes.Store<TLane, TRounding>(value, values, index, scratch, inBlock, ref largest, bias, nonNegative: true, spread, key);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
-        scales[block] = StateCodec.EncodeWholeBlock<TLane, TRounding>(ref *scratch, ref *(values + block * StateCodec.BlockSize), TLane.LargestBits(largest), nonNegative: true, spread, key);
+        Codes.Finish<TLane, TRounding>(values, scales, block, scratch, largest, nonNegative: true, spread, key);
 }
 
-/// <summary>What both 8-bit formats do with a block's new values: keep them in L1 scratch until the block's scale is known.</summary>
+/// <summary>
+/// What both 8-bit formats do with a block: code its new values as they come on the block's scale, keep them in L1 scratch, and
+/// code them again from there on a fresh scale if the block's largest magnitude has left the range its scale codes.
+/// </summary>
 internal static unsafe class Codes
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Keep<TLane>(TLane value, float* scratch, nuint inBlock, ref TLane largest) where TLane : struct, ICodecLane<TLane>
+    public static TLane Bias<TLane>(float* scales, nuint block, bool nonNegative) where TLane : struct, ICodecLane<TLane> =>
+        TLane.Bits(StateCodec.InlineBias(BitConverter.SingleToInt32Bits(scales[block]), nonNegative));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TLane, TRounding>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, bool nonNegative, TLane spread, TLane key)
+        where TLane : struct, ICodecLane<TLane> where TRounding : struct, IRoundingMode
     {
         TLane.Store(value, ref *scratch, inBlock);
-        largest = StateCodec.Magnitudes(largest, value);
+        largest = TLane.MaxBits(largest, StateCodec.StoreInline<TLane, TRounding>(value, ref *values, index, bias, nonNegative, spread, key));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Finish<TLane, TRounding>(byte* values, float* scales, nuint block, float* scratch, TLane largest, bool nonNegative, TLane spread, TLane key)
+        where TLane : struct, ICodecLane<TLane> where TRounding : struct, IRoundingMode
+    {
+        int previous = BitConverter.SingleToInt32Bits(scales[block]), largestBits = TLane.LargestBits(largest);
+        if (StateCodec.KeepsScale(previous, largestBits, TRounding.MaxIncrement, nonNegative))
+            scales[block] = BitConverter.Int32BitsToSingle(previous & 0x7F800000);
+        else
+            scales[block] = StateCodec.EncodeWholeBlock<TLane, TRounding>(ref *scratch, ref *(values + block * StateCodec.BlockSize),
+                                                                         StateCodec.FreshScaleBits(largestBits, TRounding.MaxIncrement), nonNegative, spread, key);
     }
 }

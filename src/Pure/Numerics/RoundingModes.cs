@@ -4,7 +4,7 @@ namespace AdaptiveLR.Pure.Numerics;
 
 /// <summary>
 /// A <see cref="StateRounding"/> as a type: what <see cref="StateCodec"/> adds below the kept bits before it truncates, and
-/// the block scale it codes on, so that a slot's rounding is a constant of the loop compiled for it, with no branch in it
+/// at most how much (which sets the block scale it codes on), so that a slot's rounding is a constant of the loop compiled for it, with no branch in it
 /// (the fused loop's inlining budget is tight: AMSGrad codes three 8-bit slots in one loop).
 /// </summary>
 internal interface IRoundingMode
@@ -21,8 +21,11 @@ internal interface IRoundingMode
     /// <summary>What a bfloat16 code adds below its kept 16 bits (<see cref="StateCodec.ToBFloat16"/>), per element.</summary>
     static abstract T BFloat16Increment<T>(T values, T spread, T key) where T : struct, ICodecLane<T>;
 
-    /// <summary>The pattern of an 8-bit block's scale from the pattern of its largest magnitude (finite or not).</summary>
-    static abstract int ScaleBits(int largestBits);
+    /// <summary>
+    /// The largest <see cref="CodeIncrement"/>: a block's largest magnitude must stay this far below twice its scale, so that no
+    /// value rounds up past the map's top code (<see cref="StateCodec.KeepsScale"/>).
+    /// </summary>
+    static abstract int MaxIncrement { get; }
 }
 
 /// <summary><see cref="StateRounding.Nearest"/>: half a code step (bfloat16: just under half a unit plus the kept lowest bit, ties to even).</summary>
@@ -35,8 +38,7 @@ internal readonly struct ToNearest : IRoundingMode
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T BFloat16Increment<T>(T values, T spread, T key) where T : struct, ICodecLane<T> =>
         T.AddBits(T.Bits(0x7FFF), T.And(T.ShiftRight(values, 16), T.Bits(1)));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int ScaleBits(int largestBits) => largestBits;
+    public static int MaxIncrement => StateCodec.RoundFraction;
 }
 
 /// <summary><see cref="StateRounding.Stochastic"/>: a uniform draw below one code step (<see cref="StateCodec.Draw"/>).</summary>
@@ -48,25 +50,17 @@ internal readonly struct Stochastically : IRoundingMode
     public static T CodeIncrement<T>(T values, T spread, T key) where T : struct, ICodecLane<T> => StateCodec.Draw(values, spread, key, StateCodec.FractionShift);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T BFloat16Increment<T>(T values, T spread, T key) where T : struct, ICodecLane<T> => StateCodec.Draw(values, spread, key, 16);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int ScaleBits(int largestBits) => largestBits;
+    public static int MaxIncrement => (1 << StateCodec.FractionShift) - 1;
 }
 
-/// <summary><see cref="StateRounding.Down"/>: nothing added, on a block scale rounded up to a power of two.</summary>
+/// <summary><see cref="StateRounding.Down"/>: nothing added.</summary>
 internal readonly struct Downward : IRoundingMode
 {
-    // 2¹²⁷: the largest power of two; a block whose largest magnitude is above it codes its largest quotients at the map's top, below them.
-    private const int LargestPowerOfTwo = 0x7F000000;
-
     public static StateRounding Rounding => StateRounding.Down;
     public static bool Draws => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T CodeIncrement<T>(T values, T spread, T key) where T : struct, ICodecLane<T> => T.Bits(0);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T BFloat16Increment<T>(T values, T spread, T key) where T : struct, ICodecLane<T> => T.Bits(0);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int ScaleBits(int largestBits) =>
-        largestBits >= 0x7F800000 ? largestBits // infinity or NaN, kept as they are
-        : largestBits > LargestPowerOfTwo ? LargestPowerOfTwo
-        : (largestBits + 0x7FFFFF) & ~0x7FFFFF;
+    public static int MaxIncrement => 0;
 }

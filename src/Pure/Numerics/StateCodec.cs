@@ -7,7 +7,7 @@ namespace AdaptiveLR.Pure.Numerics;
 /// <summary>
 /// Compressed optimizer state: bfloat16, and 8-bit block-wise quantisation after Dettmers et al. 2022
 /// ("8-bit Optimizers via Block-wise Quantization"): each block of <see cref="BlockSize"/> values is
-/// divided by its largest magnitude (its scale, kept as a float) and each quotient stored as the nearest
+/// divided by a scale set by its largest magnitude (kept as a float) and each quotient stored as the nearest
 /// code of a dynamic map — an exponent and a 3-bit linear fraction, so that small values keep their
 /// relative precision instead of a linear map's fixed step.
 /// Non-negative slots (second moments, sums of squares) are rounded stochastically, signed slots to nearest.
@@ -15,6 +15,11 @@ namespace AdaptiveLR.Pure.Numerics;
 /// <remarks>
 /// The map's exponents are powers of two rather than the paper's powers of ten, so that the nearest code
 /// is the float's own bits rounded (no table search) and a block encodes and decodes in SIMD registers.
+/// The scale is a power of two rather than the absmax itself: the map's codes are relative to each value's own
+/// binade, so a power-of-two scale loses no precision, a quotient is exact, and the top code is 2 − 2⁻³ rather than 1.
+/// That headroom lets a block keep last step's scale while its largest magnitude stays within [½, 2) of it
+/// (<see cref="KeepsScale"/>), which it does on most steps: the fused kernel then codes each value as it comes,
+/// on integer bits alone, and only a block that leaves that range is coded again on a fresh scale (<see cref="FreshScaleBits"/>).
 /// Signed slots (momenta) use a sign bit, 4 exponent bits and 3 fraction bits: quotients down to 2⁻¹⁵.
 /// Non-negative slots (second moments, sums of squares) need no sign and use 5 exponent bits: down to 2⁻³¹,
 /// so that √v of a small coordinate is not flushed to zero while its momentum is not.
@@ -26,12 +31,13 @@ namespace AdaptiveLR.Pure.Numerics;
 /// index in the tensor under a hash of the step (<see cref="Draw"/>, <see cref="RoundingSeed"/>): deterministic, and the same on
 /// every lane width and thread split. Signed slots (momenta) keep rounding to nearest even: their errors change sign with the
 /// gradient instead of accruing one way, and stochastic rounding would double the largest error of every value.
-/// A running maximum (AMSGrad's v_max) is rounded down instead, on power-of-two block scales (<see cref="StateRounding.Down"/>):
+/// A running maximum (AMSGrad's v_max) is rounded down instead (<see cref="StateRounding.Down"/>):
 /// it changes only when it grows, yet every rescale of its block codes it again, and max(v̂, v) keeps whatever lands high
-/// (stochastic draws above the value; to nearest on an absmax scale, a code kept while the scale grows). A power-of-two
+/// (stochastic draws above the value; to nearest, a code kept while the scale grows). A power-of-two
 /// scale makes a rescale exact, and rounding down keeps the coded maximum at or below the values it was computed from.
 /// Error bound of one value x in a block of scale s: |x̂ − x| ≤ max(2⁻⁴·|x|, 2⁻¹⁴·s) signed (nearest),
 /// &lt; max(2⁻³·|x|, 2⁻³⁰·s) non-negative (one code step; rounded down: one step, and never above x); bfloat16: ≤ 2⁻⁸·|x| to nearest even, &lt; 2⁻⁷·|x| stochastic.
+/// A block's scale is at most twice its largest magnitude (a fresh one at most 2⁻³ above it), so s ≤ 2·max|x| in these bounds.
 /// The formats are written once, on <see cref="ICodecLane{T}"/>: the bulk methods here run them on the widest
 /// lane and single floats, and the fused kernel (<c>Core.CompressedLoop</c>) runs the same code in its registers.
 /// </remarks>
@@ -43,6 +49,7 @@ public static class StateCodec
     // The code of a positive quotient is its float bits from the exponent down to 3 fraction bits, less the
     // exponent offset that maps the smallest kept exponent to code 1 (code 0 is zero).
     private const int SignedOffset = (127 - 15) << 3, UnsignedOffset = (127 - 31) << 3;
+    private const int Exponent = 0x7F800000, Infinity = 0x7F800000, LargestPowerOfTwo = 0x7F000000;
     internal const int RoundFraction = 1 << 19, FractionShift = 20;
 
     // 2³²/φ: what spreads a value's position over its draw (ICodecLane.Spread).
@@ -63,19 +70,27 @@ public static class StateCodec
         EncodeBlock(values, codes, nonNegative, RoundingOf(nonNegative), seed);
 
     /// <summary>
-    /// Quantises <paramref name="values"/> (at most one block) into <paramref name="codes"/> with <paramref name="rounding"/>; returns the
-    /// block's scale (its largest magnitude, or for <see cref="StateRounding.Down"/> the power of two at or above it).
+    /// Quantises <paramref name="values"/> (at most one block) into <paramref name="codes"/> with <paramref name="rounding"/> on a fresh
+    /// scale (<see cref="FreshScaleBits"/>); returns it.
     /// </summary>
-    public static float EncodeBlock(ReadOnlySpan<float> values, Span<byte> codes, bool nonNegative, StateRounding rounding, RoundingSeed seed)
+    public static float EncodeBlock(ReadOnlySpan<float> values, Span<byte> codes, bool nonNegative, StateRounding rounding, RoundingSeed seed) =>
+        EncodeBlock(values, codes, nonNegative, rounding, seed, previousScale: 0);
+
+    /// <summary>
+    /// Quantises <paramref name="values"/> (at most one block) into <paramref name="codes"/> with <paramref name="rounding"/>, on the power of
+    /// two of <paramref name="previousScale"/> (the block's scale before this step) if the values' largest magnitude lets it keep that
+    /// (<see cref="KeepsScale"/>), else on a fresh scale; returns the scale. This is what every step of a compressed slot does.
+    /// </summary>
+    public static float EncodeBlock(ReadOnlySpan<float> values, Span<byte> codes, bool nonNegative, StateRounding rounding, RoundingSeed seed, float previousScale)
     {
         if (codes.Length < values.Length) throw new ArgumentException("fewer codes than values", nameof(codes));
         ref float source = ref MemoryMarshal.GetReference(values);
         ref byte destination = ref MemoryMarshal.GetReference(codes);
         nuint length = (nuint)values.Length;
-        if (Vector512.IsHardwareAccelerated) return EncodeBlock<Float512Lane>(ref source, ref destination, length, nonNegative, rounding, seed);
-        if (Vector256.IsHardwareAccelerated) return EncodeBlock<Float256Lane>(ref source, ref destination, length, nonNegative, rounding, seed);
-        if (Vector128.IsHardwareAccelerated) return EncodeBlock<Float128Lane>(ref source, ref destination, length, nonNegative, rounding, seed);
-        return EncodeBlock<FloatLane>(ref source, ref destination, length, nonNegative, rounding, seed);
+        if (Vector512.IsHardwareAccelerated) return EncodeBlock<Float512Lane>(ref source, ref destination, length, nonNegative, rounding, seed, previousScale);
+        if (Vector256.IsHardwareAccelerated) return EncodeBlock<Float256Lane>(ref source, ref destination, length, nonNegative, rounding, seed, previousScale);
+        if (Vector128.IsHardwareAccelerated) return EncodeBlock<Float128Lane>(ref source, ref destination, length, nonNegative, rounding, seed, previousScale);
+        return EncodeBlock<FloatLane>(ref source, ref destination, length, nonNegative, rounding, seed, previousScale);
     }
 
     /// <summary>The values of one block from its codes and scale.</summary>
@@ -127,15 +142,16 @@ public static class StateCodec
         else DecodeBFloat16<FloatLane>(ref source, ref destination, length);
     }
 
-    internal static float EncodeBlock<T>(ref float values, ref byte codes, nuint length, bool nonNegative, StateRounding rounding, RoundingSeed seed) where T : struct, ICodecLane<T> =>
+    internal static float EncodeBlock<T>(ref float values, ref byte codes, nuint length, bool nonNegative, StateRounding rounding, RoundingSeed seed, float previousScale)
+        where T : struct, ICodecLane<T> =>
         rounding switch
         {
-            StateRounding.Stochastic => EncodeBlock<T, Stochastically>(ref values, ref codes, length, nonNegative, seed),
-            StateRounding.Down => EncodeBlock<T, Downward>(ref values, ref codes, length, nonNegative, seed),
-            _ => EncodeBlock<T, ToNearest>(ref values, ref codes, length, nonNegative, seed),
+            StateRounding.Stochastic => EncodeBlock<T, Stochastically>(ref values, ref codes, length, nonNegative, seed, previousScale),
+            StateRounding.Down => EncodeBlock<T, Downward>(ref values, ref codes, length, nonNegative, seed, previousScale),
+            _ => EncodeBlock<T, ToNearest>(ref values, ref codes, length, nonNegative, seed, previousScale),
         };
 
-    private static float EncodeBlock<T, TRounding>(ref float values, ref byte codes, nuint length, bool nonNegative, RoundingSeed seed)
+    private static float EncodeBlock<T, TRounding>(ref float values, ref byte codes, nuint length, bool nonNegative, RoundingSeed seed, float previousScale)
         where T : struct, ICodecLane<T> where TRounding : struct, IRoundingMode
     {
         T largest = default;
@@ -143,7 +159,7 @@ public static class StateCodec
         for (; i + (nuint)T.Count <= length; i += (nuint)T.Count) largest = Magnitudes(largest, T.Load(ref values, i));
         int bits = T.LargestBits(largest);
         for (; i < length; i++) bits = FloatLane.LargestBits(Magnitudes(FloatLane.Bits(bits), FloatLane.Load(ref values, i)));
-        float scale = Scale(TRounding.ScaleBits(bits));
+        float scale = Scale(ScaleBits<TRounding>(BitConverter.SingleToInt32Bits(previousScale), bits, nonNegative));
         Encode<T, TRounding>(ref values, ref codes, length, scale, nonNegative, seed);
         return scale;
     }
@@ -198,16 +214,61 @@ public static class StateCodec
     internal static T Magnitudes<T>(T largest, T values) where T : struct, ICodecLane<T> =>
         T.MaxBits(largest, T.Abs(values));
 
-    /// <summary>
-    /// A block's scale from the pattern of its largest magnitude (<see cref="Magnitudes"/>), or of the power of two above it
-    /// (<see cref="IRoundingMode.ScaleBits"/>): NaN if any value was NaN.
-    /// </summary>
+    /// <summary>A block's scale from its pattern (<see cref="ScaleBits"/>): NaN if any value was NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static float Scale(int largestBits)
+    internal static float Scale(int scaleBits)
     {
-        float scale = BitConverter.Int32BitsToSingle(largestBits);
+        float scale = BitConverter.Int32BitsToSingle(scaleBits);
         return float.IsNaN(scale) ? float.NaN : scale;
     }
+
+    /// <summary>
+    /// The pattern of the scale a block is coded on this step, from its scale before the step (<paramref name="previousBits"/>) and the
+    /// pattern of its new largest magnitude (<see cref="Magnitudes"/>): the previous scale's power of two if it keeps it, else a fresh one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int ScaleBits<TRounding>(int previousBits, int largestBits, bool nonNegative) where TRounding : struct, IRoundingMode =>
+        KeepsScale(previousBits, largestBits, TRounding.MaxIncrement, nonNegative) ? previousBits & Exponent : FreshScaleBits(largestBits, TRounding.MaxIncrement);
+
+    /// <summary>
+    /// Whether a block whose scale was <paramref name="previousBits"/> keeps its power of two: while its largest magnitude stays at or above
+    /// half of it and below twice it less the rounding's largest increment (so that no value rounds up past the top code), and the power
+    /// of two is one <see cref="InlineBias"/> codes on (neither zero, nor tiny, nor infinite, nor NaN).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool KeepsScale(int previousBits, int largestBits, int maxIncrement, bool nonNegative)
+    {
+        int exponent = previousBits >> 23;
+        return exponent >= SmallestKeptExponent(nonNegative) && exponent < 255
+            && largestBits >= (exponent - 1) << 23 && largestBits < ((exponent + 1) << 23) - maxIncrement;
+    }
+
+    /// <summary>
+    /// A fresh scale's pattern from that of the block's largest magnitude: the power of two at or below it, or the next one up where the
+    /// largest could round up past the top code (<paramref name="maxIncrement"/>, <see cref="IRoundingMode.MaxIncrement"/>); at most 2¹²⁷;
+    /// infinity and NaN as they are (every value then decodes as infinity or NaN).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int FreshScaleBits(int largestBits, int maxIncrement) =>
+        largestBits >= Infinity ? largestBits : Math.Min((largestBits + maxIncrement) & Exponent, LargestPowerOfTwo);
+
+    /// <summary>
+    /// What <see cref="Codes"/> adds to a value's magnitude to code it on the power of two of <paramref name="scaleBits"/> without dividing:
+    /// the quotient's pattern is the value's less the scale's exponent, exact for every quotient the map codes. Zero where the block cannot keep
+    /// that scale (<see cref="KeepsScale"/>: its codes are then coded again).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int InlineBias(int scaleBits, bool nonNegative)
+    {
+        int exponent = scaleBits >> 23;
+        return exponent >= SmallestKeptExponent(nonNegative) && exponent < 255 ? -((exponent - SmallestExponent(nonNegative)) << 23) : 0;
+    }
+
+    // The quotient bias of the largest and smallest exponent the map codes: 2¹ (exclusive) down to 2⁻¹⁵ signed, 2⁻³¹ non-negative.
+    private static int SmallestExponent(bool nonNegative) => nonNegative ? 31 : 15;
+
+    // A scale below 2^(1 + smallest exponent − 127) could make a zero's inline code positive: such blocks are coded on a fresh scale every step.
+    private static int SmallestKeptExponent(bool nonNegative) => SmallestExponent(nonNegative) + 1;
 
     /// <summary>Codes <paramref name="length"/> values of one block whose scale is <paramref name="scale"/>.</summary>
     private static void Encode<T, TRounding>(ref float values, ref byte codes, nuint length, float scale, bool nonNegative, RoundingSeed seed)
@@ -221,35 +282,50 @@ public static class StateCodec
         for (; i + (nuint)T.Count <= length; i += (nuint)T.Count, spread = T.AddBits(spread, stride))
         {
             var value = T.Load(ref values, i);
-            StoreCodes(Codes(value * factor, TRounding.CodeIncrement(value, spread, T.Bits(key)), nonNegative), ref codes, i, nonNegative);
+            StoreCodes(Codes(value * factor, TRounding.CodeIncrement(value, spread, T.Bits(key)), T.Bits(QuotientBias(nonNegative)), nonNegative), ref codes, i, nonNegative);
         }
         for (; i < length; i++)
         {
             var value = FloatLane.Load(ref values, i);
-            StoreCodes(Codes(value * new FloatLane(inverse), TRounding.CodeIncrement(value, FloatLane.Spread(seed.First + (int)i), FloatLane.Bits(key)), nonNegative), ref codes, i, nonNegative);
+            var increment = TRounding.CodeIncrement(value, FloatLane.Spread(seed.First + (int)i), FloatLane.Bits(key));
+            StoreCodes(Codes(value * new FloatLane(inverse), increment, FloatLane.Bits(QuotientBias(nonNegative)), nonNegative), ref codes, i, nonNegative);
         }
     }
 
     /// <summary>
-    /// Codes one whole block (<see cref="BlockSize"/> values, whose largest magnitude's pattern is <paramref name="largestBits"/>)
-    /// and returns its scale: the fused kernel's last act on a block of an 8-bit slot. No scalar tail (a whole block is whole
-    /// lanes), so that three inlined copies (AMSGrad) stay within the kernel loop's inlining budget; calling it instead
+    /// Codes one whole block (<see cref="BlockSize"/> values) on the scale whose pattern is <paramref name="scaleBits"/> and returns the scale:
+    /// what the fused kernel does with a block of an 8-bit slot that cannot keep its scale (<see cref="KeepsScale"/>). No scalar tail (a whole
+    /// block is whole lanes), so that three inlined copies (AMSGrad) stay within the kernel loop's inlining budget; calling it instead
     /// spilled the loop's registers around every call. <paramref name="spread"/> is the block's first lane's <see cref="ICodecLane{T}.Spread"/>,
     /// <paramref name="key"/> the step's <see cref="RoundingSeed.Key"/> in every element.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static float EncodeWholeBlock<T, TRounding>(ref float values, ref byte codes, int largestBits, bool nonNegative, T spread, T key)
+    internal static float EncodeWholeBlock<T, TRounding>(ref float values, ref byte codes, int scaleBits, bool nonNegative, T spread, T key)
         where T : struct, ICodecLane<T> where TRounding : struct, IRoundingMode
     {
-        float scale = Scale(TRounding.ScaleBits(largestBits));
-        T factor = T.Broadcast(scale > 0 ? 1 / scale : 0), stride = SpreadStride<T>();
+        float scale = Scale(scaleBits);
+        T factor = T.Broadcast(scale > 0 ? 1 / scale : 0), stride = SpreadStride<T>(), bias = T.Bits(QuotientBias(nonNegative));
         for (nuint i = 0; i < BlockSize; i += (nuint)T.Count)
         {
             var value = T.Load(ref values, i);
-            StoreCodes(Codes(value * factor, TRounding.CodeIncrement(value, spread, key), nonNegative), ref codes, i, nonNegative);
+            StoreCodes(Codes(value * factor, TRounding.CodeIncrement(value, spread, key), bias, nonNegative), ref codes, i, nonNegative);
             if (TRounding.Draws) spread = T.AddBits(spread, stride);
         }
         return scale;
+    }
+
+    /// <summary>
+    /// Codes the values at <paramref name="offset"/> as they come, on a block scale whose <see cref="InlineBias"/> is <paramref name="bias"/>
+    /// in every element: the fused kernel's store of an 8-bit slot. The codes are final if the block keeps that scale (<see cref="KeepsScale"/>).
+    /// Returns the values' magnitudes, whose largest decides that.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T StoreInline<T, TRounding>(T values, ref byte codes, nuint offset, T bias, bool nonNegative, T spread, T key)
+        where T : struct, ICodecLane<T> where TRounding : struct, IRoundingMode
+    {
+        var magnitudes = T.And(values, T.Bits(0x7FFFFFFF));
+        StoreCodes(CodesOf(values, magnitudes, TRounding.CodeIncrement(values, spread, key), bias, nonNegative), ref codes, offset, nonNegative);
+        return magnitudes;
     }
 
     /// <summary>
@@ -268,24 +344,29 @@ public static class StateCodec
     internal static T Draw<T>(T values, T spread, T key, int bits) where T : struct, ICodecLane<T> =>
         T.ShiftRight(T.Xor(T.AddBits(values, spread), key), 32 - bits);
 
+    /// <summary>What <see cref="Codes"/> adds to a quotient's magnitude: the map's exponent offset (the <see cref="InlineBias"/> of a scale of 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int QuotientBias(bool nonNegative) => -((nonNegative ? UnsignedOffset : SignedOffset) << FractionShift);
+
     /// <summary>
     /// The 8-bit code of each quotient (value ÷ its block's scale), in the low byte of each element: its bits from the
-    /// exponent down to the third fraction bit after adding <paramref name="increment"/> (<see cref="IRoundingMode.CodeIncrement"/>) below them.
+    /// exponent down to the third fraction bit after adding <paramref name="increment"/> (<see cref="IRoundingMode.CodeIncrement"/>) below them,
+    /// less the map's exponent offset (<paramref name="bias"/>: <see cref="QuotientBias"/>, or a value's <see cref="InlineBias"/>).
     /// A non-negative slot's codes are not capped at 255 here but as they are stored (<see cref="StoreCodes"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T Codes<T>(T quotient, T increment, bool nonNegative) where T : struct, ICodecLane<T>
+    internal static T Codes<T>(T quotient, T increment, T bias, bool nonNegative) where T : struct, ICodecLane<T> =>
+        CodesOf(quotient, T.And(quotient, T.Bits(0x7FFFFFFF)), increment, bias, nonNegative);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T CodesOf<T>(T quotient, T magnitude, T increment, T bias, bool nonNegative) where T : struct, ICodecLane<T>
     {
-        int offset = nonNegative ? UnsignedOffset : SignedOffset;
-        var magnitude = T.And(quotient, T.Bits(0x7FFFFFFF));
-        // The offset comes off before the shift, in one addition with a constant increment: magnitude + increment − offset·2²⁰ stays within an int.
-        var below = T.AddBits(increment, T.Bits(-(offset << FractionShift)));
-        var code = T.MaxBits(T.ShiftRightArithmetic(T.AddBits(magnitude, below), FractionShift), T.Bits(0));
+        // The offset comes off before the shift, in one addition with the increment: magnitude + increment + bias stays within an int.
+        var code = T.MaxBits(T.ShiftRightArithmetic(T.AddBits(magnitude, T.AddBits(increment, bias)), FractionShift), T.Bits(0));
         if (nonNegative) return code;
-        code = T.MinBits(code, T.Bits(127));
-        // The sign (bit 7 of the pattern shifted by 24) where the code is not 0: min(code·2⁷, 2⁷) is 2⁷ for every other code.
-        // As a select on bit 7, which the code leaves clear: one instruction (vpternlogd) on AVX-512.
-        return T.Select(T.MinBits(T.ShiftLeft(code, 7), T.Bits(0x80)), T.ShiftRight(quotient, 24), code);
+        // The sign is bit 7 (the pattern's bit 31 shifted by 24), which the capped code leaves clear: an or under a mask, one
+        // instruction (vpternlogd) on AVX-512. A value too small for the map codes as a signed zero.
+        return T.Select(T.Bits(0x80), T.ShiftRight(quotient, 24), T.MinBits(code, T.Bits(127)));
     }
 
     /// <summary>Stores <see cref="Codes"/> at <paramref name="offset"/>: a non-negative slot's saturate at 255 as they are stored.</summary>
