@@ -113,7 +113,7 @@ internal readonly unsafe struct SignedCodes<TRounding> : ISlotFormat where TRoun
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => TLane.Broadcast(scales[block]);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => Codes.Bias<TLane>(scales, block, nonNegative: false);
+    public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => Codes.Bias<TLane, TRounding>(scales, block, nonNegative: false);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
         StateCodec.Decode(TLane.LoadBytes(ref *values, index), scale, nonNegative: false);
@@ -134,7 +134,7 @@ internal readonly unsafe struct NonNegativeCodes<TRounding> : ISlotFormat where 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => TLane.Broadcast(scales[block]);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => Codes.Bias<TLane>(scales, block, nonNegative: true);
+    public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => Codes.Bias<TLane, TRounding>(scales, block, nonNegative: true);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
         StateCodec.Decode(TLane.LoadBytes(ref *values, index), scale, nonNegative: true);
@@ -153,8 +153,8 @@ internal readonly unsafe struct NonNegativeCodes<TRounding> : ISlotFormat where 
 internal static unsafe class Codes
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Bias<TLane>(float* scales, nuint block, bool nonNegative) where TLane : struct, ICodecLane<TLane> =>
-        TLane.Bits(StateCodec.InlineBias(BitConverter.SingleToInt32Bits(scales[block]), nonNegative));
+    public static TLane Bias<TLane, TRounding>(float* scales, nuint block, bool nonNegative) where TLane : struct, ICodecLane<TLane> where TRounding : struct, IRoundingMode =>
+        TLane.Bits(StateCodec.InlineBias(BitConverter.SingleToInt32Bits(scales[block]), nonNegative) + TRounding.FixedIncrement);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store<TLane, TRounding>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, bool nonNegative, TLane spread, TLane key)

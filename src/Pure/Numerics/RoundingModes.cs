@@ -22,6 +22,11 @@ internal interface IRoundingMode
     static abstract T BFloat16Increment<T>(T values, T spread, T key) where T : struct, ICodecLane<T>;
 
     /// <summary>
+    /// What <see cref="CodeIncrement"/> is where it is not drawn: the fused loop adds it to a block's bias once, not to every value.
+    /// </summary>
+    static abstract int FixedIncrement { get; }
+
+    /// <summary>
     /// The largest <see cref="CodeIncrement"/>: a block's largest magnitude must stay this far below twice its scale, so that no
     /// value rounds up past the map's top code (<see cref="StateCodec.KeepsScale"/>).
     /// </summary>
@@ -38,6 +43,7 @@ internal readonly struct ToNearest : IRoundingMode
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T BFloat16Increment<T>(T values, T spread, T key) where T : struct, ICodecLane<T> =>
         T.AddBits(T.Bits(0x7FFF), T.And(T.ShiftRight(values, 16), T.Bits(1)));
+    public static int FixedIncrement => StateCodec.RoundFraction;
     public static int MaxIncrement => StateCodec.RoundFraction;
 }
 
@@ -50,6 +56,7 @@ internal readonly struct Stochastically : IRoundingMode
     public static T CodeIncrement<T>(T values, T spread, T key) where T : struct, ICodecLane<T> => StateCodec.Draw(values, spread, key, StateCodec.FractionShift);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T BFloat16Increment<T>(T values, T spread, T key) where T : struct, ICodecLane<T> => StateCodec.Draw(values, spread, key, 16);
+    public static int FixedIncrement => 0;
     public static int MaxIncrement => (1 << StateCodec.FractionShift) - 1;
 }
 
@@ -62,5 +69,6 @@ internal readonly struct Downward : IRoundingMode
     public static T CodeIncrement<T>(T values, T spread, T key) where T : struct, ICodecLane<T> => T.Bits(0);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T BFloat16Increment<T>(T values, T spread, T key) where T : struct, ICodecLane<T> => T.Bits(0);
+    public static int FixedIncrement => 0;
     public static int MaxIncrement => 0;
 }

@@ -315,16 +315,17 @@ public static class StateCodec
     }
 
     /// <summary>
-    /// Codes the values at <paramref name="offset"/> as they come, on a block scale whose <see cref="InlineBias"/> is <paramref name="bias"/>
-    /// in every element: the fused kernel's store of an 8-bit slot. The codes are final if the block keeps that scale (<see cref="KeepsScale"/>).
-    /// Returns the values' magnitudes, whose largest decides that.
+    /// Codes the values at <paramref name="offset"/> as they come, on a block scale whose <see cref="InlineBias"/> plus the rounding's
+    /// <see cref="IRoundingMode.FixedIncrement"/> is <paramref name="bias"/> in every element: the fused kernel's store of an 8-bit slot.
+    /// The codes are final if the block keeps that scale (<see cref="KeepsScale"/>). Returns the values' magnitudes, whose largest decides that.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static T StoreInline<T, TRounding>(T values, ref byte codes, nuint offset, T bias, bool nonNegative, T spread, T key)
         where T : struct, ICodecLane<T> where TRounding : struct, IRoundingMode
     {
         var magnitudes = T.And(values, T.Bits(0x7FFFFFFF));
-        StoreCodes(CodesOf(values, magnitudes, TRounding.CodeIncrement(values, spread, key), bias, nonNegative), ref codes, offset, nonNegative);
+        var below = TRounding.Draws ? T.AddBits(TRounding.CodeIncrement(values, spread, key), bias) : bias;
+        StoreCodes(CodesOf(values, magnitudes, below, nonNegative), ref codes, offset, nonNegative);
         return magnitudes;
     }
 
@@ -356,13 +357,14 @@ public static class StateCodec
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static T Codes<T>(T quotient, T increment, T bias, bool nonNegative) where T : struct, ICodecLane<T> =>
-        CodesOf(quotient, T.And(quotient, T.Bits(0x7FFFFFFF)), increment, bias, nonNegative);
+        CodesOf(quotient, T.And(quotient, T.Bits(0x7FFFFFFF)), T.AddBits(increment, bias), nonNegative);
 
+    /// <summary><see cref="Codes"/> from the quotients' magnitudes and what is added to them (<paramref name="below"/>: the increment and the bias).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T CodesOf<T>(T quotient, T magnitude, T increment, T bias, bool nonNegative) where T : struct, ICodecLane<T>
+    private static T CodesOf<T>(T quotient, T magnitude, T below, bool nonNegative) where T : struct, ICodecLane<T>
     {
         // The offset comes off before the shift, in one addition with the increment: magnitude + increment + bias stays within an int.
-        var code = T.MaxBits(T.ShiftRightArithmetic(T.AddBits(magnitude, T.AddBits(increment, bias)), FractionShift), T.Bits(0));
+        var code = T.MaxBits(T.ShiftRightArithmetic(T.AddBits(magnitude, below), FractionShift), T.Bits(0));
         if (nonNegative) return code;
         // The sign is bit 7 (the pattern's bit 31 shifted by 24), which the capped code leaves clear: an or under a mask, one
         // instruction (vpternlogd) on AVX-512. A value too small for the map codes as a signed zero.
