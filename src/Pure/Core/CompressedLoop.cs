@@ -11,7 +11,9 @@ namespace AdaptiveLR.Pure.Core;
 /// accrues, for the few blocks that must be coded again on a fresh scale (<see cref="StateCodec.KeepsScale"/>).
 /// </summary>
 /// <remarks>
-/// Compiled as <see cref="Loop{TRule, TLane, THas0, THas1, THas2}"/> is, and for the same reason: never inlined and
+/// <see cref="Run"/> is the element loop and calls nothing: where a block must be coded again it returns, and <see cref="Steps"/>
+/// codes the block by a call before it enters the loop again. A call inside the loop made the JIT keep the rule's constants on the
+/// stack and load them again for every lane. <see cref="Run"/> is compiled as <see cref="Loop{TRule, TLane, THas0, THas1, THas2}"/> is, and for the same reason: never inlined and
 /// fully optimised from its first call, with the rule, the lanes and the formats <c>AggressiveInlining</c>. What is
 /// inlined must stay within the JIT's inlining budget, which fails silently (three 8-bit slots once left lane operations
 /// as calls: 5× slower); <c>KernelMachineCodeTests</c> reads the JIT's listing of every such loop and allows no call in it.
@@ -27,16 +29,36 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
     /// Steps <paramref name="blocks"/> whole blocks from the start of every buffer, whose first element is element <paramref name="first"/>
     /// of its tensor; <paramref name="key"/> is the step's <see cref="RoundingSeed.Key"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Steps(TRule rule, float* parameters, float* gradients, SlotStorage slot0, SlotStorage slot1, SlotStorage slot2, nuint blocks, int first, int key)
+    {
+        float* scratch = stackalloc float[3 * StateCodec.BlockSize];
+        for (nuint next = 0; next < blocks;)
+        {
+            next = Run(rule, parameters, gradients, slot0, slot1, slot2, next, blocks, first, key, scratch, out bool settle);
+            if (!settle) continue;
+            nuint block = next - 1;
+            int start = first + (int)(block * StateCodec.BlockSize);
+            TFormat0.Settle<TLane>((byte*)slot0.Values, (float*)slot0.Scales, block, scratch, start, key);
+            TFormat1.Settle<TLane>((byte*)slot1.Values, (float*)slot1.Scales, block, scratch + StateCodec.BlockSize, start, key);
+            TFormat2.Settle<TLane>((byte*)slot2.Values, (float*)slot2.Scales, block, scratch + 2 * StateCodec.BlockSize, start, key);
+        }
+    }
+
+    /// <summary>
+    /// Steps the blocks from <paramref name="from"/> until <paramref name="blocks"/> or until a block that must be coded again
+    /// (<paramref name="settle"/>, its slots' values left in <paramref name="scratch"/>); returns the block after the last it stepped.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    public static void Run(TRule rule, float* parameters, float* gradients, SlotStorage slot0, SlotStorage slot1, SlotStorage slot2, nuint blocks, int first, int key)
+    private static nuint Run(TRule rule, float* parameters, float* gradients, SlotStorage slot0, SlotStorage slot1, SlotStorage slot2, nuint from, nuint blocks,
+                             int first, int key, float* scratch, out bool settle)
     {
         const int Block = StateCodec.BlockSize;
-        float* scratch = stackalloc float[3 * Block];
         byte* values0 = (byte*)slot0.Values, values1 = (byte*)slot1.Values, values2 = (byte*)slot2.Values;
         float* scales0 = (float*)slot0.Scales, scales1 = (float*)slot1.Scales, scales2 = (float*)slot2.Scales;
         nuint width = (nuint)TLane.Count;
         TLane keys = TLane.Bits(key), stride = StateCodec.SpreadStride<TLane>();
-        for (nuint block = 0; block < blocks; block++)
+        for (nuint block = from; block < blocks; block++)
         {
             nuint start = block * Block;
             // Indexed from the block's start, so that a lane's scratch and slot addresses need no arithmetic of their own.
@@ -45,7 +67,7 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
             TLane scale0 = TFormat0.Scale<TLane>(scales0, block), scale1 = TFormat1.Scale<TLane>(scales1, block), scale2 = TFormat2.Scale<TLane>(scales2, block);
             TLane bias0 = TFormat0.Bias<TLane>(scales0, block), bias1 = TFormat1.Bias<TLane>(scales1, block), bias2 = TFormat2.Bias<TLane>(scales2, block);
             TLane largest0 = default, largest1 = default, largest2 = default;
-            TLane blockSpread = TLane.Spread(first + (int)start), spread = blockSpread;
+            TLane spread = TLane.Spread(first + (int)start);
             nuint i = 0;
             // Tested at the bottom, so that the body dominates the exit and the JIT hoists the rule's broadcasts out of it.
             do
@@ -63,9 +85,14 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
                 i += width;
             }
             while (i < Block);
-            TFormat0.Finish(values0, scales0, block, scratch, largest0, blockSpread, keys);
-            TFormat1.Finish(values1, scales1, block, scratch + Block, largest1, blockSpread, keys);
-            TFormat2.Finish(values2, scales2, block, scratch + 2 * Block, largest2, blockSpread, keys);
+            // All three, not the first that fails: each keeps its scale or leaves the block to Settle.
+            if (!(TFormat0.Finish(scales0, block, largest0) & TFormat1.Finish(scales1, block, largest1) & TFormat2.Finish(scales2, block, largest2)))
+            {
+                settle = true;
+                return block + 1;
+            }
         }
+        settle = false;
+        return blocks;
     }
 }

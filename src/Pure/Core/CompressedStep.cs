@@ -201,7 +201,7 @@ public static unsafe class CompressedStep
             where TRule : struct, IElementRule where T0 : struct, ISlotFormat where T1 : struct, ISlotFormat
         {
             public void With<T2>() where T2 : struct, ISlotFormat =>
-                CompressedLoop<TRule, TLane, T0, T1, T2>.Run(rule, step.parameters, step.gradients, step.slot0, step.slot1, step.slot2, blocks, step.seed.First, step.seed.Key);
+                CompressedLoop<TRule, TLane, T0, T1, T2>.Steps(rule, step.parameters, step.gradients, step.slot0, step.slot1, step.slot2, blocks, step.seed.First, step.seed.Key);
         }
 
         /// <summary>The last, partial block: decoded into float scratch, stepped by the fused kernel, encoded again.</summary>

@@ -35,11 +35,17 @@ internal unsafe interface ISlotFormat
     static abstract void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane>;
 
     /// <summary>
-    /// After the block's last lane (8-bit codes only): writes the block's scale, and if the block cannot keep its scale
-    /// (<see cref="StateCodec.KeepsScale"/>) codes it again from its scratch on a fresh one; <paramref name="spread"/> is the
-    /// block's first lane's <see cref="ICodecLane{T}.Spread"/>, <paramref name="key"/> the step's <see cref="RoundingSeed.Key"/> in every element.
+    /// After the block's last lane: whether the block is done. An 8-bit slot's is if it keeps its scale (<see cref="StateCodec.KeepsScale"/>,
+    /// from the largest magnitude <see cref="Store"/> folded), which it writes; else <see cref="Settle"/> must code it again.
     /// </summary>
-    static abstract void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane>;
+    static abstract bool Finish<TLane>(float* scales, nuint block, TLane largest) where TLane : struct, ICodecLane<TLane>;
+
+    /// <summary>
+    /// After a block some slot could not <see cref="Finish"/>: an 8-bit slot that did not keep its scale codes the block again from its
+    /// <paramref name="scratch"/> on a fresh one. <paramref name="start"/> is the block's first element's index in its tensor and
+    /// <paramref name="key"/> the step's <see cref="RoundingSeed.Key"/>: what a stochastically rounded slot draws from.
+    /// </summary>
+    static abstract void Settle<TLane>(byte* values, float* scales, nuint block, float* scratch, int start, int key) where TLane : struct, ICodecLane<TLane>;
 }
 
 /// <summary>A slot the algorithm does not use.</summary>
@@ -57,7 +63,8 @@ internal readonly unsafe struct Unused : ISlotFormat
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> { }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> { }
+    public static bool Finish<TLane>(float* scales, nuint block, TLane largest) where TLane : struct, ICodecLane<TLane> => true;
+    public static void Settle<TLane>(byte* values, float* scales, nuint block, float* scratch, int start, int key) where TLane : struct, ICodecLane<TLane> { }
 }
 
 /// <summary>float32 values, in place.</summary>
@@ -76,7 +83,8 @@ internal readonly unsafe struct Floats : ISlotFormat
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
         TLane.Store(value, ref *(float*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> { }
+    public static bool Finish<TLane>(float* scales, nuint block, TLane largest) where TLane : struct, ICodecLane<TLane> => true;
+    public static void Settle<TLane>(byte* values, float* scales, nuint block, float* scratch, int start, int key) where TLane : struct, ICodecLane<TLane> { }
 }
 
 /// <summary>bfloat16 codes, converted in registers on the way in and out, rounded as <typeparamref name="TRounding"/> says.</summary>
@@ -96,7 +104,8 @@ internal readonly unsafe struct BFloat16s<TRounding> : ISlotFormat where TRoundi
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
         TLane.StoreHalves(StateCodec.ToBFloat16(value, TRounding.BFloat16Increment(value, spread, key)), ref *(ushort*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> { }
+    public static bool Finish<TLane>(float* scales, nuint block, TLane largest) where TLane : struct, ICodecLane<TLane> => true;
+    public static void Settle<TLane>(byte* values, float* scales, nuint block, float* scratch, int start, int key) where TLane : struct, ICodecLane<TLane> { }
 }
 
 /// <summary>8-bit codes with a sign (momenta), rounded as <typeparamref name="TRounding"/> says.</summary>
@@ -121,8 +130,10 @@ internal readonly unsafe struct SignedCodes<TRounding> : ISlotFormat where TRoun
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
         Codes.Store<TLane, TRounding>(value, values, index, scratch, inBlock, ref largest, bias, nonNegative: false, spread, key);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
-        Codes.Finish<TLane, TRounding>(values, scales, block, scratch, largest, nonNegative: false, spread, key);
+    public static bool Finish<TLane>(float* scales, nuint block, TLane largest) where TLane : struct, ICodecLane<TLane> =>
+        Codes.Finish<TLane, TRounding>(scales, block, largest, nonNegative: false);
+    public static void Settle<TLane>(byte* values, float* scales, nuint block, float* scratch, int start, int key) where TLane : struct, ICodecLane<TLane> =>
+        Codes.Settle<TLane, TRounding>(values, scales, block, scratch, nonNegative: false, start, key);
 }
 
 /// <summary>8-bit codes without a sign, with a wider exponent (second moments, sums of squares), rounded as <typeparamref name="TRounding"/> says.</summary>
@@ -142,8 +153,10 @@ internal readonly unsafe struct NonNegativeCodes<TRounding> : ISlotFormat where 
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
         Codes.Store<TLane, TRounding>(value, values, index, scratch, inBlock, ref largest, bias, nonNegative: true, spread, key);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane>(byte* values, float* scales, nuint block, float* scratch, TLane largest, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
-        Codes.Finish<TLane, TRounding>(values, scales, block, scratch, largest, nonNegative: true, spread, key);
+    public static bool Finish<TLane>(float* scales, nuint block, TLane largest) where TLane : struct, ICodecLane<TLane> =>
+        Codes.Finish<TLane, TRounding>(scales, block, largest, nonNegative: true);
+    public static void Settle<TLane>(byte* values, float* scales, nuint block, float* scratch, int start, int key) where TLane : struct, ICodecLane<TLane> =>
+        Codes.Settle<TLane, TRounding>(values, scales, block, scratch, nonNegative: true, start, key);
 }
 
 /// <summary>
@@ -165,14 +178,25 @@ internal static unsafe class Codes
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Finish<TLane, TRounding>(byte* values, float* scales, nuint block, float* scratch, TLane largest, bool nonNegative, TLane spread, TLane key)
+    public static bool Finish<TLane, TRounding>(float* scales, nuint block, TLane largest, bool nonNegative)
         where TLane : struct, ICodecLane<TLane> where TRounding : struct, IRoundingMode
     {
-        int previous = BitConverter.SingleToInt32Bits(scales[block]), largestBits = TLane.LargestBits(largest);
-        if (StateCodec.KeepsScale(previous, largestBits, TRounding.MaxIncrement, nonNegative))
-            scales[block] = BitConverter.Int32BitsToSingle(previous & 0x7F800000);
-        else
-            scales[block] = StateCodec.EncodeWholeBlock<TLane, TRounding>(ref *scratch, ref *(values + block * StateCodec.BlockSize),
-                                                                         StateCodec.FreshScaleBits(largestBits, TRounding.MaxIncrement), nonNegative, spread, key);
+        int previous = BitConverter.SingleToInt32Bits(scales[block]);
+        if (!StateCodec.KeepsScale(previous, TLane.LargestBits(largest), TRounding.MaxIncrement, nonNegative)) return false;
+        scales[block] = BitConverter.Int32BitsToSingle(previous & 0x7F800000);
+        return true;
+    }
+
+    /// <summary>Codes a block again from its scratch on a fresh scale, unless it kept its scale (<see cref="Finish"/> wrote it then).</summary>
+    public static void Settle<TLane, TRounding>(byte* values, float* scales, nuint block, float* scratch, bool nonNegative, int start, int key)
+        where TLane : struct, ICodecLane<TLane> where TRounding : struct, IRoundingMode
+    {
+        TLane largest = default;
+        for (nuint i = 0; i < StateCodec.BlockSize; i += (nuint)TLane.Count) largest = StateCodec.Magnitudes(largest, TLane.Load(ref *scratch, i));
+        int largestBits = TLane.LargestBits(largest), previous = BitConverter.SingleToInt32Bits(scales[block]);
+        if (StateCodec.KeepsScale(previous, largestBits, TRounding.MaxIncrement, nonNegative)) return;
+        scales[block] = StateCodec.EncodeWholeBlock<TLane, TRounding>(ref *scratch, ref *(values + block * StateCodec.BlockSize),
+                                                                     StateCodec.FreshScaleBits(largestBits, TRounding.MaxIncrement), nonNegative,
+                                                                     TLane.Spread(start), TLane.Bits(key));
     }
 }
