@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using AdaptiveLR.Pure.Core;
+using AdaptiveLR.Pure.Numerics;
 
 namespace AdaptiveLR.Pure.Algorithms;
 
@@ -17,7 +18,9 @@ public sealed record LionHyperparameters(double Lr = 1e-4, double Beta1 = 0.9, d
           m ← β₂m + (1 − β₂)g
         """;
 
-    private static readonly ImmutableArray<StateSlot?> Layout1 = [new StateSlot("m"), null, null];
+    // m is a slow average (β₂ = 0.99): rounded to nearest on compressed state's fixed grid, an increment below half a code step is
+    // lost every step and m stops following the gradient, so it is rounded stochastically (StateCodec).
+    private static readonly ImmutableArray<StateSlot?> Layout1 = [new StateSlot("m") { Rounding = StateRounding.Stochastic }, null, null];
 
     /// <inheritdoc/>
     public override string Algorithm => "lion";

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace AdaptiveLR.Pure.Numerics;
 
@@ -36,8 +37,9 @@ public readonly partial record struct Float512Lane(Vector512<float> Value) : IFl
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane Sign(Float512Lane x) =>
-        new(Vector512.ConditionalSelect(Vector512.GreaterThan(x.Value, Vector512<float>.Zero), Vector512<float>.One, Vector512<float>.Zero)
-            - Vector512.ConditionalSelect(Vector512.LessThan(x.Value, Vector512<float>.Zero), Vector512<float>.One, Vector512<float>.Zero));
+        // One with x's sign, where x is neither zero nor NaN (an ordered not-equal): a bitwise select and a compare into a mask.
+        new(Vector512.ConditionalSelect(Avx512F.Compare(x.Value, Vector512<float>.Zero, FloatComparisonMode.OrderedNotEqualNonSignaling),
+                                        Vector512.ConditionalSelect(Vector512.Create(-0f), x.Value, Vector512<float>.One), Vector512<float>.Zero));
     /// <summary>Element-wise sum.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane operator +(Float512Lane left, Float512Lane right) => new(left.Value + right.Value);

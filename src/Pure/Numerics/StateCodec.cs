@@ -325,7 +325,8 @@ public static class StateCodec
     {
         var magnitudes = T.And(values, T.Bits(0x7FFFFFFF));
         var below = TRounding.Draws ? T.AddBits(TRounding.CodeIncrement(values, spread, key), bias) : bias;
-        StoreCodes(CodesOf(values, magnitudes, below, nonNegative), ref codes, offset, nonNegative);
+        // Uncapped: a block that keeps its scale has no code above the top one, and the codes of one that does not are coded again.
+        StoreCodes(CodesOf(values, magnitudes, below, nonNegative, capped: false), ref codes, offset, nonNegative);
         return magnitudes;
     }
 
@@ -357,18 +358,21 @@ public static class StateCodec
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static T Codes<T>(T quotient, T increment, T bias, bool nonNegative) where T : struct, ICodecLane<T> =>
-        CodesOf(quotient, T.And(quotient, T.Bits(0x7FFFFFFF)), T.AddBits(increment, bias), nonNegative);
+        CodesOf(quotient, T.And(quotient, T.Bits(0x7FFFFFFF)), T.AddBits(increment, bias), nonNegative, capped: true);
 
-    /// <summary><see cref="Codes"/> from the quotients' magnitudes and what is added to them (<paramref name="below"/>: the increment and the bias).</summary>
+    /// <summary>
+    /// <see cref="Codes"/> from the quotients' magnitudes and what is added to them (<paramref name="below"/>: the increment and the bias);
+    /// a signed code above the top one is capped only if <paramref name="capped"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T CodesOf<T>(T quotient, T magnitude, T below, bool nonNegative) where T : struct, ICodecLane<T>
+    private static T CodesOf<T>(T quotient, T magnitude, T below, bool nonNegative, bool capped) where T : struct, ICodecLane<T>
     {
         // The offset comes off before the shift, in one addition with the increment: magnitude + increment + bias stays within an int.
         var code = T.MaxBits(T.ShiftRightArithmetic(T.AddBits(magnitude, below), FractionShift), T.Bits(0));
         if (nonNegative) return code;
         // The sign is bit 7 (the pattern's bit 31 shifted by 24), which the capped code leaves clear: an or under a mask, one
         // instruction (vpternlogd) on AVX-512. A value too small for the map codes as a signed zero.
-        return T.Select(T.Bits(0x80), T.ShiftRight(quotient, 24), T.MinBits(code, T.Bits(127)));
+        return T.Select(T.Bits(0x80), T.ShiftRight(quotient, 24), capped ? T.MinBits(code, T.Bits(127)) : code);
     }
 
     /// <summary>Stores <see cref="Codes"/> at <paramref name="offset"/>: a non-negative slot's saturate at 255 as they are stored.</summary>
