@@ -49,6 +49,68 @@ public unsafe class CompressedLaneProperties
         if (Vector512.IsHardwareAccelerated) AssertSame(expected, Run<Float512Lane>(scenario), scenario, "512-bit");
     }
 
+    /// <summary>
+    /// A step on 8-bit state is its state decoded, a float step, and the state coded again, each block on its scale before the step where it keeps
+    /// it: also from scales that are not powers of two (an older checkpoint's), which the fused loop does not decode in registers but steps apart.
+    /// </summary>
+    [Property(Arbitrary = [typeof(CompressedLaneProperties)], MaxTest = 100)]
+    public void AnEightBitStepIsItsStateDecodedSteppedAndCodedAgain(Case scenario, bool olderScales)
+    {
+        var h = OptimizerRegistry.Find(scenario.Algorithm)!.Defaults;
+        int length = scenario.Parameters.Length;
+        float[] parameters = [.. scenario.Parameters], expected = [.. scenario.Parameters];
+        var memory = new List<Memory>();
+        try
+        {
+            var slots = new SlotStorage[3];
+            var floats = new float[3][];
+            for (int k = 0; k < 3; k++)
+            {
+                floats[k] = [];
+                if (h.Slots[k] is not { } slot) continue;
+                var m = new Memory(StatePrecision.Int8, length, slot.NonNegative, slot.Rounding);
+                memory.Add(m);
+                slots[k] = m.Storage;
+                var initial = slot.NonNegative ? [.. scenario.State[k].Select(MathF.Abs)] : scenario.State[k];
+                CompressedStep.Encode(slots[k], 0, length, initial, new RoundingSeed(scenario.Step - 1, scenario.First));
+                if (olderScales) m.ScaleBy(1.37f);
+                floats[k] = new float[length];
+            }
+            var fresh = new float[length];
+            for (int s = 0; s < scenario.Gradients.Length; s++)
+            {
+                var context = h.ContextFor(scenario.Step + s);
+                for (int k = 0; k < 3; k++) if (floats[k].Length > 0) CompressedStep.Decode(slots[k], 0, length, floats[k]);
+                FusedStep.Apply(h, context, expected, scenario.Gradients[s], floats[0], floats[1], floats[2]);
+                var before = memory.Select(m => m.Scales()).ToList();
+                fixed (float* p = parameters, g = scenario.Gradients[s])
+                    CompressedStep.Apply(h, context, p, g, length, scenario.First, slots[0], slots[1], slots[2]);
+                Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), parameters.Select(BitConverter.SingleToInt32Bits));
+                for (int k = 0, used = 0; k < 3; k++)
+                {
+                    if (floats[k].Length == 0) continue;
+                    var slot = h.Slots[k]!;
+                    for (int start = 0; start < length; start += StateCodec.BlockSize)
+                    {
+                        int n = Math.Min(StateCodec.BlockSize, length - start);
+                        var codes = new byte[n];
+                        float previous = BitConverter.Int32BitsToSingle(before[used][start / StateCodec.BlockSize]);
+                        float scale = StateCodec.EncodeBlock(floats[k].AsSpan(start, n), codes, slot.NonNegative, slot.Rounding,
+                                                             new RoundingSeed(scenario.Step + s, scenario.First + start), previous);
+                        StateCodec.DecodeBlock(codes, scale, fresh.AsSpan(start, n), slot.NonNegative);
+                    }
+                    CompressedStep.Decode(slots[k], 0, length, floats[k]);
+                    Assert.Equal(fresh.Select(BitConverter.SingleToInt32Bits), floats[k].Select(BitConverter.SingleToInt32Bits));
+                    used++;
+                }
+            }
+        }
+        finally
+        {
+            foreach (var m in memory) m.Dispose();
+        }
+    }
+
     /// <summary>The parameters' bits and each slot's codes and scales' bits after every step on <typeparamref name="TLane"/>.</summary>
     private static List<Snapshot> Run<TLane>(Case scenario) where TLane : struct, ICodecLane<TLane>
     {
@@ -143,6 +205,12 @@ public unsafe class CompressedLaneProperties
             : [.. new ReadOnlySpan<byte>(values, valueBytes).ToArray().Select(code => (int)code)];
 
         public int[] Scales() => new ReadOnlySpan<int>(scales, scaleBytes / 4).ToArray();
+
+        /// <summary>Multiplies every block's scale by <paramref name="factor"/>: the same codes on scales that are not powers of two.</summary>
+        public void ScaleBy(float factor)
+        {
+            foreach (ref float scale in new Span<float>(scales, scaleBytes / 4)) scale *= factor;
+        }
 
         public void Dispose()
         {

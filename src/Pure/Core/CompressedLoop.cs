@@ -11,8 +11,9 @@ namespace AdaptiveLR.Pure.Core;
 /// accrues, for the few blocks that must be coded again on a fresh scale (<see cref="StateCodec.KeepsScale"/>).
 /// </summary>
 /// <remarks>
-/// <see cref="Run"/> is the element loop and calls nothing: where a block must be coded again it returns, and <see cref="Steps"/>
-/// codes the block by a call before it enters the loop again. A call inside the loop made the JIT keep the rule's constants on the
+/// <see cref="Run"/> is the element loop and calls nothing: where a block must be coded again, or cannot be decoded in registers (its scale
+/// is not a power of two the codes add to, <see cref="StateCodec.DecodesInline"/>), it returns, and <see cref="Steps"/> settles or steps the
+/// block by a call before it enters the loop again. A call inside the loop made the JIT keep the rule's constants on the
 /// stack and load them again for every lane. <see cref="Run"/> is compiled as <see cref="Loop{TRule, TLane, THas0, THas1, THas2}"/> is, and for the same reason: never inlined and
 /// fully optimised from its first call, with the rule, the lanes and the formats <c>AggressiveInlining</c>. What is
 /// inlined must stay within the JIT's inlining budget, which fails silently (three 8-bit slots once left lane operations
@@ -30,13 +31,20 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
     /// of its tensor; <paramref name="key"/> is the step's <see cref="RoundingSeed.Key"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void Steps(TRule rule, float* parameters, float* gradients, SlotStorage slot0, SlotStorage slot1, SlotStorage slot2, nuint blocks, int first, int key)
+    public static void Steps<TApart>(TRule rule, float* parameters, float* gradients, SlotStorage slot0, SlotStorage slot1, SlotStorage slot2, nuint blocks, int first, int key,
+                                     ref TApart apart) where TApart : struct, IBlockApart
     {
         float* scratch = stackalloc float[3 * StateCodec.BlockSize];
         for (nuint next = 0; next < blocks;)
         {
-            next = Run(rule, parameters, gradients, slot0, slot1, slot2, next, blocks, first, key, scratch, out bool settle);
-            if (!settle) continue;
+            next = Run(rule, parameters, gradients, slot0, slot1, slot2, next, blocks, first, key, scratch, out var end);
+            if (end == RunEnd.Apart)
+            {
+                apart.Step((int)(next * StateCodec.BlockSize));
+                next++;
+                continue;
+            }
+            if (end != RunEnd.CodeAgain) continue;
             nuint block = next - 1;
             int start = first + (int)(block * StateCodec.BlockSize);
             TFormat0.Settle<TLane>((byte*)slot0.Values, (float*)slot0.Scales, block, scratch, start, key);
@@ -45,13 +53,15 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
         }
     }
 
+    private enum RunEnd { Finished, CodeAgain, Apart }
+
     /// <summary>
-    /// Steps the blocks from <paramref name="from"/> until <paramref name="blocks"/> or until a block that must be coded again
-    /// (<paramref name="settle"/>, its slots' values left in <paramref name="scratch"/>); returns the block after the last it stepped.
+    /// Steps the blocks from <paramref name="from"/> until <paramref name="blocks"/> or until a block that must be coded again (<see cref="RunEnd.CodeAgain"/>,
+    /// its slots' values left in <paramref name="scratch"/>: returns the block after it) or that it cannot decode (<see cref="RunEnd.Apart"/>: returns that block).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static nuint Run(TRule rule, float* parameters, float* gradients, SlotStorage slot0, SlotStorage slot1, SlotStorage slot2, nuint from, nuint blocks,
-                             int first, int key, float* scratch, out bool settle)
+                             int first, int key, float* scratch, out RunEnd end)
     {
         const int Block = StateCodec.BlockSize;
         byte* values0 = (byte*)slot0.Values, values1 = (byte*)slot1.Values, values2 = (byte*)slot2.Values;
@@ -60,6 +70,11 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
         TLane keys = TLane.Bits(key), stride = StateCodec.SpreadStride<TLane>();
         for (nuint block = from; block < blocks; block++)
         {
+            if (!(TFormat0.Decodes(scales0, block) & TFormat1.Decodes(scales1, block) & TFormat2.Decodes(scales2, block)))
+            {
+                end = RunEnd.Apart;
+                return block;
+            }
             nuint start = block * Block;
             // Indexed from the block's start, so that a lane's scratch and slot addresses need no arithmetic of their own.
             float* blockParameters = parameters + start, blockGradients = gradients + start;
@@ -88,11 +103,21 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
             // All three, not the first that fails: each keeps its scale or leaves the block to Settle.
             if (!(TFormat0.Finish(scales0, block, largest0) & TFormat1.Finish(scales1, block, largest1) & TFormat2.Finish(scales2, block, largest2)))
             {
-                settle = true;
+                end = RunEnd.CodeAgain;
                 return block + 1;
             }
         }
-        settle = false;
+        end = RunEnd.Finished;
         return blocks;
     }
+}
+
+/// <summary>
+/// What steps a whole block the compressed loop does not (<see cref="ISlotFormat.Decodes"/>): decoded into floats, stepped by the float
+/// kernel and coded again, as the last, partial block of a tensor is.
+/// </summary>
+internal interface IBlockApart
+{
+    /// <summary>Steps the block whose first element is <paramref name="start"/> (from the buffers' start).</summary>
+    void Step(int start);
 }

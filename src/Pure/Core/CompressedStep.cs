@@ -200,11 +200,22 @@ public static unsafe class CompressedStep
         private readonly struct AfterFormat2<TRule, T0, T1>(BlockVisitor<TLane> step, TRule rule, nuint blocks) : IFormatChoice
             where TRule : struct, IElementRule where T0 : struct, ISlotFormat where T1 : struct, ISlotFormat
         {
-            public void With<T2>() where T2 : struct, ISlotFormat =>
-                CompressedLoop<TRule, TLane, T0, T1, T2>.Steps(rule, step.parameters, step.gradients, step.slot0, step.slot1, step.slot2, blocks, step.seed.First, step.seed.Key);
+            public void With<T2>() where T2 : struct, ISlotFormat
+            {
+                var apart = new Apart<TRule>(step, rule);
+                CompressedLoop<TRule, TLane, T0, T1, T2>.Steps(rule, step.parameters, step.gradients, step.slot0, step.slot1, step.slot2, blocks, step.seed.First, step.seed.Key, ref apart);
+            }
         }
 
-        /// <summary>The last, partial block: decoded into float scratch, stepped by the fused kernel, encoded again.</summary>
+        private readonly struct Apart<TRule>(BlockVisitor<TLane> step, TRule rule) : IBlockApart where TRule : struct, IElementRule
+        {
+            public void Step(int start) => step.Rest(rule, start, StateCodec.BlockSize);
+        }
+
+        /// <summary>
+        /// The last, partial block, or a whole one the compressed loop does not decode (<see cref="IBlockApart"/>): decoded into float
+        /// scratch, stepped by the fused kernel, encoded again.
+        /// </summary>
         private void Rest<TRule>(in TRule rule, int start, int n) where TRule : struct, IElementRule
         {
             float* scratch = stackalloc float[3 * StateCodec.BlockSize];

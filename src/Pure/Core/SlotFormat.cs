@@ -17,7 +17,10 @@ internal unsafe interface ISlotFormat
     /// <summary>The slot's storage from element <paramref name="index"/> on.</summary>
     static abstract byte* At(byte* values, nuint index);
 
-    /// <summary>The block's scale in every element (8-bit codes only).</summary>
+    /// <summary>Whether <see cref="Load"/> can decode the block (8-bit codes: if its scale <see cref="StateCodec.DecodesInline"/>); else it is stepped apart.</summary>
+    static abstract bool Decodes(float* scales, nuint block);
+
+    /// <summary>What decodes the block in every element (8-bit codes only: its scale's <see cref="StateCodec.InlineExponent"/>).</summary>
     static abstract TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane>;
 
     /// <summary>What codes the block's new values on its scale as they come (8-bit codes only: <see cref="StateCodec.InlineBias"/>), in every element.</summary>
@@ -56,6 +59,7 @@ internal readonly unsafe struct Unused : ISlotFormat
     public static bool DrawsInStore => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
+    public static bool Decodes(float* scales, nuint block) => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -75,6 +79,7 @@ internal readonly unsafe struct Floats : ISlotFormat
     public static bool DrawsInStore => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
+    public static bool Decodes(float* scales, nuint block) => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -95,6 +100,7 @@ internal readonly unsafe struct BFloat16s<TRounding> : ISlotFormat where TRoundi
     public static bool DrawsInStore => TRounding.Draws;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
+    public static bool Decodes(float* scales, nuint block) => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -120,12 +126,15 @@ internal readonly unsafe struct SignedCodes<TRounding> : ISlotFormat where TRoun
     public static byte* At(byte* values, nuint index) => values + index;
     public static bool DrawsInStore => TRounding.Draws;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => TLane.Broadcast(scales[block]);
+    public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> =>
+        TLane.Bits(StateCodec.InlineExponent(BitConverter.SingleToInt32Bits(scales[block]), nonNegative: false));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Decodes(float* scales, nuint block) => StateCodec.DecodesInline(BitConverter.SingleToInt32Bits(scales[block]), nonNegative: false);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => Codes.Bias<TLane, TRounding>(scales, block, nonNegative: false);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
-        StateCodec.Decode(TLane.LoadBytes(ref *values, index), scale, nonNegative: false);
+        StateCodec.DecodeInline(TLane.LoadBytes(ref *values, index), scale, nonNegative: false);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
         Codes.Store<TLane, TRounding>(value, values, index, scratch, inBlock, ref largest, bias, nonNegative: false, spread, key);
@@ -143,12 +152,15 @@ internal readonly unsafe struct NonNegativeCodes<TRounding> : ISlotFormat where 
     public static byte* At(byte* values, nuint index) => values + index;
     public static bool DrawsInStore => TRounding.Draws;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => TLane.Broadcast(scales[block]);
+    public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> =>
+        TLane.Bits(StateCodec.InlineExponent(BitConverter.SingleToInt32Bits(scales[block]), nonNegative: true));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Decodes(float* scales, nuint block) => StateCodec.DecodesInline(BitConverter.SingleToInt32Bits(scales[block]), nonNegative: true);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => Codes.Bias<TLane, TRounding>(scales, block, nonNegative: true);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
-        StateCodec.Decode(TLane.LoadBytes(ref *values, index), scale, nonNegative: true);
+        StateCodec.DecodeInline(TLane.LoadBytes(ref *values, index), scale, nonNegative: true);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
         Codes.Store<TLane, TRounding>(value, values, index, scratch, inBlock, ref largest, bias, nonNegative: true, spread, key);

@@ -49,6 +49,10 @@ public readonly partial record struct Float128Lane : ICodecLane<Float128Lane>
     public static Float128Lane MinBits(Float128Lane left, Float128Lane right) => Of(Vector128.Min(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane AddBitsWhereNonZero(Float128Lane value, Float128Lane addend) =>
+        Of(Vector128.ConditionalSelect(Vector128.Equals(value.Pattern, Vector128<int>.Zero), Vector128<int>.Zero, value.Pattern + addend.Pattern));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float128Lane QuietNaNsOr(Float128Lane value, Float128Lane otherwise) =>
         Of(Vector128.ConditionalSelect(Vector128.IsNaN(value.Value).AsInt32(), value.Pattern | Vector128.Create(0x400000), otherwise.Pattern));
     /// <inheritdoc/>

@@ -47,6 +47,10 @@ public readonly partial record struct Float256Lane : ICodecLane<Float256Lane>
     public static Float256Lane MinBits(Float256Lane left, Float256Lane right) => Of(Vector256.Min(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane AddBitsWhereNonZero(Float256Lane value, Float256Lane addend) =>
+        Of(Vector256.ConditionalSelect(Vector256.Equals(value.Pattern, Vector256<int>.Zero), Vector256<int>.Zero, value.Pattern + addend.Pattern));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane QuietNaNsOr(Float256Lane value, Float256Lane otherwise) =>
         Of(Vector256.ConditionalSelect(Vector256.IsNaN(value.Value).AsInt32(), value.Pattern | Vector256.Create(0x400000), otherwise.Pattern));
     /// <inheritdoc/>

@@ -49,6 +49,10 @@ public readonly partial record struct Float512Lane : ICodecLane<Float512Lane>
     public static Float512Lane MinBits(Float512Lane left, Float512Lane right) => Of(Vector512.Min(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane AddBitsWhereNonZero(Float512Lane value, Float512Lane addend) =>
+        Of(Vector512.ConditionalSelect(~Vector512.Equals(value.Pattern, Vector512<int>.Zero), value.Pattern + addend.Pattern, Vector512<int>.Zero));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane QuietNaNsOr(Float512Lane value, Float512Lane otherwise) =>
         Of(Vector512.ConditionalSelect(Vector512.IsNaN(value.Value).AsInt32(), value.Pattern | Vector512.Create(0x400000), otherwise.Pattern));
     /// <inheritdoc/>

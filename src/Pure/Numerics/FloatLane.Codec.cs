@@ -52,6 +52,9 @@ public readonly partial record struct FloatLane : ICodecLane<FloatLane>
     public static FloatLane MinBits(FloatLane left, FloatLane right) => Of(Math.Min(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static FloatLane AddBitsWhereNonZero(FloatLane value, FloatLane addend) => Of(value.Pattern == 0 ? 0 : value.Pattern + addend.Pattern);
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane QuietNaNsOr(FloatLane value, FloatLane otherwise) => float.IsNaN(value.Value) ? Of(value.Pattern | 0x400000) : otherwise;
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -49,6 +49,12 @@ public interface ICodecLane<T> : IFloatLane<T> where T : struct, ICodecLane<T>
     static abstract T MinBits(T left, T right);
 
     /// <summary>
+    /// Integer sum of the bit patterns where <paramref name="value"/>'s is not zero, zero where it is: one masked addition on AVX-512
+    /// (what decodes 8-bit codes on a power-of-two scale without a multiplication, <see cref="StateCodec"/>).
+    /// </summary>
+    static abstract T AddBitsWhereNonZero(T value, T addend);
+
+    /// <summary>
     /// Each NaN of <paramref name="value"/> made quiet (its top fraction bit set), and <paramref name="otherwise"/>'s element where it is not a NaN.
     /// One primitive, so that the JIT keeps the NaN test as an AVX-512 mask and sets the bit under it (a masked or).
     /// </summary>

@@ -167,6 +167,14 @@ public static class StateCodec
     internal static void DecodeBlock<T>(ref byte codes, ref float values, nuint length, float scale, bool nonNegative) where T : struct, ICodecLane<T>
     {
         nuint i = 0;
+        int scaleBits = BitConverter.SingleToInt32Bits(scale);
+        if (DecodesInline(scaleBits, nonNegative))
+        {
+            int exponent = InlineExponent(scaleBits, nonNegative);
+            for (; i + (nuint)T.Count <= length; i += (nuint)T.Count) T.Store(DecodeInline(T.LoadBytes(ref codes, i), T.Bits(exponent), nonNegative), ref values, i);
+            for (; i < length; i++) FloatLane.Store(DecodeInline(FloatLane.LoadBytes(ref codes, i), FloatLane.Bits(exponent), nonNegative), ref values, i);
+            return;
+        }
         for (; i + (nuint)T.Count <= length; i += (nuint)T.Count) T.Store(Decode(T.LoadBytes(ref codes, i), T.Broadcast(scale), nonNegative), ref values, i);
         for (; i < length; i++) FloatLane.Store(Decode(FloatLane.LoadBytes(ref codes, i), new FloatLane(scale), nonNegative), ref values, i);
     }
@@ -233,12 +241,14 @@ public static class StateCodec
     /// <summary>
     /// Whether a block whose scale was <paramref name="previousBits"/> keeps its power of two: while its largest magnitude stays at or above
     /// half of it and below twice it less the rounding's largest increment (so that no value rounds up past the top code), and the power
-    /// of two is one <see cref="InlineBias"/> codes on (neither zero, nor tiny, nor infinite, nor NaN).
+    /// of two is one <see cref="InlineBias"/> codes on (neither zero, nor tiny, nor infinite, nor NaN). A block of zeros keeps any such scale, or zero.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool KeepsScale(int previousBits, int largestBits, int maxIncrement, bool nonNegative)
     {
         int exponent = previousBits >> 23;
+        // A block of zeros codes as zeros on any scale, also on a scale of zero.
+        if (largestBits == 0) return previousBits == 0 || (exponent >= SmallestKeptExponent(nonNegative) && exponent < 255);
         return exponent >= SmallestKeptExponent(nonNegative) && exponent < 255
             && largestBits >= (exponent - 1) << 23 && largestBits < ((exponent + 1) << 23) - maxIncrement;
     }
@@ -381,6 +391,33 @@ public static class StateCodec
     {
         if (nonNegative) T.StoreBytesSaturated(codes, ref destination, offset);
         else T.StoreBytes(codes, ref destination, offset);
+    }
+
+    /// <summary>
+    /// Whether a block of scale <paramref name="scaleBits"/> decodes by <see cref="DecodeInline"/>: a scale of zero (whose codes are all zero),
+    /// or a power of two whose values' patterns are the codes' plus a constant (<see cref="InlineExponent"/>). Others (a scale from an older
+    /// checkpoint, infinity, NaN, one below 2⁻¹¹¹) decode by a multiplication (<see cref="Decode"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool DecodesInline(int scaleBits, bool nonNegative) =>
+        scaleBits == 0 || ((scaleBits & 0x7FFFFF) == 0 && scaleBits >> 23 >= SmallestKeptExponent(nonNegative) && scaleBits >> 23 < 255);
+
+    /// <summary>What <see cref="DecodeInline"/> adds to a code's pattern on a scale that <see cref="DecodesInline"/>: the opposite of its <see cref="InlineBias"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int InlineExponent(int scaleBits, bool nonNegative) => -InlineBias(scaleBits, nonNegative);
+
+    /// <summary>
+    /// The values of 8-bit <paramref name="codes"/> (one per element, zero-extended) in a block whose scale <see cref="DecodesInline"/>, with
+    /// <paramref name="exponent"/> its <see cref="InlineExponent"/> in every element: the code's exponent and fraction moved into place and the
+    /// scale's exponent added, with no multiplication; the same values as <see cref="Decode"/>'s.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T DecodeInline<T>(T codes, T exponent, bool nonNegative) where T : struct, ICodecLane<T>
+    {
+        if (nonNegative) return T.AddBitsWhereNonZero(T.ShiftLeft(codes, FractionShift), exponent);
+        // The magnitude's 7 bits to the top and back down to the fraction's place, the sign left behind.
+        var bits = T.AddBitsWhereNonZero(T.ShiftRight(T.ShiftLeft(codes, 25), 25 - FractionShift), exponent);
+        return T.Select(T.Bits(int.MinValue), T.ShiftLeft(codes, 24), bits);
     }
 
     /// <summary>The values of 8-bit <paramref name="codes"/> (one per element, zero-extended) in a block of scale <paramref name="scale"/>.</summary>
