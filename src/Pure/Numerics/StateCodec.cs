@@ -241,14 +241,14 @@ public static class StateCodec
     /// <summary>
     /// Whether a block whose scale was <paramref name="previousBits"/> keeps its power of two: while its largest magnitude stays at or above
     /// half of it and below twice it less the rounding's largest increment (so that no value rounds up past the top code), and the power
-    /// of two is one <see cref="InlineBias"/> codes on (neither zero, nor tiny, nor infinite, nor NaN). A block of zeros keeps any such scale, or zero.
+    /// of two is one <see cref="InlineBias"/> codes on (neither zero, nor tiny, nor infinite, nor NaN); and a block of zeros keeps a scale of zero.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool KeepsScale(int previousBits, int largestBits, int maxIncrement, bool nonNegative)
     {
         int exponent = previousBits >> 23;
-        // A block of zeros codes as zeros on any scale, also on a scale of zero.
-        if (largestBits == 0) return previousBits == 0 || (exponent >= SmallestKeptExponent(nonNegative) && exponent < 255);
+        // A block of zeros on a scale of zero stays so (as a fresh scale would be), with no second coding.
+        if (largestBits == 0 && previousBits == 0) return true;
         return exponent >= SmallestKeptExponent(nonNegative) && exponent < 255
             && largestBits >= (exponent - 1) << 23 && largestBits < ((exponent + 1) << 23) - maxIncrement;
     }
