@@ -216,6 +216,7 @@ public static unsafe class CompressedStep
         /// The last, partial block, or a whole one the compressed loop does not decode (<see cref="IBlockApart"/>): decoded into float
         /// scratch, stepped by the fused kernel, encoded again.
         /// </summary>
+        [SkipLocalsInit]
         private void Rest<TRule>(in TRule rule, int start, int n) where TRule : struct, IElementRule
         {
             float* scratch = stackalloc float[3 * StateCodec.BlockSize];

@@ -13,7 +13,8 @@ public sealed record StateSlot(string Name, double InitialValue = 0, bool NonNeg
 {
     /// <summary>
     /// How compressed state rounds this slot's values: by default stochastically if <see cref="NonNegative"/> (sums and slow
-    /// averages), else to nearest; <see cref="StateRounding.Down"/> for a running maximum (AMSGrad's v_max).
+    /// averages), else to nearest; <see cref="StateRounding.Stochastic"/> for a momentum that is a slow average (Lion's),
+    /// <see cref="StateRounding.Down"/> for a running maximum (AMSGrad's v_max).
     /// </summary>
     public StateRounding Rounding { get; init; } = StateCodec.RoundingOf(NonNegative);
 }
