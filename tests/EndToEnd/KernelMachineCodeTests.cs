@@ -42,6 +42,18 @@ public sealed partial class KernelMachineCodeTests : IDisposable
         AssertNoCalls(loops);
     }
 
+    /// <summary>
+    /// What codes an 8-bit block again on a fresh scale runs fully optimised from its first call: a step from fresh state codes every
+    /// block again, and compiled unoptimised first (tier 0) it made a process's first int8 step about 50 times slower.
+    /// </summary>
+    [Fact]
+    public async Task CodingABlockAgainIsOptimisedFromItsFirstCall()
+    {
+        var methods = await ElementLoops("int8", "adam,amsgrad,lion", false, ["AdaptiveLR.Pure.Core.Codes:Settle"], "single", "Settle");
+        Assert.NotEmpty(methods);
+        Assert.All(methods, method => Assert.EndsWith("(FullOpts)", Name(method).TrimEnd()));
+    }
+
     [Fact]
     public async Task TheElementAndReductionLoopsOfEveryStagedAlgorithmCallNothing()
     {

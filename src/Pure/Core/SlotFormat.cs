@@ -199,7 +199,11 @@ internal static unsafe class Codes
         return true;
     }
 
-    /// <summary>Codes a block again from its scratch on a fresh scale, unless it kept its scale (<see cref="Finish"/> wrote it then).</summary>
+    /// <summary>
+    /// Codes a block again from its scratch on a fresh scale, unless it kept its scale (<see cref="Finish"/> wrote it then). Fully optimised
+    /// from its first call: a step from fresh state codes every block again, and unoptimised it made a process's first step 50 times slower.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Settle<TLane, TRounding>(byte* values, float* scales, nuint block, float* scratch, bool nonNegative, int start, int key)
         where TLane : struct, ICodecLane<TLane> where TRounding : struct, IRoundingMode
     {
