@@ -35,7 +35,9 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
     public static void Steps<TApart>(TRule rule, float* parameters, float* gradients, SlotStorage slot0, SlotStorage slot1, SlotStorage slot2, nuint blocks, int first, int key,
                                      ref TApart apart) where TApart : struct, IBlockApart
     {
-        float* scratch = stackalloc float[3 * StateCodec.BlockSize];
+        // On a cache line's start, so that no lane's store to it splits a line.
+        float* unaligned = stackalloc float[3 * StateCodec.BlockSize + 16];
+        float* scratch = (float*)(((nint)unaligned + 63) & ~(nint)63);
         for (nuint next = 0; next < blocks;)
         {
             next = Run(rule, parameters, gradients, slot0, slot1, slot2, next, blocks, first, key, scratch, out var end);
