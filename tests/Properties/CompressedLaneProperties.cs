@@ -62,20 +62,9 @@ public unsafe class CompressedLaneProperties
         var memory = new List<Memory>();
         try
         {
-            var slots = new SlotStorage[3];
-            var floats = new float[3][];
-            for (int k = 0; k < 3; k++)
-            {
-                floats[k] = [];
-                if (h.Slots[k] is not { } slot) continue;
-                var m = new Memory(StatePrecision.Int8, length, slot.NonNegative, slot.Rounding);
-                memory.Add(m);
-                slots[k] = m.Storage;
-                var initial = slot.NonNegative ? [.. scenario.State[k].Select(MathF.Abs)] : scenario.State[k];
-                CompressedStep.Encode(slots[k], 0, length, initial, new RoundingSeed(scenario.Step - 1, scenario.First));
-                if (olderScales) m.ScaleBy(1.37f);
-                floats[k] = new float[length];
-            }
+            var slots = Slots(h, scenario, StatePrecision.Int8, memory);
+            if (olderScales) memory.ForEach(m => m.ScaleBy(1.37f));
+            var floats = slots.Select(slot => slot.Values == IntPtr.Zero ? [] : new float[length]).ToArray();
             var fresh = new float[length];
             for (int s = 0; s < scenario.Gradients.Length; s++)
             {
@@ -121,16 +110,7 @@ public unsafe class CompressedLaneProperties
         var memory = new List<Memory>();
         try
         {
-            var slots = new SlotStorage[3];
-            for (int k = 0; k < 3; k++)
-            {
-                if (h.Slots[k] is not { } slot) continue;
-                var m = new Memory(scenario.Precision, length, slot.NonNegative, slot.Rounding);
-                memory.Add(m);
-                slots[k] = m.Storage;
-                var initial = slot.NonNegative ? [.. scenario.State[k].Select(MathF.Abs)] : scenario.State[k];
-                CompressedStep.Encode(slots[k], 0, length, initial, new RoundingSeed(scenario.Step - 1, scenario.First));
-            }
+            var slots = Slots(h, scenario, scenario.Precision, memory);
             var trajectory = new List<Snapshot>();
             for (int s = 0; s < scenario.Gradients.Length; s++)
             {
@@ -144,6 +124,23 @@ public unsafe class CompressedLaneProperties
         {
             foreach (var m in memory) m.Dispose();
         }
+    }
+
+    /// <summary>The algorithm's slots at <paramref name="precision"/> in new <paramref name="memory"/>, holding the scenario's state (the step before its first).</summary>
+    private static SlotStorage[] Slots(Hyperparameters h, Case scenario, StatePrecision precision, List<Memory> memory)
+    {
+        int length = scenario.Parameters.Length;
+        var slots = new SlotStorage[3];
+        for (int k = 0; k < 3; k++)
+        {
+            if (h.Slots[k] is not { } slot) continue;
+            var m = new Memory(precision, length, slot.NonNegative, slot.Rounding);
+            memory.Add(m);
+            slots[k] = m.Storage;
+            var initial = slot.NonNegative ? [.. scenario.State[k].Select(MathF.Abs)] : scenario.State[k];
+            CompressedStep.Encode(slots[k], 0, length, initial, new RoundingSeed(scenario.Step - 1, scenario.First));
+        }
+        return slots;
     }
 
     private sealed record Snapshot(int[] Parameters, int[][] Codes, int[][] Scales);

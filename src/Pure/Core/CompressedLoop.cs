@@ -82,7 +82,7 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
             // Indexed from the block's start, so that a lane's scratch and slot addresses need no arithmetic of their own.
             float* blockParameters = parameters + start, blockGradients = gradients + start;
             byte* block0 = TFormat0.At(values0, start), block1 = TFormat1.At(values1, start), block2 = TFormat2.At(values2, start);
-            TLane scale0 = TFormat0.Scale<TLane>(scales0, block), scale1 = TFormat1.Scale<TLane>(scales1, block), scale2 = TFormat2.Scale<TLane>(scales2, block);
+            TLane exponent0 = TFormat0.Exponent<TLane>(scales0, block), exponent1 = TFormat1.Exponent<TLane>(scales1, block), exponent2 = TFormat2.Exponent<TLane>(scales2, block);
             TLane bias0 = TFormat0.Bias<TLane>(scales0, block), bias1 = TFormat1.Bias<TLane>(scales1, block), bias2 = TFormat2.Bias<TLane>(scales2, block);
             TLane largest0 = default, largest1 = default, largest2 = default;
             TLane spread = TLane.Spread(first + (int)start);
@@ -91,9 +91,9 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
             do
             {
                 TLane parameter = TLane.Load(ref *blockParameters, i);
-                TLane s0 = TFormat0.Load(block0, i, scale0);
-                TLane s1 = TFormat1.Load(block1, i, scale1);
-                TLane s2 = TFormat2.Load(block2, i, scale2);
+                TLane s0 = TFormat0.Load(block0, i, exponent0);
+                TLane s1 = TFormat1.Load(block1, i, exponent1);
+                TLane s2 = TFormat2.Load(block2, i, exponent2);
                 rule.Apply(ref parameter, TLane.Load(ref *blockGradients, i), ref s0, ref s1, ref s2);
                 TLane.Store(parameter, ref *blockParameters, i);
                 TFormat0.Store(s0, block0, i, scratch, i, ref largest0, bias0, spread, keys);

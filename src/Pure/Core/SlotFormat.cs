@@ -6,7 +6,7 @@ namespace AdaptiveLR.Pure.Core;
 /// <summary>
 /// How the fused compressed loop reads and writes one state slot, as a type, so that the loop is compiled once per
 /// combination of formats with no branch per element. Each works on one block of <see cref="StateCodec.BlockSize"/>
-/// values at a time: <see cref="Scale"/> and <see cref="Bias"/> before it, <see cref="Load"/> and <see cref="Store"/> per lane, <see cref="Finish"/> after.
+/// values at a time: <see cref="Exponent"/> and <see cref="Bias"/> before it, <see cref="Load"/> and <see cref="Store"/> per lane, <see cref="Finish"/> after.
 /// The bit formats themselves are <see cref="StateCodec"/>'s.
 /// </summary>
 internal unsafe interface ISlotFormat
@@ -21,13 +21,13 @@ internal unsafe interface ISlotFormat
     static abstract bool Decodes(float* scales, nuint block);
 
     /// <summary>What decodes the block in every element (8-bit codes only: its scale's <see cref="StateCodec.InlineExponent"/>).</summary>
-    static abstract TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane>;
+    static abstract TLane Exponent<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane>;
 
     /// <summary>What codes the block's new values on its scale as they come (8-bit codes only: <see cref="StateCodec.InlineBias"/>), in every element.</summary>
     static abstract TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane>;
 
     /// <summary>The slot's values at element <paramref name="index"/>.</summary>
-    static abstract TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane>;
+    static abstract TLane Load<TLane>(byte* values, nuint index, TLane exponent) where TLane : struct, ICodecLane<TLane>;
 
     /// <summary>
     /// Stores the values at <paramref name="index"/>; 8-bit codes on the block's scale (<paramref name="bias"/>, from <see cref="Bias"/>), also
@@ -58,12 +58,12 @@ internal readonly unsafe struct Unused : ISlotFormat
     public static byte* At(byte* values, nuint index) => values;
     public static bool DrawsInStore => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
+    public static TLane Exponent<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
     public static bool Decodes(float* scales, nuint block) => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> => default;
+    public static TLane Load<TLane>(byte* values, nuint index, TLane exponent) where TLane : struct, ICodecLane<TLane> => default;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> { }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -78,12 +78,12 @@ internal readonly unsafe struct Floats : ISlotFormat
     public static byte* At(byte* values, nuint index) => values + 4 * index;
     public static bool DrawsInStore => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
+    public static TLane Exponent<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
     public static bool Decodes(float* scales, nuint block) => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> => TLane.Load(ref *(float*)values, index);
+    public static TLane Load<TLane>(byte* values, nuint index, TLane exponent) where TLane : struct, ICodecLane<TLane> => TLane.Load(ref *(float*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
         TLane.Store(value, ref *(float*)values, index);
@@ -99,12 +99,12 @@ internal readonly unsafe struct BFloat16s<TRounding> : ISlotFormat where TRoundi
     public static byte* At(byte* values, nuint index) => values + 2 * index;
     public static bool DrawsInStore => TRounding.Draws;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
+    public static TLane Exponent<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
     public static bool Decodes(float* scales, nuint block) => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => default;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
+    public static TLane Load<TLane>(byte* values, nuint index, TLane exponent) where TLane : struct, ICodecLane<TLane> =>
         StateCodec.FromBFloat16(TLane.LoadHalves(ref *(ushort*)values, index));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
@@ -126,15 +126,15 @@ internal readonly unsafe struct SignedCodes<TRounding> : ISlotFormat where TRoun
     public static byte* At(byte* values, nuint index) => values + index;
     public static bool DrawsInStore => TRounding.Draws;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> =>
+    public static TLane Exponent<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> =>
         TLane.Bits(StateCodec.InlineExponent(BitConverter.SingleToInt32Bits(scales[block]), nonNegative: false));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Decodes(float* scales, nuint block) => StateCodec.DecodesInline(BitConverter.SingleToInt32Bits(scales[block]), nonNegative: false);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => Codes.Bias<TLane, TRounding>(scales, block, nonNegative: false);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
-        StateCodec.DecodeInline(TLane.LoadBytes(ref *values, index), scale, nonNegative: false);
+    public static TLane Load<TLane>(byte* values, nuint index, TLane exponent) where TLane : struct, ICodecLane<TLane> =>
+        StateCodec.DecodeInline(TLane.LoadBytes(ref *values, index), exponent, nonNegative: false);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
         Codes.Store<TLane, TRounding>(value, values, index, scratch, inBlock, ref largest, bias, nonNegative: false, spread, key);
@@ -152,15 +152,15 @@ internal readonly unsafe struct NonNegativeCodes<TRounding> : ISlotFormat where 
     public static byte* At(byte* values, nuint index) => values + index;
     public static bool DrawsInStore => TRounding.Draws;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Scale<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> =>
+    public static TLane Exponent<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> =>
         TLane.Bits(StateCodec.InlineExponent(BitConverter.SingleToInt32Bits(scales[block]), nonNegative: true));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Decodes(float* scales, nuint block) => StateCodec.DecodesInline(BitConverter.SingleToInt32Bits(scales[block]), nonNegative: true);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => Codes.Bias<TLane, TRounding>(scales, block, nonNegative: true);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Load<TLane>(byte* values, nuint index, TLane scale) where TLane : struct, ICodecLane<TLane> =>
-        StateCodec.DecodeInline(TLane.LoadBytes(ref *values, index), scale, nonNegative: true);
+    public static TLane Load<TLane>(byte* values, nuint index, TLane exponent) where TLane : struct, ICodecLane<TLane> =>
+        StateCodec.DecodeInline(TLane.LoadBytes(ref *values, index), exponent, nonNegative: true);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
         Codes.Store<TLane, TRounding>(value, values, index, scratch, inBlock, ref largest, bias, nonNegative: true, spread, key);
