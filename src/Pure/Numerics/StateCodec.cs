@@ -18,7 +18,7 @@ namespace AdaptiveLR.Pure.Numerics;
 /// is the float's own bits rounded (no table search) and a block encodes and decodes in SIMD registers.
 /// The scale is a power of two rather than the absmax itself: the map's codes are relative to each value's own
 /// binade, so a power-of-two scale loses no precision, a quotient is exact, and the top code is 2 − 2⁻³ rather than 1.
-/// That headroom lets a block keep last step's scale while its largest magnitude stays within [½, 2) of it
+/// That headroom lets a block keep last step's scale while its largest magnitude stays within [½, 2 − 2⁻³) of it
 /// (<see cref="KeepsScale"/>), which it does on most steps: the fused kernel then codes each value as it comes,
 /// on integer bits alone, and only a block that leaves that range is coded again on a fresh scale (<see cref="FreshScaleBits"/>);
 /// and a code decodes by adding the scale's exponent to its bits (<see cref="DecodeInline"/>), with no multiplication.
@@ -280,10 +280,11 @@ public static class StateCodec
         return exponent >= SmallestKeptExponent(nonNegative) && exponent < 255 ? -((exponent - SmallestExponent(nonNegative)) << 23) : 0;
     }
 
-    // The quotient bias of the largest and smallest exponent the map codes: 2¹ (exclusive) down to 2⁻¹⁵ signed, 2⁻³¹ non-negative.
+    // How far below the scale the map reaches: quotients down to 2⁻¹⁵ signed, 2⁻³¹ non-negative.
     private static int SmallestExponent(bool nonNegative) => nonNegative ? 31 : 15;
 
-    // A scale below 2^(1 + smallest exponent − 127) could make a zero's inline code positive: such blocks are coded on a fresh scale every step.
+    // A scale below 2^(1 + smallest exponent − 127) could make a zero's inline code positive: such blocks are coded on a fresh scale every
+    // step, and decoded by a multiplication.
     private static int SmallestKeptExponent(bool nonNegative) => SmallestExponent(nonNegative) + 1;
 
     /// <summary>Codes <paramref name="length"/> values of one block whose scale is <paramref name="scale"/>.</summary>
@@ -310,9 +311,8 @@ public static class StateCodec
 
     /// <summary>
     /// Codes one whole block (<see cref="BlockSize"/> values) on the scale whose pattern is <paramref name="scaleBits"/> and returns the scale:
-    /// what the fused kernel does with a block of an 8-bit slot that cannot keep its scale (<see cref="KeepsScale"/>). No scalar tail (a whole
-    /// block is whole lanes), so that three inlined copies (AMSGrad) stay within the kernel loop's inlining budget; calling it instead
-    /// spilled the loop's registers around every call. <paramref name="spread"/> is the block's first lane's <see cref="ICodecLane{T}.Spread"/>,
+    /// what the fused kernel does, outside its element loop, with a block of an 8-bit slot that cannot keep its scale (<see cref="KeepsScale"/>).
+    /// No scalar tail: a whole block is whole lanes. <paramref name="spread"/> is the block's first lane's <see cref="ICodecLane{T}.Spread"/>,
     /// <paramref name="key"/> the step's <see cref="RoundingSeed.Key"/> in every element.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
