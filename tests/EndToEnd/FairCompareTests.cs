@@ -43,8 +43,8 @@ public sealed class FairCompareTests : IDisposable
         Assert.Equal(3, runs.GetArrayLength());
         double[] finals = [.. runs.EnumerateArray().Select(r => r.GetProperty("epochs")[1].GetProperty("test_accuracy").GetDouble())];
         var stats = MeanStd.Of(finals);
-        Assert.Equal(stats.Mean, adam.GetProperty("final_test_accuracy").GetProperty("mean").GetDouble(), 12);
-        Assert.Equal(stats.Std, adam.GetProperty("final_test_accuracy").GetProperty("std").GetDouble(), 12);
+        Assert.Equal(stats.Mean, adam.GetProperty("final_test_accuracy").GetProperty("mean").GetDouble(), 1e-12);
+        Assert.Equal(stats.Std, adam.GetProperty("final_test_accuracy").GetProperty("std").GetDouble(), 1e-12);
         Assert.True(stats.Std > 0, "three seeds of different initial weights should not agree to the last digit");
         Assert.Contains($"{(100 * stats.Mean).ToString("0.00", CultureInfo.InvariantCulture)} ± {(100 * stats.Std).ToString("0.00", CultureInfo.InvariantCulture)}%", run.Output);
         Assert.True(new FileInfo(Path.Combine(folder["seeds"], "comparison.png")).Length > 10_000);

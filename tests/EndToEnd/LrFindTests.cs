@@ -54,9 +54,9 @@ public sealed class LrFindTests : IDisposable
     public void RisingLearningRateFollowsTheExponentialSchedule()
     {
         var settings = new LrRangeTestSettings(StartLr: 1e-5, EndLr: 1, Steps: 11);
-        Assert.Equal(1e-5, settings.LearningRate(0), 12);
-        Assert.Equal(1e-4, settings.LearningRate(2), 12);
-        Assert.Equal(1, settings.LearningRate(10), 12);
+        Assert.Equal(1e-5, settings.LearningRate(0), 1e-12);
+        Assert.Equal(1e-4, settings.LearningRate(2), 1e-12);
+        Assert.Equal(1, settings.LearningRate(10), 1e-12);
     }
 
     [Fact]

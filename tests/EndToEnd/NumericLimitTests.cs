@@ -91,7 +91,7 @@ public sealed class NumericLimitTests : IDisposable
             "--limit-train", "256", "--limit-test", "64", "--out", Files["growing"]);
         Assert.True(run.ExitCode == 0, run.Error);
         using var metrics = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(Files["growing"], "metrics.json")));
-        Assert.Equal(1e-3, metrics.RootElement.GetProperty("epochs")[0].GetProperty("lr").GetDouble(), 12);
+        Assert.Equal(1e-3, metrics.RootElement.GetProperty("epochs")[0].GetProperty("lr").GetDouble(), 1e-12);
     }
 
     [Fact]

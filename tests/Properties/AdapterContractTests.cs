@@ -46,7 +46,7 @@ public class AdapterContractTests
         for (int step = 1; step <= 4; step++)
         {
             double lr = 0.1 * Math.Pow(0.5, step - 1);
-            Assert.Equal(lr, optimizer.ParamGroups.Single().LearningRate, 12);
+            Assert.Equal(lr, optimizer.ParamGroups.Single().LearningRate, 1e-12);
             AdapterProperties.Backward(parameter, tensor(Gradient.Select(g => (float)g).ToArray()));
             optimizer.step();
             scheduler.step();

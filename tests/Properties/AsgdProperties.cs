@@ -43,8 +43,8 @@ public class AsgdProperties
         for (int t = 1; t <= trajectory.Count; t++)
         {
             var scalars = trajectory[t - 1].State.Scalars;
-            Assert.Equal(h.Lr / Math.Pow(1 + h.Lambd * h.Lr * t, h.Alpha), scalars["eta"], 15);
-            Assert.Equal(1 / Math.Max(1, t - h.T0), scalars["mu"], 15);
+            Assert.Equal(h.Lr / Math.Pow(1 + h.Lambd * h.Lr * t, h.Alpha), scalars["eta"], 1e-15);
+            Assert.Equal(1 / Math.Max(1, t - h.T0), scalars["mu"], 1e-15);
         }
     }
 

@@ -48,9 +48,9 @@ public class LambProperties
         var results = ReferenceStep.StepGroup(h, [OptimizerState.Initial(h, 4), OptimizerState.Initial(h, 2)], [weight, bias], [[1, 1, 1, 1], [1, 1]], [2, 1]);
         // After one step m/(√v + ε) = 0.1/(0.0316… + 1e-6) per element: the weight moves lr·‖θ‖ = 0.5 in all, the bias lr·u per element.
         double u = 0.1 / (Math.Sqrt(0.001) + 1e-6);
-        Assert.Equal(0.5, Math.Sqrt(results[0].Parameters.Select((v, i) => (v - weight[i]) * (v - weight[i])).Sum()), 12);
+        Assert.Equal(0.5, Math.Sqrt(results[0].Parameters.Select((v, i) => (v - weight[i]) * (v - weight[i])).Sum()), 1e-12);
         Assert.Equal(bias.Select(v => v - 0.1 * u).ToArray(), results[1].Parameters.ToArray());
-        Assert.Equal(5 / (u * Math.Sqrt(2)), h.TensorScalars(Inputs(h, results[1].State))["trust_ratio"], 12);
+        Assert.Equal(5 / (u * Math.Sqrt(2)), h.TensorScalars(Inputs(h, results[1].State))["trust_ratio"], 1e-12);
     }
 
     /// <summary>The per-tensor values the reference records (weight_norm, adam_norm, trust_ratio, step) after every step of every LAMB fixture.</summary>

@@ -176,7 +176,7 @@ public class MuonProperties
         for (int t = 0; t < shapes.Length; t++)
         {
             double[] actual = parameters[t].data<double>().ToArray();
-            for (int i = 0; i < actual.Length; i++) Assert.Equal(expected[t].Parameters[i], actual[i], 12);
+            for (int i = 0; i < actual.Length; i++) Assert.Equal(expected[t].Parameters[i], actual[i], 1e-12);
         }
     }
 

@@ -30,7 +30,7 @@ public class PaperRuleProperties
         foreach (var result in results)
         {
             for (int i = 0; i < scenario.Size; i++)
-                Assert.Equal(lion.Lr, Math.Abs(result.Parameters[i] - previous[i]), 9);
+                Assert.Equal(lion.Lr, Math.Abs(result.Parameters[i] - previous[i]), 1e-9);
             previous = [.. result.Parameters];
         }
     }
@@ -60,7 +60,7 @@ public class PaperRuleProperties
         var result = Trajectories.Reference(scenario)[0];
         // ρ₁ = 1 ≤ 5 always: the first step is lr · m/(1 − β₁) = lr · g.
         for (int i = 0; i < scenario.Size; i++)
-            Assert.Equal(scenario.X0[i] - radam.Lr * scenario.Gradients[0][i], result.Parameters[i], 9);
+            Assert.Equal(scenario.X0[i] - radam.Lr * scenario.Gradients[0][i], result.Parameters[i], 1e-9);
     }
 
     /// <summary>The papers' algorithms, written out on scalars, independently of src/Pure.</summary>

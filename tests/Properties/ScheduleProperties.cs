@@ -38,7 +38,7 @@ public class ScheduleProperties
         var state = plateau.Initial;
         foreach (double metric in metrics)
         {
-            Assert.Equal(optimizer.ParamGroups.Single().LearningRate, state.LearningRate, 12);
+            Assert.Equal(optimizer.ParamGroups.Single().LearningRate, state.LearningRate, 1e-12);
             state = plateau.Update(state, metric);
             scheduler.step(metric);
         }
@@ -56,8 +56,8 @@ public class ScheduleProperties
             else if (step > warmup) Assert.True(current <= previous + 1e-15);
             Assert.InRange(current, 0, input.Lr * (1 + 1e-12));
         }
-        if (warmup > 0) Assert.Equal(input.Lr, schedule.LearningRate(warmup - 1), 12);
-        Assert.Equal(input.Lr / 10, schedule.LearningRate(input.Steps), 12);
+        if (warmup > 0) Assert.Equal(input.Lr, schedule.LearningRate(warmup - 1), 1e-12);
+        Assert.Equal(input.Lr / 10, schedule.LearningRate(input.Steps), 1e-12);
     }
 
     /// <summary>Steps TorchSharp's scheduler next to ours and compares the learning rate of every step.</summary>

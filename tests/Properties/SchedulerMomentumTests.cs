@@ -61,8 +61,8 @@ public class SchedulerMomentumTests
         var builtinScheduler = lr_scheduler.OneCycleLR(builtin, max_lr: 0.05, total_steps: Steps);
         for (int step = 0; step < Steps; step++)
         {
-            Assert.Equal(((IBetas)builtin.ParamGroups.Single()).Betas.Item1, ((IBetasHyperparameters)GroupRecord(optimizer)).Beta1, 12);
-            Assert.Equal(builtin.ParamGroups.Single().LearningRate, optimizer.ParamGroups.Single().LearningRate, 12);
+            Assert.Equal(((IBetas)builtin.ParamGroups.Single()).Betas.Item1, ((IBetasHyperparameters)GroupRecord(optimizer)).Beta1, 1e-12);
+            Assert.Equal(builtin.ParamGroups.Single().LearningRate, optimizer.ParamGroups.Single().LearningRate, 1e-12);
             AdapterProperties.Backward(ours, tensor(new float[] { 0.5f, -1, 2 }));
             AdapterProperties.Backward(adam, tensor(new float[] { 0.5f, -1, 2 }));
             optimizer.step();
@@ -90,8 +90,8 @@ public class SchedulerMomentumTests
         var builtinScheduler = lr_scheduler.CyclicLR(builtin, base_lr: 0.001, max_lr: 0.05, step_size_up: 3, base_momentum: 0.85, max_momentum: 0.9);
         for (int step = 0; step < Steps; step++)
         {
-            Assert.Equal(((IMomentum)builtin.ParamGroups.Single()).Momentum, ((IBetasHyperparameters)GroupRecord(optimizer)).Beta1, 12);
-            Assert.Equal(builtin.ParamGroups.Single().LearningRate, optimizer.ParamGroups.Single().LearningRate, 12);
+            Assert.Equal(((IMomentum)builtin.ParamGroups.Single()).Momentum, ((IBetasHyperparameters)GroupRecord(optimizer)).Beta1, 1e-12);
+            Assert.Equal(builtin.ParamGroups.Single().LearningRate, optimizer.ParamGroups.Single().LearningRate, 1e-12);
             AdapterProperties.Backward(ours, tensor(new float[] { 0.5f, -1, 2 }));
             AdapterProperties.Backward(sgd, tensor(new float[] { 0.5f, -1, 2 }));
             optimizer.step();
@@ -160,8 +160,8 @@ public class SchedulerMomentumTests
 
     private static void AssertSameCoefficients(ILearningRateController builtin, ILearningRateController ours)
     {
-        Assert.Equal(builtin.LearningRate, ours.LearningRate, 12);
+        Assert.Equal(builtin.LearningRate, ours.LearningRate, 1e-12);
         if (builtin is IBetas betas) Assert.Equal(betas.Betas, ((IBetas)ours).Betas);
-        else Assert.Equal(((IMomentum)builtin).Momentum, ((IMomentum)ours).Momentum, 12);
+        else Assert.Equal(((IMomentum)builtin).Momentum, ((IMomentum)ours).Momentum, 1e-12);
     }
 }

@@ -91,7 +91,7 @@ public class SimpleStagedAdapterTests
             builtin.step();
             float[] expected = theirs.data<float>().ToArray(), actual = ours.data<float>().ToArray();
             for (int i = 0; i < expected.Length; i++) Tolerance.AssertClose(expected[i], actual[i], $"step {step} element {i}", relative: 1e-5, absolute: 1e-7);
-            Assert.Equal(lr / Math.Pow(1 + 0.05 * lr * step, 0.75), optimizer.GroupScalarsOf(0)["eta"], 15);
+            Assert.Equal(lr / Math.Pow(1 + 0.05 * lr * step, 0.75), optimizer.GroupScalarsOf(0)["eta"], 1e-15);
         }
     }
 
@@ -123,7 +123,7 @@ public class SimpleStagedAdapterTests
                 for (int k = 0; k < groups[g].Tensors.Length; k++)
                 {
                     double[] actual = parameters[groups[g].Tensors[k]].data<double>().ToArray();
-                    for (int i = 0; i < actual.Length; i++) Assert.Equal(values[g][k][i], actual[i], 14);
+                    for (int i = 0; i < actual.Length; i++) Assert.Equal(values[g][k][i], actual[i], 1e-14);
                 }
             }
         }
