@@ -195,7 +195,7 @@ internal static unsafe class Codes
     {
         int previous = BitConverter.SingleToInt32Bits(scales[block]);
         if (!StateCodec.KeepsScale(previous, TLane.LargestBits(largest), TRounding.MaxIncrement, nonNegative)) return false;
-        scales[block] = BitConverter.Int32BitsToSingle(previous & 0x7F800000);
+        scales[block] = BitConverter.Int32BitsToSingle(StateCodec.KeptScaleBits(previous));
         return true;
     }
 

@@ -242,7 +242,11 @@ public static class StateCodec
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int ScaleBits<TRounding>(int previousBits, int largestBits, bool nonNegative) where TRounding : struct, IRoundingMode =>
-        KeepsScale(previousBits, largestBits, TRounding.MaxIncrement, nonNegative) ? previousBits & Exponent : FreshScaleBits(largestBits, TRounding.MaxIncrement);
+        KeepsScale(previousBits, largestBits, TRounding.MaxIncrement, nonNegative) ? KeptScaleBits(previousBits) : FreshScaleBits(largestBits, TRounding.MaxIncrement);
+
+    /// <summary>The pattern of the scale a block keeps (<see cref="KeepsScale"/>): its previous scale's power of two.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int KeptScaleBits(int previousBits) => previousBits & Exponent;
 
     /// <summary>
     /// Whether a block whose scale was <paramref name="previousBits"/> keeps its power of two: while its largest magnitude stays at or above
@@ -255,8 +259,7 @@ public static class StateCodec
         int exponent = previousBits >> 23;
         // A block of zeros on a scale of zero stays so (as a fresh scale would be), with no second coding.
         if (largestBits == 0 && previousBits == 0) return true;
-        return exponent >= SmallestKeptExponent(nonNegative) && exponent < 255
-            && largestBits >= (exponent - 1) << 23 && largestBits < ((exponent + 1) << 23) - maxIncrement;
+        return CodesInline(exponent, nonNegative) && largestBits >= (exponent - 1) << 23 && largestBits < ((exponent + 1) << 23) - maxIncrement;
     }
 
     /// <summary>
@@ -277,15 +280,16 @@ public static class StateCodec
     internal static int InlineBias(int scaleBits, bool nonNegative)
     {
         int exponent = scaleBits >> 23;
-        return exponent >= SmallestKeptExponent(nonNegative) && exponent < 255 ? -((exponent - SmallestExponent(nonNegative)) << 23) : 0;
+        return CodesInline(exponent, nonNegative) ? -((exponent - SmallestExponent(nonNegative)) << 23) : 0;
     }
 
     // How far below the scale the map reaches: quotients down to 2⁻¹⁵ signed, 2⁻³¹ non-negative.
     private static int SmallestExponent(bool nonNegative) => nonNegative ? 31 : 15;
 
-    // A scale below 2^(1 + smallest exponent − 127) could make a zero's inline code positive: such blocks are coded on a fresh scale every
-    // step, and decoded by a multiplication.
-    private static int SmallestKeptExponent(bool nonNegative) => SmallestExponent(nonNegative) + 1;
+    // Whether a scale of this biased exponent (a float's, sign bit clear) is one values are coded on and decoded from by integer bits. One below
+    // 2^(1 + smallest exponent − 127) could make a zero's inline code positive, and 255 is infinity or NaN: such blocks are coded on a fresh
+    // scale every step, and decoded by a multiplication.
+    private static bool CodesInline(int exponent, bool nonNegative) => exponent > SmallestExponent(nonNegative) && exponent < 255;
 
     /// <summary>Codes <paramref name="length"/> values of one block whose scale is <paramref name="scale"/>.</summary>
     private static void Encode<T, TRounding>(ref float values, ref byte codes, nuint length, float scale, bool nonNegative, RoundingSeed seed)
@@ -406,7 +410,7 @@ public static class StateCodec
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool DecodesInline(int scaleBits, bool nonNegative) =>
-        scaleBits == 0 || ((scaleBits & 0x7FFFFF) == 0 && scaleBits >> 23 >= SmallestKeptExponent(nonNegative) && scaleBits >> 23 < 255);
+        scaleBits == 0 || ((scaleBits & 0x7FFFFF) == 0 && CodesInline(scaleBits >> 23, nonNegative));
 
     /// <summary>What <see cref="DecodeInline"/> adds to a code's pattern on a scale that <see cref="DecodesInline"/>: the opposite of its <see cref="InlineBias"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
