@@ -284,11 +284,13 @@ public static class StateCodec
     }
 
     // How far below the scale the map reaches: quotients down to 2⁻¹⁵ signed, 2⁻³¹ non-negative.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SmallestExponent(bool nonNegative) => nonNegative ? 31 : 15;
 
     // Whether a scale of this biased exponent (a float's, sign bit clear) is one values are coded on and decoded from by integer bits. One below
     // 2^(1 + smallest exponent − 127) could make a zero's inline code positive, and 255 is infinity or NaN: such blocks are coded on a fresh
     // scale every step, and decoded by a multiplication.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool CodesInline(int exponent, bool nonNegative) => exponent > SmallestExponent(nonNegative) && exponent < 255;
 
     /// <summary>Codes <paramref name="length"/> values of one block whose scale is <paramref name="scale"/>.</summary>
