@@ -114,61 +114,49 @@ internal readonly unsafe struct BFloat16s<TRounding> : ISlotFormat where TRoundi
     public static void Settle<TLane>(byte* values, float* scales, nuint block, float* scratch, int start, int key) where TLane : struct, ICodecLane<TLane> { }
 }
 
-/// <summary>8-bit codes with a sign (momenta), rounded as <typeparamref name="TRounding"/> says.</summary>
-/// <remarks>
-/// The same code as <see cref="NonNegativeCodes{TRounding}"/> with the sign a constant. One struct with the sign as a third type
-/// parameter was tried: AMSGrad's int8 loop (three 8-bit slots) then ran out of the JIT's inlining budget and left calls in it
-/// (<c>KernelMachineCodeTests</c> failed), so the two stay apart.
-/// </remarks>
-internal readonly unsafe struct SignedCodes<TRounding> : ISlotFormat where TRounding : struct, IRoundingMode
+/// <summary>Whether an 8-bit slot's codes have a sign (momenta) or not (second moments, sums of squares: a wider exponent), as a type.</summary>
+internal interface ICodeSign
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static byte* At(byte* values, nuint index) => values + index;
-    public static bool DrawsInStore => TRounding.Draws;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Exponent<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> =>
-        TLane.Bits(StateCodec.InlineExponent(BitConverter.SingleToInt32Bits(scales[block]), nonNegative: false));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Decodes(float* scales, nuint block) => StateCodec.DecodesInline(BitConverter.SingleToInt32Bits(scales[block]), nonNegative: false);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => Codes.Bias<TLane, TRounding>(scales, block, nonNegative: false);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Load<TLane>(byte* values, nuint index, TLane exponent) where TLane : struct, ICodecLane<TLane> =>
-        StateCodec.DecodeInline(TLane.LoadBytes(ref *values, index), exponent, nonNegative: false);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
-        Codes.Store<TLane, TRounding>(value, values, index, scratch, inBlock, ref largest, bias, nonNegative: false, spread, key);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Finish<TLane>(float* scales, nuint block, TLane largest) where TLane : struct, ICodecLane<TLane> =>
-        Codes.Finish<TLane, TRounding>(scales, block, largest, nonNegative: false);
-    public static void Settle<TLane>(byte* values, float* scales, nuint block, float* scratch, int start, int key) where TLane : struct, ICodecLane<TLane> =>
-        Codes.Settle<TLane, TRounding>(values, scales, block, scratch, nonNegative: false, start, key);
+    /// <summary>True for codes without a sign.</summary>
+    static abstract bool NonNegative { get; }
 }
 
-/// <summary>8-bit codes without a sign, with a wider exponent (second moments, sums of squares), rounded as <typeparamref name="TRounding"/> says.</summary>
-internal readonly unsafe struct NonNegativeCodes<TRounding> : ISlotFormat where TRounding : struct, IRoundingMode
+/// <summary>Codes with a sign bit, 4 exponent bits and 3 fraction bits.</summary>
+internal readonly struct Signed : ICodeSign
+{
+    public static bool NonNegative => false;
+}
+
+/// <summary>Codes without a sign: 5 exponent bits and 3 fraction bits.</summary>
+internal readonly struct Unsigned : ICodeSign
+{
+    public static bool NonNegative => true;
+}
+
+/// <summary>8-bit codes, signed or not as <typeparamref name="TSign"/> says, rounded as <typeparamref name="TRounding"/> says.</summary>
+internal readonly unsafe struct EightBitCodes<TSign, TRounding> : ISlotFormat where TSign : struct, ICodeSign where TRounding : struct, IRoundingMode
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static byte* At(byte* values, nuint index) => values + index;
     public static bool DrawsInStore => TRounding.Draws;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Exponent<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> =>
-        TLane.Bits(StateCodec.InlineExponent(BitConverter.SingleToInt32Bits(scales[block]), nonNegative: true));
+        TLane.Bits(StateCodec.InlineExponent(BitConverter.SingleToInt32Bits(scales[block]), TSign.NonNegative));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Decodes(float* scales, nuint block) => StateCodec.DecodesInline(BitConverter.SingleToInt32Bits(scales[block]), nonNegative: true);
+    public static bool Decodes(float* scales, nuint block) => StateCodec.DecodesInline(BitConverter.SingleToInt32Bits(scales[block]), TSign.NonNegative);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => Codes.Bias<TLane, TRounding>(scales, block, nonNegative: true);
+    public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => Codes.Bias<TLane, TRounding>(scales, block, TSign.NonNegative);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane exponent) where TLane : struct, ICodecLane<TLane> =>
-        StateCodec.DecodeInline(TLane.LoadBytes(ref *values, index), exponent, nonNegative: true);
+        StateCodec.DecodeInline(TLane.LoadBytes(ref *values, index), exponent, TSign.NonNegative);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
-        Codes.Store<TLane, TRounding>(value, values, index, scratch, inBlock, ref largest, bias, nonNegative: true, spread, key);
+        Codes.Store<TLane, TRounding>(value, values, index, scratch, inBlock, ref largest, bias, TSign.NonNegative, spread, key);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish<TLane>(float* scales, nuint block, TLane largest) where TLane : struct, ICodecLane<TLane> =>
-        Codes.Finish<TLane, TRounding>(scales, block, largest, nonNegative: true);
+        Codes.Finish<TLane, TRounding>(scales, block, largest, TSign.NonNegative);
     public static void Settle<TLane>(byte* values, float* scales, nuint block, float* scratch, int start, int key) where TLane : struct, ICodecLane<TLane> =>
-        Codes.Settle<TLane, TRounding>(values, scales, block, scratch, nonNegative: true, start, key);
+        Codes.Settle<TLane, TRounding>(values, scales, block, scratch, TSign.NonNegative, start, key);
 }
 
 /// <summary>

@@ -24,12 +24,12 @@ internal static class SlotFormats
             case (StatePrecision.BFloat16, _, StateRounding.Nearest): next.With<BFloat16s<ToNearest>>(); break;
             case (StatePrecision.BFloat16, _, StateRounding.Stochastic): next.With<BFloat16s<Stochastically>>(); break;
             case (StatePrecision.BFloat16, _, _): next.With<BFloat16s<Downward>>(); break;
-            case (_, false, StateRounding.Nearest): next.With<SignedCodes<ToNearest>>(); break;
-            case (_, false, StateRounding.Stochastic): next.With<SignedCodes<Stochastically>>(); break;
-            case (_, false, _): next.With<SignedCodes<Downward>>(); break;
-            case (_, true, StateRounding.Nearest): next.With<NonNegativeCodes<ToNearest>>(); break;
-            case (_, true, StateRounding.Stochastic): next.With<NonNegativeCodes<Stochastically>>(); break;
-            default: next.With<NonNegativeCodes<Downward>>(); break;
+            case (_, false, StateRounding.Nearest): next.With<EightBitCodes<Signed, ToNearest>>(); break;
+            case (_, false, StateRounding.Stochastic): next.With<EightBitCodes<Signed, Stochastically>>(); break;
+            case (_, false, _): next.With<EightBitCodes<Signed, Downward>>(); break;
+            case (_, true, StateRounding.Nearest): next.With<EightBitCodes<Unsigned, ToNearest>>(); break;
+            case (_, true, StateRounding.Stochastic): next.With<EightBitCodes<Unsigned, Stochastically>>(); break;
+            default: next.With<EightBitCodes<Unsigned, Downward>>(); break;
         }
     }
 }
