@@ -59,6 +59,41 @@ public class CodecLaneProperties
             Assert.Equal(float.IsNaN(values[i]), float.IsNaN(BitConverter.Int32BitsToSingle(decoded[i])));
     }
 
+    /// <summary>
+    /// On a power-of-two scale a code decodes by adding the scale's exponent to its bits (<c>StateCodec.LoadInline</c>), on any other by a
+    /// multiplication (<c>StateCodec.Decode</c>): every code, signed and not, must decode to the same bits both ways on every lane, or a block's
+    /// values would depend on the path that decodes it.
+    /// </summary>
+    [Fact]
+    public void EveryCodeDecodesOnAPowerOfTwoScaleAsByMultiplying()
+    {
+        byte[] codes = [.. Enumerable.Range(0, 256).Select(code => (byte)code)];
+        int inline = 0;
+        foreach (bool nonNegative in new[] { false, true })
+            // Not a scale of zero: its block's codes are all zero.
+            for (int exponent = 1; exponent < 255; exponent++)
+            {
+                int scaleBits = exponent << 23;
+                if (!StateCodec.DecodesInline(scaleBits, nonNegative)) continue;
+                inline++;
+                float scale = BitConverter.Int32BitsToSingle(scaleBits);
+                int[] multiplied = [.. codes.Select(code => BitConverter.SingleToInt32Bits(
+                    StateCodec.Decode(FloatLane.LoadBytes(ref code, 0), new FloatLane(scale), nonNegative).Value))];
+                Assert.Equal(multiplied, Decoded<FloatLane>(codes, scale, nonNegative));
+                Assert.Equal(multiplied, Decoded<Float128Lane>(codes, scale, nonNegative));
+                Assert.Equal(multiplied, Decoded<Float256Lane>(codes, scale, nonNegative));
+                if (Vector512.IsHardwareAccelerated) Assert.Equal(multiplied, Decoded<Float512Lane>(codes, scale, nonNegative));
+            }
+        Assert.True(inline > 200, $"{inline} scales decode inline");
+    }
+
+    private static int[] Decoded<T>(byte[] codes, float scale, bool nonNegative) where T : struct, ICodecLane<T>
+    {
+        var values = new float[codes.Length];
+        StateCodec.DecodeBlock<T>(ref codes[0], ref values[0], (nuint)codes.Length, scale, nonNegative);
+        return [.. values.Select(BitConverter.SingleToInt32Bits)];
+    }
+
     private static (float Scale, byte[] Codes, int[] Decoded) EightBit<T>(float[] values, bool nonNegative, StateRounding rounding, RoundingSeed seed, float previousScale)
         where T : struct, ICodecLane<T>
     {

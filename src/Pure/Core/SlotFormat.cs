@@ -148,7 +148,7 @@ internal readonly unsafe struct EightBitCodes<TSign, TRounding> : ISlotFormat wh
     public static TLane Bias<TLane>(float* scales, nuint block) where TLane : struct, ICodecLane<TLane> => Codes.Bias<TLane, TRounding>(scales, block, TSign.NonNegative);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane exponent) where TLane : struct, ICodecLane<TLane> =>
-        StateCodec.DecodeInline(TLane.LoadBytes(ref *values, index), exponent, TSign.NonNegative);
+        StateCodec.LoadInline(ref *values, index, exponent, TSign.NonNegative);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
         Codes.Store<TLane, TRounding>(value, values, index, scratch, inBlock, ref largest, bias, TSign.NonNegative, spread, key);

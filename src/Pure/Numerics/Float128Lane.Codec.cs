@@ -49,8 +49,8 @@ public readonly partial record struct Float128Lane : ICodecLane<Float128Lane>
     public static Float128Lane MinBits(Float128Lane left, Float128Lane right) => Of(Vector128.Min(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float128Lane AddBitsWhereNonZero(Float128Lane value, Float128Lane addend) =>
-        Of(Vector128.ConditionalSelect(Vector128.Equals(value.Pattern, Vector128<int>.Zero), Vector128<int>.Zero, value.Pattern + addend.Pattern));
+    public static Float128Lane AddBitsWhere(Float128Lane condition, Float128Lane value, Float128Lane addend) =>
+        Of(Vector128.ConditionalSelect(Vector128.Equals(condition.Pattern, Vector128<int>.Zero), value.Pattern, value.Pattern + addend.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float128Lane QuietNaNsOr(Float128Lane value, Float128Lane otherwise) =>
@@ -73,6 +73,13 @@ public readonly partial record struct Float128Lane : ICodecLane<Float128Lane>
     {
         var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref source, offset))).AsByte();
         return Of(Vector128.WidenLower(Vector128.WidenLower(bytes)).AsInt32());
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float128Lane LoadSignedBytes(ref byte source, nuint offset)
+    {
+        var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref source, offset))).AsSByte();
+        return Of(Vector128.WidenLower(Vector128.WidenLower(bytes)));
     }
     // The stores gather each element's lowest byte, or lowest two, with one constant byte shuffle (pshufb, tbl), where Narrow
     // masks each element before each of its two saturating packs on x86.

@@ -47,8 +47,8 @@ public readonly partial record struct Float256Lane : ICodecLane<Float256Lane>
     public static Float256Lane MinBits(Float256Lane left, Float256Lane right) => Of(Vector256.Min(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float256Lane AddBitsWhereNonZero(Float256Lane value, Float256Lane addend) =>
-        Of(Vector256.ConditionalSelect(Vector256.Equals(value.Pattern, Vector256<int>.Zero), Vector256<int>.Zero, value.Pattern + addend.Pattern));
+    public static Float256Lane AddBitsWhere(Float256Lane condition, Float256Lane value, Float256Lane addend) =>
+        Of(Vector256.ConditionalSelect(Vector256.Equals(condition.Pattern, Vector256<int>.Zero), value.Pattern, value.Pattern + addend.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane QuietNaNsOr(Float256Lane value, Float256Lane otherwise) =>
@@ -62,6 +62,13 @@ public readonly partial record struct Float256Lane : ICodecLane<Float256Lane>
     {
         var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, offset))).AsByte();
         return Of(Vector256.WidenLower(Vector128.WidenLower(bytes).ToVector256Unsafe()).AsInt32());
+    }
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float256Lane LoadSignedBytes(ref byte source, nuint offset)
+    {
+        var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref source, offset))).AsSByte();
+        return Of(Vector256.WidenLower(Vector128.WidenLower(bytes).ToVector256Unsafe()));
     }
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

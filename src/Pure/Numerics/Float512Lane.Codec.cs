@@ -48,9 +48,10 @@ public readonly partial record struct Float512Lane : ICodecLane<Float512Lane>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane MinBits(Float512Lane left, Float512Lane right) => Of(Vector512.Min(left.Pattern, right.Pattern));
     /// <inheritdoc/>
+    // Written as a select of the sum where the condition is not zero, so that the JIT makes it an addition under a mask (vptestmd, vpaddd {k}).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float512Lane AddBitsWhereNonZero(Float512Lane value, Float512Lane addend) =>
-        Of(Vector512.ConditionalSelect(~Vector512.Equals(value.Pattern, Vector512<int>.Zero), value.Pattern + addend.Pattern, Vector512<int>.Zero));
+    public static Float512Lane AddBitsWhere(Float512Lane condition, Float512Lane value, Float512Lane addend) =>
+        Of(Vector512.ConditionalSelect(~Vector512.Equals(condition.Pattern, Vector512<int>.Zero), value.Pattern + addend.Pattern, value.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane QuietNaNsOr(Float512Lane value, Float512Lane otherwise) =>
@@ -65,6 +66,9 @@ public readonly partial record struct Float512Lane : ICodecLane<Float512Lane>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane LoadBytes(ref byte source, nuint offset) => Of(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref source, offset)));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float512Lane LoadSignedBytes(ref byte source, nuint offset) => Of(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref source, offset).AsSByte()));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreBytes(Float512Lane value, ref byte destination, nuint offset) => Avx512F.ConvertToVector128Byte(value.Pattern).StoreUnsafe(ref destination, offset);

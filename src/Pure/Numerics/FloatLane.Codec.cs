@@ -52,7 +52,7 @@ public readonly partial record struct FloatLane : ICodecLane<FloatLane>
     public static FloatLane MinBits(FloatLane left, FloatLane right) => Of(Math.Min(left.Pattern, right.Pattern));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FloatLane AddBitsWhereNonZero(FloatLane value, FloatLane addend) => Of(value.Pattern == 0 ? 0 : value.Pattern + addend.Pattern);
+    public static FloatLane AddBitsWhere(FloatLane condition, FloatLane value, FloatLane addend) => Of(condition.Pattern == 0 ? value.Pattern : value.Pattern + addend.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane QuietNaNsOr(FloatLane value, FloatLane otherwise) => float.IsNaN(value.Value) ? Of(value.Pattern | 0x400000) : otherwise;
@@ -62,6 +62,9 @@ public readonly partial record struct FloatLane : ICodecLane<FloatLane>
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane LoadBytes(ref byte source, nuint offset) => Widened(Unsafe.Add(ref source, offset));
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static FloatLane LoadSignedBytes(ref byte source, nuint offset) => Widened((sbyte)Unsafe.Add(ref source, offset));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreBytes(FloatLane value, ref byte destination, nuint offset) => Unsafe.Add(ref destination, offset) = (byte)value.Pattern;

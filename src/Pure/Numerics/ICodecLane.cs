@@ -49,10 +49,11 @@ public interface ICodecLane<T> : IFloatLane<T> where T : struct, ICodecLane<T>
     static abstract T MinBits(T left, T right);
 
     /// <summary>
-    /// Integer sum of the bit patterns where <paramref name="value"/>'s is not zero, zero where it is: one masked addition on AVX-512
-    /// (what decodes 8-bit codes on a power-of-two scale without a multiplication, <see cref="StateCodec"/>).
+    /// Integer sum of the bit patterns of <paramref name="value"/> and <paramref name="addend"/> where <paramref name="condition"/>'s pattern is
+    /// not zero, <paramref name="value"/>'s where it is: a test and one masked addition on AVX-512 (what decodes 8-bit codes on a power-of-two
+    /// scale without a multiplication, <see cref="StateCodec"/>).
     /// </summary>
-    static abstract T AddBitsWhereNonZero(T value, T addend);
+    static abstract T AddBitsWhere(T condition, T value, T addend);
 
     /// <summary>
     /// Each NaN of <paramref name="value"/> made quiet (its top fraction bit set), and <paramref name="otherwise"/>'s element where it is not a NaN.
@@ -65,6 +66,9 @@ public interface ICodecLane<T> : IFloatLane<T> where T : struct, ICodecLane<T>
 
     /// <summary><see cref="IFloatLane{T}.Count"/> bytes from <paramref name="offset"/>, each zero-extended into an element's pattern.</summary>
     static abstract T LoadBytes(ref byte source, nuint offset);
+
+    /// <summary><see cref="IFloatLane{T}.Count"/> bytes from <paramref name="offset"/>, each sign-extended (bit 7 copied up) into an element's pattern.</summary>
+    static abstract T LoadSignedBytes(ref byte source, nuint offset);
 
     /// <summary>The lowest byte of each element's pattern, stored at <paramref name="offset"/>.</summary>
     static abstract void StoreBytes(T value, ref byte destination, nuint offset);
