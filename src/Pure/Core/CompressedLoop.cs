@@ -70,7 +70,7 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
         byte* values0 = (byte*)slot0.Values, values1 = (byte*)slot1.Values, values2 = (byte*)slot2.Values;
         float* scales0 = (float*)slot0.Scales, scales1 = (float*)slot1.Scales, scales2 = (float*)slot2.Scales;
         nuint width = (nuint)TLane.Count;
-        TLane keys = TLane.Bits(key), stride = StateCodec.SpreadStride<TLane>();
+        TLane stride = StateCodec.SpreadStride<TLane>();
         for (nuint block = from; block < blocks; block++)
         {
             if (!(TFormat0.Decodes(scales0, block) & TFormat1.Decodes(scales1, block) & TFormat2.Decodes(scales2, block)))
@@ -85,7 +85,7 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
             TLane exponent0 = TFormat0.Exponent<TLane>(scales0, block), exponent1 = TFormat1.Exponent<TLane>(scales1, block), exponent2 = TFormat2.Exponent<TLane>(scales2, block);
             TLane bias0 = TFormat0.Bias<TLane>(scales0, block), bias1 = TFormat1.Bias<TLane>(scales1, block), bias2 = TFormat2.Bias<TLane>(scales2, block);
             TLane largest0 = default, largest1 = default, largest2 = default;
-            TLane spread = TLane.Spread(first + (int)start);
+            TLane spread = TLane.Spread(first + (int)start, key);
             nuint i = 0;
             // Tested at the bottom, so that the body dominates the exit and the JIT hoists the rule's broadcasts out of it.
             do
@@ -96,9 +96,9 @@ internal static unsafe class CompressedLoop<TRule, TLane, TFormat0, TFormat1, TF
                 TLane s2 = TFormat2.Load(block2, i, exponent2);
                 rule.Apply(ref parameter, TLane.Load(ref *blockGradients, i), ref s0, ref s1, ref s2);
                 TLane.Store(parameter, ref *blockParameters, i);
-                TFormat0.Store(s0, block0, i, scratch, i, ref largest0, bias0, spread, keys);
-                TFormat1.Store(s1, block1, i, scratch + Block, i, ref largest1, bias1, spread, keys);
-                TFormat2.Store(s2, block2, i, scratch + 2 * Block, i, ref largest2, bias2, spread, keys);
+                TFormat0.Store(s0, block0, i, scratch, i, ref largest0, bias0, spread);
+                TFormat1.Store(s1, block1, i, scratch + Block, i, ref largest1, bias1, spread);
+                TFormat2.Store(s2, block2, i, scratch + 2 * Block, i, ref largest2, bias2, spread);
                 if (TFormat0.DrawsInStore || TFormat1.DrawsInStore || TFormat2.DrawsInStore) spread = TLane.AddBits(spread, stride);
                 i += width;
             }

@@ -32,10 +32,10 @@ internal unsafe interface ISlotFormat
     /// <summary>
     /// Stores the values at <paramref name="index"/>; 8-bit codes on the block's scale (<paramref name="bias"/>, from <see cref="Bias"/>), also
     /// keeping the values in the block's scratch and folding their magnitudes into <paramref name="largest"/>, in case the block must be coded
-    /// again on another scale. <paramref name="spread"/> is the elements' <see cref="ICodecLane{T}.Spread"/> and <paramref name="key"/> the step's
-    /// <see cref="RoundingSeed.Key"/> in every element: what a stochastically rounded slot draws from.
+    /// again on another scale. <paramref name="spread"/> is the elements' <see cref="ICodecLane{T}.Spread"/> under the step's
+    /// <see cref="RoundingSeed.Key"/>: what a stochastically rounded slot draws from.
     /// </summary>
-    static abstract void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane>;
+    static abstract void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread) where TLane : struct, ICodecLane<TLane>;
 
     /// <summary>
     /// After the block's last lane: whether the block is done. An 8-bit slot's is if it keeps its scale (<see cref="StateCodec.KeepsScale"/>,
@@ -65,7 +65,7 @@ internal readonly unsafe struct Unused : ISlotFormat
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane exponent) where TLane : struct, ICodecLane<TLane> => default;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> { }
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread) where TLane : struct, ICodecLane<TLane> { }
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish<TLane>(float* scales, nuint block, TLane largest) where TLane : struct, ICodecLane<TLane> => true;
     public static void Settle<TLane>(byte* values, float* scales, nuint block, float* scratch, int start, int key) where TLane : struct, ICodecLane<TLane> { }
@@ -85,7 +85,7 @@ internal readonly unsafe struct Floats : ISlotFormat
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TLane Load<TLane>(byte* values, nuint index, TLane exponent) where TLane : struct, ICodecLane<TLane> => TLane.Load(ref *(float*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread) where TLane : struct, ICodecLane<TLane> =>
         TLane.Store(value, ref *(float*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish<TLane>(float* scales, nuint block, TLane largest) where TLane : struct, ICodecLane<TLane> => true;
@@ -107,8 +107,8 @@ internal readonly unsafe struct BFloat16s<TRounding> : ISlotFormat where TRoundi
     public static TLane Load<TLane>(byte* values, nuint index, TLane exponent) where TLane : struct, ICodecLane<TLane> =>
         StateCodec.FromBFloat16(TLane.LoadHalves(ref *(ushort*)values, index));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
-        TLane.StoreHalves(StateCodec.ToBFloat16(value, TRounding.BFloat16Increment(value, spread, key)), ref *(ushort*)values, index);
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread) where TLane : struct, ICodecLane<TLane> =>
+        TLane.StoreHalves(StateCodec.ToBFloat16(value, TRounding.BFloat16Increment(value, spread)), ref *(ushort*)values, index);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish<TLane>(float* scales, nuint block, TLane largest) where TLane : struct, ICodecLane<TLane> => true;
     public static void Settle<TLane>(byte* values, float* scales, nuint block, float* scratch, int start, int key) where TLane : struct, ICodecLane<TLane> { }
@@ -150,8 +150,8 @@ internal readonly unsafe struct EightBitCodes<TSign, TRounding> : ISlotFormat wh
     public static TLane Load<TLane>(byte* values, nuint index, TLane exponent) where TLane : struct, ICodecLane<TLane> =>
         StateCodec.LoadInline(ref *values, index, exponent, TSign.NonNegative);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread, TLane key) where TLane : struct, ICodecLane<TLane> =>
-        Codes.Store<TLane, TRounding>(value, values, index, scratch, inBlock, ref largest, bias, TSign.NonNegative, spread, key);
+    public static void Store<TLane>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, TLane spread) where TLane : struct, ICodecLane<TLane> =>
+        Codes.Store<TLane, TRounding>(value, values, index, scratch, inBlock, ref largest, bias, TSign.NonNegative, spread);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Finish<TLane>(float* scales, nuint block, TLane largest) where TLane : struct, ICodecLane<TLane> =>
         Codes.Finish<TLane, TRounding>(scales, block, largest, TSign.NonNegative);
@@ -170,11 +170,11 @@ internal static unsafe class Codes
         TLane.Bits(StateCodec.InlineBias(BitConverter.SingleToInt32Bits(scales[block]), nonNegative) + TRounding.FixedIncrement);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store<TLane, TRounding>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, bool nonNegative, TLane spread, TLane key)
+    public static void Store<TLane, TRounding>(TLane value, byte* values, nuint index, float* scratch, nuint inBlock, ref TLane largest, TLane bias, bool nonNegative, TLane spread)
         where TLane : struct, ICodecLane<TLane> where TRounding : struct, IRoundingMode
     {
         TLane.Store(value, ref *scratch, inBlock);
-        largest = TLane.MaxBits(largest, StateCodec.StoreInline<TLane, TRounding>(value, ref *values, index, bias, nonNegative, spread, key));
+        largest = TLane.MaxBits(largest, StateCodec.StoreInline<TLane, TRounding>(value, ref *values, index, bias, nonNegative, spread));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -201,6 +201,6 @@ internal static unsafe class Codes
         if (StateCodec.KeepsScale(previous, largestBits, TRounding.MaxIncrement, nonNegative)) return;
         scales[block] = StateCodec.EncodeWholeBlock<TLane, TRounding>(ref *scratch, ref *(values + block * StateCodec.BlockSize),
                                                                      StateCodec.FreshScaleBits(largestBits, TRounding.MaxIncrement), nonNegative,
-                                                                     TLane.Spread(start), TLane.Bits(key));
+                                                                     TLane.Spread(start, key));
     }
 }

@@ -28,7 +28,7 @@ public readonly partial record struct Float128Lane : ICodecLane<Float128Lane>
     public static Float128Lane Xor(Float128Lane left, Float128Lane right) => Of(left.Pattern ^ right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float128Lane Spread(int first) => Of(Vector128.Create(unchecked(first * StateCodec.GoldenRatio)) + Vector128<int>.Indices * StateCodec.GoldenRatio);
+    public static Float128Lane Spread(int first, int key) => Of(Vector128.Create(unchecked(first * StateCodec.GoldenRatio + key)) + Vector128<int>.Indices * StateCodec.GoldenRatio);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float128Lane Select(Float128Lane mask, Float128Lane whenSet, Float128Lane otherwise) => Of(Vector128.ConditionalSelect(mask.Pattern, whenSet.Pattern, otherwise.Pattern));

@@ -26,7 +26,7 @@ public readonly partial record struct Float256Lane : ICodecLane<Float256Lane>
     public static Float256Lane Xor(Float256Lane left, Float256Lane right) => Of(left.Pattern ^ right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float256Lane Spread(int first) => Of(Vector256.Create(unchecked(first * StateCodec.GoldenRatio)) + Vector256<int>.Indices * StateCodec.GoldenRatio);
+    public static Float256Lane Spread(int first, int key) => Of(Vector256.Create(unchecked(first * StateCodec.GoldenRatio + key)) + Vector256<int>.Indices * StateCodec.GoldenRatio);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane Select(Float256Lane mask, Float256Lane whenSet, Float256Lane otherwise) => Of(Vector256.ConditionalSelect(mask.Pattern, whenSet.Pattern, otherwise.Pattern));

@@ -31,7 +31,7 @@ public readonly partial record struct FloatLane : ICodecLane<FloatLane>
     public static FloatLane Xor(FloatLane left, FloatLane right) => Of(left.Pattern ^ right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FloatLane Spread(int first) => Of(unchecked(first * StateCodec.GoldenRatio));
+    public static FloatLane Spread(int first, int key) => Of(unchecked(first * StateCodec.GoldenRatio + key));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane Select(FloatLane mask, FloatLane whenSet, FloatLane otherwise) => Of((mask.Pattern & whenSet.Pattern) | (~mask.Pattern & otherwise.Pattern));

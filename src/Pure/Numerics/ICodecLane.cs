@@ -24,11 +24,11 @@ public interface ICodecLane<T> : IFloatLane<T> where T : struct, ICodecLane<T>
     static abstract T Xor(T left, T right);
 
     /// <summary>
-    /// The positions <paramref name="first"/>, <paramref name="first"/> + 1, … times the golden ratio (2³²/φ, wrapping) as the elements'
-    /// patterns: the positions' part of a stochastic rounding's draw (<see cref="StateCodec.Draw"/>), a Weyl sequence. The next lane's is this plus
-    /// <see cref="StateCodec.SpreadStride{T}"/>, one addition instead of a multiplication per lane.
+    /// The positions <paramref name="first"/>, <paramref name="first"/> + 1, … times the golden ratio (2³²/φ, wrapping), plus <paramref name="key"/>,
+    /// as the elements' patterns: the positions' and the step's part of a stochastic rounding's draw (<see cref="StateCodec.Draw"/>), a Weyl
+    /// sequence. The next lane's is this plus <see cref="StateCodec.SpreadStride{T}"/>, one addition instead of a multiplication per lane.
     /// </summary>
-    static abstract T Spread(int first);
+    static abstract T Spread(int first, int key);
 
     /// <summary>Each element of <paramref name="whenSet"/> where <paramref name="mask"/>'s is all ones, of <paramref name="otherwise"/> where it is zero.</summary>
     static abstract T Select(T mask, T whenSet, T otherwise);

@@ -16,10 +16,10 @@ internal interface IRoundingMode
     static abstract bool Draws { get; }
 
     /// <summary>What an 8-bit code adds below its kept bits (<see cref="StateCodec.Codes"/>), per element.</summary>
-    static abstract T CodeIncrement<T>(T values, T spread, T key) where T : struct, ICodecLane<T>;
+    static abstract T CodeIncrement<T>(T values, T spread) where T : struct, ICodecLane<T>;
 
     /// <summary>What a bfloat16 code adds below its kept 16 bits (<see cref="StateCodec.ToBFloat16"/>), per element.</summary>
-    static abstract T BFloat16Increment<T>(T values, T spread, T key) where T : struct, ICodecLane<T>;
+    static abstract T BFloat16Increment<T>(T values, T spread) where T : struct, ICodecLane<T>;
 
     /// <summary>
     /// What <see cref="CodeIncrement"/> is where it is not drawn: the fused loop adds it to a block's bias once, not to every value.
@@ -39,9 +39,9 @@ internal readonly struct ToNearest : IRoundingMode
     public static StateRounding Rounding => StateRounding.Nearest;
     public static bool Draws => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T CodeIncrement<T>(T values, T spread, T key) where T : struct, ICodecLane<T> => T.Bits(StateCodec.RoundFraction);
+    public static T CodeIncrement<T>(T values, T spread) where T : struct, ICodecLane<T> => T.Bits(StateCodec.RoundFraction);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T BFloat16Increment<T>(T values, T spread, T key) where T : struct, ICodecLane<T> =>
+    public static T BFloat16Increment<T>(T values, T spread) where T : struct, ICodecLane<T> =>
         T.AddBits(T.Bits(0x7FFF), T.And(T.ShiftRight(values, 16), T.Bits(1)));
     public static int FixedIncrement => StateCodec.RoundFraction;
     public static int MaxIncrement => StateCodec.RoundFraction;
@@ -53,9 +53,9 @@ internal readonly struct Stochastically : IRoundingMode
     public static StateRounding Rounding => StateRounding.Stochastic;
     public static bool Draws => true;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T CodeIncrement<T>(T values, T spread, T key) where T : struct, ICodecLane<T> => StateCodec.Draw(values, spread, key, StateCodec.FractionShift);
+    public static T CodeIncrement<T>(T values, T spread) where T : struct, ICodecLane<T> => StateCodec.Draw(values, spread, StateCodec.FractionShift);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T BFloat16Increment<T>(T values, T spread, T key) where T : struct, ICodecLane<T> => StateCodec.Draw(values, spread, key, 16);
+    public static T BFloat16Increment<T>(T values, T spread) where T : struct, ICodecLane<T> => StateCodec.Draw(values, spread, 16);
     public static int FixedIncrement => 0;
     public static int MaxIncrement => (1 << StateCodec.FractionShift) - 1;
 }
@@ -66,9 +66,9 @@ internal readonly struct Downward : IRoundingMode
     public static StateRounding Rounding => StateRounding.Down;
     public static bool Draws => false;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T CodeIncrement<T>(T values, T spread, T key) where T : struct, ICodecLane<T> => T.Bits(0);
+    public static T CodeIncrement<T>(T values, T spread) where T : struct, ICodecLane<T> => T.Bits(0);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T BFloat16Increment<T>(T values, T spread, T key) where T : struct, ICodecLane<T> => T.Bits(0);
+    public static T BFloat16Increment<T>(T values, T spread) where T : struct, ICodecLane<T> => T.Bits(0);
     public static int FixedIncrement => 0;
     public static int MaxIncrement => 0;
 }

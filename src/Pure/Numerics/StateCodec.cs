@@ -199,17 +199,17 @@ public static class StateCodec
         where T : struct, ICodecLane<T> where TRounding : struct, IRoundingMode
     {
         int key = seed.Key;
-        T spread = T.Spread(seed.First), stride = SpreadStride<T>();
+        T spread = T.Spread(seed.First, key), stride = SpreadStride<T>();
         nuint i = 0;
         for (; i + (nuint)T.Count <= length; i += (nuint)T.Count, spread = T.AddBits(spread, stride))
         {
             var value = T.Load(ref values, i);
-            T.StoreHalves(ToBFloat16(value, TRounding.BFloat16Increment(value, spread, T.Bits(key))), ref codes, i);
+            T.StoreHalves(ToBFloat16(value, TRounding.BFloat16Increment(value, spread)), ref codes, i);
         }
         for (; i < length; i++)
         {
             var value = FloatLane.Load(ref values, i);
-            FloatLane.StoreHalves(ToBFloat16(value, TRounding.BFloat16Increment(value, FloatLane.Spread(seed.First + (int)i), FloatLane.Bits(key))), ref codes, i);
+            FloatLane.StoreHalves(ToBFloat16(value, TRounding.BFloat16Increment(value, FloatLane.Spread(seed.First + (int)i, key))), ref codes, i);
         }
     }
 
@@ -300,17 +300,17 @@ public static class StateCodec
         float inverse = scale > 0 ? 1 / scale : 0;
         T factor = T.Broadcast(inverse);
         int key = seed.Key;
-        T spread = T.Spread(seed.First), stride = SpreadStride<T>();
+        T spread = T.Spread(seed.First, key), stride = SpreadStride<T>();
         nuint i = 0;
         for (; i + (nuint)T.Count <= length; i += (nuint)T.Count, spread = T.AddBits(spread, stride))
         {
             var value = T.Load(ref values, i);
-            StoreCodes(Codes(value * factor, TRounding.CodeIncrement(value, spread, T.Bits(key)), T.Bits(QuotientBias(nonNegative)), nonNegative), ref codes, i, nonNegative);
+            StoreCodes(Codes(value * factor, TRounding.CodeIncrement(value, spread), T.Bits(QuotientBias(nonNegative)), nonNegative), ref codes, i, nonNegative);
         }
         for (; i < length; i++)
         {
             var value = FloatLane.Load(ref values, i);
-            var increment = TRounding.CodeIncrement(value, FloatLane.Spread(seed.First + (int)i), FloatLane.Bits(key));
+            var increment = TRounding.CodeIncrement(value, FloatLane.Spread(seed.First + (int)i, key));
             StoreCodes(Codes(value * new FloatLane(inverse), increment, FloatLane.Bits(QuotientBias(nonNegative)), nonNegative), ref codes, i, nonNegative);
         }
     }
@@ -318,11 +318,11 @@ public static class StateCodec
     /// <summary>
     /// Codes one whole block (<see cref="BlockSize"/> values) on the scale whose pattern is <paramref name="scaleBits"/> and returns the scale:
     /// what the fused kernel does, outside its element loop, with a block of an 8-bit slot that cannot keep its scale (<see cref="KeepsScale"/>).
-    /// No scalar tail: a whole block is whole lanes. <paramref name="spread"/> is the block's first lane's <see cref="ICodecLane{T}.Spread"/>,
-    /// <paramref name="key"/> the step's <see cref="RoundingSeed.Key"/> in every element.
+    /// No scalar tail: a whole block is whole lanes. <paramref name="spread"/> is the block's first lane's <see cref="ICodecLane{T}.Spread"/>
+    /// under the step's <see cref="RoundingSeed.Key"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static float EncodeWholeBlock<T, TRounding>(ref float values, ref byte codes, int scaleBits, bool nonNegative, T spread, T key)
+    internal static float EncodeWholeBlock<T, TRounding>(ref float values, ref byte codes, int scaleBits, bool nonNegative, T spread)
         where T : struct, ICodecLane<T> where TRounding : struct, IRoundingMode
     {
         float scale = Scale(scaleBits);
@@ -330,7 +330,7 @@ public static class StateCodec
         for (nuint i = 0; i < BlockSize; i += (nuint)T.Count)
         {
             var value = T.Load(ref values, i);
-            StoreCodes(Codes(value * factor, TRounding.CodeIncrement(value, spread, key), bias, nonNegative), ref codes, i, nonNegative);
+            StoreCodes(Codes(value * factor, TRounding.CodeIncrement(value, spread), bias, nonNegative), ref codes, i, nonNegative);
             if (TRounding.Draws) spread = T.AddBits(spread, stride);
         }
         return scale;
@@ -342,31 +342,32 @@ public static class StateCodec
     /// The codes are final if the block keeps that scale (<see cref="KeepsScale"/>). Returns the values' magnitudes, whose largest decides that.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T StoreInline<T, TRounding>(T values, ref byte codes, nuint offset, T bias, bool nonNegative, T spread, T key)
+    internal static T StoreInline<T, TRounding>(T values, ref byte codes, nuint offset, T bias, bool nonNegative, T spread)
         where T : struct, ICodecLane<T> where TRounding : struct, IRoundingMode
     {
         var magnitudes = T.And(values, T.Bits(0x7FFFFFFF));
-        var below = TRounding.Draws ? T.AddBits(TRounding.CodeIncrement(values, spread, key), bias) : bias;
+        var below = TRounding.Draws ? T.AddBits(TRounding.CodeIncrement(values, spread), bias) : bias;
         // Uncapped: a block that keeps its scale has no code above the top one, and the codes of one that does not are coded again.
         StoreCodes(CodesOf(values, magnitudes, below, nonNegative, capped: false), ref codes, offset, nonNegative);
         return magnitudes;
     }
 
     /// <summary>
-    /// An integer below 2^<paramref name="bits"/> per element, uniform over the steps: the top bits of the value's bits plus its
-    /// position times the golden ratio (<paramref name="spread"/>, <see cref="ICodecLane{T}.Spread"/>), exclusive-or the step's key
-    /// (<see cref="RoundingSeed.Key"/>, a full hash of the step).
+    /// An integer below 2^<paramref name="bits"/> per element, uniform over the steps: the top bits of the sum of the value's bits, its
+    /// position times the golden ratio and the step's key (<paramref name="spread"/>, <see cref="ICodecLane{T}.Spread"/>; the key is
+    /// <see cref="RoundingSeed.Key"/>, a full hash of the step).
     /// </summary>
     /// <remarks>
     /// Stochastic rounding is unbiased when each value's draw is uniform and independent of the fraction it rounds: the key does
-    /// that, fresh and uniform every step, whatever it is combined with. The value's bits and the position only make values
+    /// that, fresh and uniform every step, whatever it is added to (modulo 2³²). Added into the spread once per block, it costs the element
+    /// loop nothing (an exclusive-or per lane did, measured: <c>benchmarks/results/compressed-state-final.md</c>). The value's bits and the position only make values
     /// differ from one another: neighbours' draws are a Weyl sequence (spread by 2³²/φ, low-discrepancy, as a dither), and the same
     /// position in two tensors draws apart. A full integer hash per value (lowbias32, two multiplies) measured the same bias and
     /// training accuracy in every case and cost 15–30% of a bfloat16 step in cache (<c>benchmarks/results/compressed-state-quality.md</c>).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T Draw<T>(T values, T spread, T key, int bits) where T : struct, ICodecLane<T> =>
-        T.ShiftRight(T.Xor(T.AddBits(values, spread), key), 32 - bits);
+    internal static T Draw<T>(T values, T spread, int bits) where T : struct, ICodecLane<T> =>
+        T.ShiftRight(T.AddBits(values, spread), 32 - bits);
 
     /// <summary>What <see cref="Codes"/> adds to a quotient's magnitude: the map's exponent offset (the <see cref="InlineBias"/> of a scale of 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
