@@ -22,12 +22,6 @@ public readonly partial record struct Float128Lane : ICodecLane<Float128Lane>
     public static Float128Lane And(Float128Lane left, Float128Lane right) => Of(left.Pattern & right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float128Lane Or(Float128Lane left, Float128Lane right) => Of(left.Pattern | right.Pattern);
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float128Lane Xor(Float128Lane left, Float128Lane right) => Of(left.Pattern ^ right.Pattern);
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float128Lane Spread(int first, int key) => Of(Vector128.Create(unchecked(first * StateCodec.GoldenRatio + key)) + Vector128<int>.Indices * StateCodec.GoldenRatio);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -20,12 +20,6 @@ public readonly partial record struct Float256Lane : ICodecLane<Float256Lane>
     public static Float256Lane And(Float256Lane left, Float256Lane right) => Of(left.Pattern & right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float256Lane Or(Float256Lane left, Float256Lane right) => Of(left.Pattern | right.Pattern);
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float256Lane Xor(Float256Lane left, Float256Lane right) => Of(left.Pattern ^ right.Pattern);
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float256Lane Spread(int first, int key) => Of(Vector256.Create(unchecked(first * StateCodec.GoldenRatio + key)) + Vector256<int>.Indices * StateCodec.GoldenRatio);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

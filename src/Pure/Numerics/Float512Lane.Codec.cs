@@ -22,12 +22,6 @@ public readonly partial record struct Float512Lane : ICodecLane<Float512Lane>
     public static Float512Lane And(Float512Lane left, Float512Lane right) => Of(left.Pattern & right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float512Lane Or(Float512Lane left, Float512Lane right) => Of(left.Pattern | right.Pattern);
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Float512Lane Xor(Float512Lane left, Float512Lane right) => Of(left.Pattern ^ right.Pattern);
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float512Lane Spread(int first, int key) => Of(Vector512.Create(unchecked(first * StateCodec.GoldenRatio + key)) + Vector512<int>.Indices * StateCodec.GoldenRatio);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

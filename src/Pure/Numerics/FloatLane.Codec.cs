@@ -25,12 +25,6 @@ public readonly partial record struct FloatLane : ICodecLane<FloatLane>
     public static FloatLane And(FloatLane left, FloatLane right) => Of(left.Pattern & right.Pattern);
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FloatLane Or(FloatLane left, FloatLane right) => Of(left.Pattern | right.Pattern);
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static FloatLane Xor(FloatLane left, FloatLane right) => Of(left.Pattern ^ right.Pattern);
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static FloatLane Spread(int first, int key) => Of(unchecked(first * StateCodec.GoldenRatio + key));
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

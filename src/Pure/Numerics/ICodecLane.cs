@@ -17,12 +17,6 @@ public interface ICodecLane<T> : IFloatLane<T> where T : struct, ICodecLane<T>
     /// <summary>Bitwise and.</summary>
     static abstract T And(T left, T right);
 
-    /// <summary>Bitwise or.</summary>
-    static abstract T Or(T left, T right);
-
-    /// <summary>Bitwise exclusive or.</summary>
-    static abstract T Xor(T left, T right);
-
     /// <summary>
     /// The positions <paramref name="first"/>, <paramref name="first"/> + 1, … times the golden ratio (2³²/φ, wrapping), plus <paramref name="key"/>,
     /// as the elements' patterns: the positions' and the step's part of a stochastic rounding's draw (<see cref="StateCodec.Draw"/>), a Weyl
