@@ -10,7 +10,8 @@ using System.Runtime.Intrinsics.X86;
 // kept in L1 scratch and their largest magnitudes folded), against the same loop coding 32 elements at a time in
 // 16-bit words (the top half of each float holds every bit a code keeps). The block scales are fixed, so that the
 // loops time the codec's instructions alone. Before timing, both loops run once on the same data and must leave the
-// same bits. Not product code: a measurement (benchmarks/results/compressed-state-final.md).
+// same bits. A fourth loop times Adam's square root and division alone (one each per element, with the loads and the store
+// they need). Not product code: a measurement (benchmarks/results/compressed-state-final.md).
 // Usage: dotnet run -c Release --project benchmarks/CodecProbe [ROUNDS]
 if (!Avx512BW.IsSupported)
 {
@@ -31,7 +32,7 @@ Console.WriteLine($"same bits after one step of {AdamState.Length:N0} elements; 
 for (int round = 0; round < rounds; round++)
 {
     Console.WriteLine($"as the kernel codes {Time(Loops.AsTheKernelCodes, first):F3}   16-bit words {Time(Loops.InSixteenBitWords, second):F3}   " +
-                      $"as the kernel, no sqrt or division {Time(Loops.WithoutDivider, first):F3}");
+                      $"as the kernel, no sqrt or division {Time(Loops.WithoutDivider, first):F3}   the sqrt and division alone {Time(Loops.DividerAlone, first):F3}");
 }
 return 0;
 
@@ -108,6 +109,17 @@ internal static unsafe class Loops
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void WithoutDivider(AdamState state) => Step(state, divide: false);
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void DividerAlone(AdamState state)
+    {
+        float* parameters = state.Parameters, gradients = state.Gradients;
+        for (nuint i = 0; i < AdamState.Length; i += 16)
+        {
+            var g = Vector512.Load(gradients + i);
+            (g / (Vector512.Sqrt(Vector512.Abs(g)) + Vector512.Create(Epsilon))).Store(parameters + i);
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Step(AdamState state, bool divide)
