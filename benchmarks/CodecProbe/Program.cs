@@ -4,21 +4,26 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-// How much of an int8 Adam step at 2²⁰ elements (in cache) a re-arrangement of the same 8-bit format can save, on
-// AVX-512 (BW): Adam's loop written as the fused kernel's (a signed code for m rounded to nearest, an unsigned one for v
-// rounded stochastically, each decoded and coded again on a power-of-two block scale as StateCodec does, the values
-// kept in L1 scratch and their largest magnitudes folded), against the same loop coding 32 elements at a time in
-// 16-bit words (the top half of each float holds every bit a code keeps). The block scales are fixed, so that the
-// loops time the codec's instructions alone. Before timing, both loops run once on the same data and must leave the
-// same bits. A fourth loop times Adam's square root and division alone (one each per element, with the loads and the store
-// they need). Not product code: a measurement (benchmarks/results/compressed-state-final.md).
+// What bounds an int8 Adam step at 2²⁰ elements (in cache), on AVX-512 (BW). The first loop is Adam's written as the
+// fused kernel's: a signed code for m rounded to nearest and an unsigned one for v rounded stochastically, each decoded
+// and coded again on a power-of-two block scale as StateCodec does, the values kept in L1 scratch and their largest
+// magnitudes folded. The block scales are fixed, so that the loops time the codec's instructions and not its re-coding.
+// The second loop codes 32 elements at a time in 16-bit words (the top half of each float holds every bit a code keeps);
+// before timing, both run once on the same data and must leave the same bits. The third is the first without its
+// square root and division, the fourth those two alone (with the loads and the store they need). The 16-bit loop's gain
+// here did not carry over into the kernel. Not product code: a measurement (benchmarks/results/compressed-state-final.md).
 // Usage: dotnet run -c Release --project benchmarks/CodecProbe [ROUNDS]
 if (!Avx512BW.IsSupported)
 {
     Console.Error.WriteLine("CodecProbe needs AVX-512 BW.");
     return 2;
 }
-int rounds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 6;
+int rounds = 6;
+if (args.Length > 1 || (args.Length == 1 && (!int.TryParse(args[0], System.Globalization.CultureInfo.InvariantCulture, out rounds) || rounds < 1)))
+{
+    Console.Error.WriteLine("usage: CodecProbe [ROUNDS], ROUNDS a whole number from 1 (default 6)");
+    return 2;
+}
 using var first = new AdamState(seed: 1);
 using var second = new AdamState(seed: 1);
 Loops.AsTheKernelCodes(first);
